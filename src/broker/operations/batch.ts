@@ -1,0 +1,68 @@
+/**
+ * The shared frame of the batch operations (ETSI GS CIM 009 v1.8, clause 5.6.7–5.6.10, 5.6.20;
+ * HTTP binding 6.14–6.31): the whole request is one SQLite transaction and each item runs in its own
+ * savepoint, so an item fails on its own and nothing of it is half-written.
+ */
+import { NgsiError, ngsiError, toProblemDetails } from '../../ngsi-ld/errors';
+import type { BatchOperationResult } from '../../ngsi-ld/types';
+import type { EntityStore } from '../store/types';
+import type { Broker, OperationResult, RequestContext } from '../request';
+
+export const MAX_BATCH = 10000;
+
+export interface ItemOutcome {
+  id: string;
+  created?: boolean;
+}
+
+/** The body of a batch request: a non-empty array. */
+export function batchItems(body: unknown): unknown[] {
+  if (!Array.isArray(body)) throw ngsiError('BadRequestData', 'A batch operation takes a JSON array');
+  if (body.length === 0) throw ngsiError('BadRequestData', 'A batch operation needs at least one item');
+  if (body.length > MAX_BATCH) throw ngsiError('BadRequestData', `A batch operation takes at most ${MAX_BATCH} items`);
+  return body;
+}
+
+function idOf(item: unknown): string {
+  if (typeof item === 'string') return item;
+  if (typeof item === 'object' && item !== null) {
+    const id = (item as Record<string, unknown>).id ?? (item as Record<string, unknown>)['@id'];
+    if (typeof id === 'string') return id;
+  }
+  return '';
+}
+
+export interface BatchRun {
+  result: BatchOperationResult;
+  created: string[];
+}
+
+/** Runs `each` on every item in one transaction; errors are collected per item. */
+export function runBatch(
+  broker: Broker,
+  req: RequestContext,
+  items: unknown[],
+  each: (store: EntityStore, item: unknown, now: string) => ItemOutcome,
+): BatchRun {
+  const store = broker.tenants.forWrite(req.tenant);
+  const now = broker.now();
+  const run: BatchRun = { result: { success: [], errors: [] }, created: [] };
+  store.transaction(() => {
+    for (const item of items) {
+      try {
+        const out = store.transaction(() => each(store, item, now));
+        run.result.success.push(out.id);
+        if (out.created) run.created.push(out.id);
+      } catch (err) {
+        if (!(err instanceof NgsiError)) throw err;
+        run.result.errors.push({ entityId: idOf(item), error: toProblemDetails(err) });
+      }
+    }
+  });
+  return run;
+}
+
+/** 204 when every item succeeded, 207 with the details otherwise. */
+export function noContentOr207(run: BatchRun): OperationResult {
+  return run.result.errors.length ? { status: 207, body: run.result } : { status: 204 };
+}

@@ -1,0 +1,22 @@
+/** Implements ETSI GS CIM 009 v1.8 clause 5.6.2 Update Entity Attributes (HTTP binding 6.6.3.2: PATCH /entities/{entityId}/attrs). */
+import { ngsiError } from '../../ngsi-ld/errors';
+import { expandEntity } from '../../ngsi-ld/entity/expand-entity';
+import { updateAttributes as update } from '../mutations';
+import { entityIdOf } from '../params';
+import type { Operation } from '../request';
+
+export const updateAttributes: Operation = (broker, req) => {
+  const id = entityIdOf(req);
+  const now = broker.now();
+  const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: false, now });
+  if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
+  const store = broker.tenants.forRead(req.tenant);
+  const result = store.transaction(() => {
+    const e = store.get(id);
+    if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
+    const r = update(e, f.attrs, { now, compact: (i) => req.ctx.compact(i) });
+    if (r.updated.length) store.update(e);
+    return r;
+  });
+  return result.notUpdated.length ? { status: 207, body: result } : { status: 204 };
+};

@@ -1,0 +1,47 @@
+/**
+ * SQLite schema of one tenant's database. The only DDL of the project.
+ *
+ * - `entities`: one row per entity; `rid` gives the stable order used for paging; `doc` is the
+ *   StoredEntity JSON (expanded names, normalized attributes).
+ * - `entity_types`: one row per (entity, expanded type) for type filters.
+ * - `attr_index`: searchable rows derived from the attributes by `indexRows()` (attr-index.ts), so
+ *   that `q` filters run in SQL on indexes (see src/ngsi-ld/q/to-sql.ts).
+ * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entity_types (
+  type TEXT NOT NULL,
+  rid INTEGER NOT NULL,
+  PRIMARY KEY (type, rid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_types_rid ON entity_types(rid);
+CREATE TABLE IF NOT EXISTS attr_index (
+  rid INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  dataset TEXT,
+  kind TEXT NOT NULL,
+  num REAL,
+  str TEXT,
+  json TEXT
+);
+CREATE INDEX IF NOT EXISTS attr_index_num ON attr_index(path, num);
+CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str);
+CREATE INDEX IF NOT EXISTS attr_index_rid ON attr_index(rid);
+CREATE TABLE IF NOT EXISTS geo_index (
+  rid INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  dataset TEXT,
+  minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
+  geojson TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS geo_index_box ON geo_index(path, minx, maxx);
+CREATE INDEX IF NOT EXISTS geo_index_rid ON geo_index(rid);
+`;

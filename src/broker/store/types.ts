@@ -1,0 +1,57 @@
+/** The store contract the operations use. SQL lives behind it (tenant-db.ts). */
+import type { Geometry, StoredEntity } from '../../ngsi-ld/types';
+
+/** A boolean SQL expression over `entities e`, with its bound parameters (built by q/to-sql). */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+export type Box = [number, number, number, number];
+
+/** One entity selector (type / id / idPattern, clause 5.2.33 EntitySelector); they are ANDed. */
+export interface Selector {
+  type?: SqlFragment;
+  ids?: string[];
+  idPattern?: string;
+}
+
+/** What a query asks of the store; everything but `geo.match` runs in SQL. */
+export interface QueryPlan {
+  /** ORed selectors; none means any entity. */
+  selectors: Selector[];
+  q?: SqlFragment;
+  /** expanded attribute names: the entity must have at least one of them */
+  attrsAny?: string[];
+  geo?: { path: string; box: Box | null; match: (g: Geometry) => boolean };
+  limit: number;
+  offset: number;
+  count: boolean;
+}
+
+export interface QueryResult {
+  entities: StoredEntity[];
+  count?: number;
+}
+
+/** One tenant's entities. Writes made inside `transaction` are atomic and, once it returns, durable. */
+export interface EntityStore {
+  get(id: string): StoredEntity | undefined;
+  /** Inserts a new entity; returns false when the id exists already. */
+  insert(entity: StoredEntity): boolean;
+  /** Replaces the stored document of an existing entity (same id); returns false when absent. */
+  update(entity: StoredEntity): boolean;
+  delete(id: string): boolean;
+  query(plan: QueryPlan): QueryResult;
+  transaction<T>(fn: () => T): T;
+}
+
+/** Per-tenant stores: the default tenant and named ones, each its own SQLite database. */
+export interface TenantRegistry {
+  /** The store of an existing tenant; NonexistentTenant otherwise. */
+  forRead(tenant: string | undefined): EntityStore;
+  /** The store of a tenant, created on first write. */
+  forWrite(tenant: string | undefined): EntityStore;
+  tenants(): string[];
+  close(): void;
+}

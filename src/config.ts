@@ -1,0 +1,65 @@
+/**
+ * Typed, validated configuration: environment variables (and later the territory file) with the
+ * defaults in one place. Invalid values stop the start with a clear message.
+ */
+import path from 'node:path';
+
+export interface Config {
+  /** TCP port of the one HTTP server (default 1026, as Orion-LD). */
+  port: number;
+  /** Address to bind (default 0.0.0.0). */
+  host: string;
+  /** Directory of the tenant databases and the @context cache; ':memory:' keeps everything in memory. */
+  dataDir: string;
+  /** Largest accepted request body in bytes (default 2 MiB). */
+  maxBody: number;
+  /** pino log level. */
+  logLevel: string;
+  /** SQLite `synchronous` mode: NORMAL survives a process crash (kill -9); FULL also a power loss. */
+  sqliteSync: 'NORMAL' | 'FULL';
+  /** Timeout of a remote @context fetch, ms. */
+  contextFetchTimeoutMs: number;
+  /** Grace period for in-flight requests at shutdown, ms. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULTS: Config = {
+  port: 1026,
+  host: '0.0.0.0',
+  dataDir: './data',
+  maxBody: 2 * 1024 * 1024,
+  logLevel: 'info',
+  sqliteSync: 'NORMAL',
+  contextFetchTimeoutMs: 5000,
+  shutdownGraceMs: 10000,
+};
+
+function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}=${raw}: expected an integer in ${min}..${max}`);
+  return n;
+}
+
+/**
+ * Reads the configuration from the environment.
+ * @example
+ * const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/eclor' });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const sync = (env.SQLITE_SYNC ?? DEFAULTS.sqliteSync).toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new Error(`SQLITE_SYNC=${sync}: expected NORMAL or FULL`);
+  const dataDir = env.DATA_DIR || DEFAULTS.dataDir;
+  const cfg: Config = {
+    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
+    host: env.HOST || DEFAULTS.host,
+    dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
+    maxBody: int(env, 'MAX_BODY', DEFAULTS.maxBody, 1024, 1024 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
+    sqliteSync: sync,
+    contextFetchTimeoutMs: int(env, 'CONTEXT_FETCH_TIMEOUT_MS', DEFAULTS.contextFetchTimeoutMs, 100, 120000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 600000),
+  };
+  return { ...cfg, ...overrides };
+}

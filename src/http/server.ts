@@ -1,0 +1,90 @@
+/**
+ * One http.Server for everything, dispatched by path prefix (fastify's serverFactory): fastify serves
+ * the hot paths `/ngsi-ld/` and `/ingest/` (and `/health`), Express serves the rest (docs, later
+ * Node-RED). Not @fastify/express, which slows every route about 4×.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ngsiError } from '../ngsi-ld/errors';
+import type { ContextResolver } from '../ngsi-ld/context';
+import { API_BASE, ROUTES } from '../broker/routes';
+import type { Broker } from '../broker/request';
+import { createDocsApp } from './docs-app';
+import { handle } from './pipeline';
+import { problemOf } from './problem';
+
+export interface AppOptions {
+  broker: Broker;
+  contexts: ContextResolver;
+  maxBody: number;
+  log: Logger;
+  /** Project root (for openapi.yaml). */
+  root: string;
+}
+
+const FASTIFY_PREFIXES = ['/ngsi-ld/', '/ingest/', '/health'];
+
+function isFastifyPath(url: string | undefined): boolean {
+  return !!url && FASTIFY_PREFIXES.some((p) => url.startsWith(p));
+}
+
+/** Path `{name}` → fastify's `:name`. */
+function fastifyPath(p: string): string {
+  return API_BASE + p.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/**
+ * Builds the application (not listening). `app.server` is the http.Server; `app.inject` works for tests.
+ * @example
+ * const app = await createApp({ broker, contexts, maxBody: 2 << 20, log, root });
+ * await app.listen({ port: 1026 });
+ */
+export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
+  return buildApp(opts) as unknown as FastifyInstance;
+}
+
+async function buildApp(opts: AppOptions) {
+  const docs = createDocsApp({ openapiFile: path.join(opts.root, 'openapi.yaml') });
+  const app = Fastify({
+    loggerInstance: opts.log,
+    disableRequestLogging: true,
+    bodyLimit: opts.maxBody,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        if (isFastifyPath(req.url)) handler(req, res);
+        else docs(req, res);
+      }),
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/ld+json', 'application/merge-patch+json', 'application/geo+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (err) {
+        done(ngsiError('InvalidRequest', `The body is not valid JSON: ${(err as Error).message}`), undefined);
+      }
+    },
+  );
+  app.setErrorHandler((err, req, reply) => {
+    const { problem, internal } = problemOf(err);
+    if (internal) req.log.error({ err, url: req.url, method: req.method }, 'internal error');
+    void reply.code(problem.status).header('content-type', 'application/json').send(JSON.stringify(problem));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const { problem } = problemOf(ngsiError('ResourceNotFound', `No resource at ${req.method} ${req.url.split('?')[0]}`));
+    void reply.code(404).header('content-type', 'application/json').send(JSON.stringify(problem));
+  });
+  app.get('/health', async () => ({ status: 'ok' }));
+  const deps = { broker: opts.broker, contexts: opts.contexts };
+  for (const route of ROUTES) {
+    app.route({ method: route.method, url: fastifyPath(route.path), handler: (req, reply) => handle(deps, route, req, reply) });
+  }
+  await app.ready();
+  return app;
+}

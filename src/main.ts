@@ -1,0 +1,70 @@
+/**
+ * Composition root: config → broker → @context resolver → HTTP server; graceful shutdown on
+ * SIGTERM/SIGINT (in-flight requests finish, then the databases are closed cleanly).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { createBroker } from './broker/create-broker';
+import { loadConfig, type Config } from './config';
+import { createApp } from './http/server';
+import { createContextResolver } from './ngsi-ld/context';
+import { projectRoot } from './project-root';
+
+export interface Running {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the platform; resolves once it listens. */
+export async function start(config: Config = loadConfig()): Promise<Running> {
+  const log = pino({ level: config.logLevel });
+  const memory = config.dataDir === ':memory:';
+  if (!memory) fs.mkdirSync(config.dataDir, { recursive: true });
+  const broker = createBroker({ dataDir: config.dataDir, sync: config.sqliteSync });
+  const contexts = createContextResolver({
+    cacheDir: memory ? undefined : path.join(config.dataDir, 'contexts'),
+    fetchTimeoutMs: config.contextFetchTimeoutMs,
+    log,
+  });
+  const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot() });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port, dataDir: config.dataDir }, `ECLOR NGSI-LD broker listening on http://localhost:${port}/ngsi-ld/v1 (docs at /docs)`);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        log.warn('shutdown grace period over, closing connections');
+        app.server.closeAllConnections();
+      }, config.shutdownGraceMs);
+      timer.unref();
+      await app.close();
+      clearTimeout(timer);
+      broker.close();
+      log.info('stopped');
+    })());
+  return { port, stop };
+}
+
+if (require.main === module) {
+  start()
+    .then((running) => {
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(sig, () => {
+          running.stop().then(
+            () => process.exit(0),
+            (err) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
+        });
+      }
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,128 @@
+/**
+ * Translates a q tree (ETSI GS CIM 009 v1.8, clause 4.9) into a boolean SQL expression over
+ * `entities <alias>`, evaluated on table `attr_index` (schema.ts, rows from attr-index.ts).
+ *
+ * Each term is `<alias>.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND …)`: the
+ * sub-select is not correlated, so SQLite runs it once on index `attr_index(path, num)` or
+ * `attr_index(path, str)`. Needs the SQL functions of sql-functions.ts. All values are parameters.
+ * The semantics are those of match.ts (a test checks they agree):
+ * - a number compares with number rows, a boolean with boolean rows, anything else (strings,
+ *   dates, times, date-times, URIs) with string rows in canonical form (canonical.ts);
+ * - a multi-valued target (array, several instances) matches when any value matches;
+ * - `!=`, `!~=`: the attribute exists and no value matches (`==` / `~=`).
+ */
+import type { Expand, QExpr, QTerm } from './ast';
+import { resolveAttr, type ResolvedAttr } from './paths';
+import { comparable, type Comparable, type ValueClass } from './values';
+
+/** A boolean SQL expression and its positional parameters. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+const SQL_OP = { '==': '=', '!=': '=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' } as const;
+
+/**
+ * Builds the SQL of a q tree.
+ *
+ * @example
+ * qToSql(parseQ('temperature>5'), (t) => 'https://x/' + t);
+ * // { sql: "e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND ai.kind = 'n' AND ai.num > ?)",
+ * //   params: ['https://x/temperature', 5] }
+ */
+export function qToSql(ast: QExpr, expand: Expand, alias = 'e'): SqlFragment {
+  checkAlias(alias);
+  const params: unknown[] = [];
+  return { sql: expr(ast, expand, alias, params), params };
+}
+
+/** Throws on an alias that is not a plain SQL identifier (a programming error). */
+export function checkAlias(alias: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias)) throw new Error(`invalid SQL alias: ${alias}`);
+}
+
+function expr(e: QExpr, expand: Expand, alias: string, params: unknown[]): string {
+  if (e.kind === 'and' || e.kind === 'or') {
+    return '(' + e.items.map((i) => expr(i, expand, alias, params)).join(e.kind === 'and' ? ' AND ' : ' OR ') + ')';
+  }
+  return term(e, resolveAttr(e.attr, expand), alias, params);
+}
+
+/** A row predicate under construction: SQL text and its parameters, in text order. */
+interface Pred {
+  sql: string;
+  params: unknown[];
+}
+
+function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): string {
+  const json = r.jsonPath !== null;
+  if (t.kind === 'exists') return sub(r, alias, null, t.negated, params);
+  let pred: Pred;
+  if (t.kind === 'pattern') {
+    pred = json
+      ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
+      : { sql: "ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] };
+  } else if (t.kind === 'compare') {
+    const c = comparable(t.value);
+    const col = column(c.cls, json);
+    pred = { sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] };
+  } else if (t.kind === 'range') {
+    const [from, to] = [comparable(t.from), comparable(t.to)];
+    const col = column(from.cls, json);
+    pred = { sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] };
+  } else {
+    pred = listPred(t.values.map(comparable), json);
+  }
+  const negative = t.op === '!=' || t.op === '!~=';
+  if (!negative) return sub(r, alias, pred, false, params);
+  const exists = sub(r, alias, null, false, params);
+  return `(${exists} AND ${sub(r, alias, pred, true, params)})`;
+}
+
+/** `a==1,"x",true`: one IN per value class, ORed. */
+function listPred(values: Comparable[], json: boolean): Pred {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const cls of ['n', 's', 'b'] as const) {
+    const vs = [...new Set(values.filter((v) => v.cls === cls).map((v) => v.v))];
+    if (vs.length === 0) continue;
+    const col = column(cls, json);
+    parts.push(`${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`);
+    params.push(...vs);
+  }
+  return { sql: parts.length === 1 ? parts[0] : `(${parts.map((p) => `(${p})`).join(' OR ')})`, params };
+}
+
+/** The column a value class compares with, and the guard on the row kind. */
+function column(cls: ValueClass, json: boolean): { guard: string; expr: string } {
+  if (json) {
+    if (cls === 'n') return { guard: "je.type IN ('integer', 'real') AND ", expr: 'je.value' };
+    if (cls === 's') return { guard: "je.type = 'text' AND ", expr: 'q_canon(je.value)' };
+    return { guard: "je.type IN ('true', 'false') AND ", expr: "(je.type = 'true')" };
+  }
+  if (cls === 'n') return { guard: "ai.kind = 'n' AND ", expr: 'ai.num' };
+  if (cls === 's') return { guard: '', expr: 'ai.str' };
+  return { guard: "ai.kind = 'b' AND ", expr: 'ai.num' };
+}
+
+/**
+ * `<alias>.rid [NOT] IN (rows of the path [whose JSON member exists] [matching pred])`. With JSON
+ * members, pred applies to the member's value, or to each element when it is an array.
+ */
+function sub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, params: unknown[]): string {
+  const inOp = not ? 'NOT IN' : 'IN';
+  if (r.jsonPath === null) {
+    params.push(r.path, ...(pred?.params ?? []));
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ?${pred ? ` AND ${pred.sql}` : ''})`;
+  }
+  if (pred === null) {
+    params.push(r.path, r.jsonPath);
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
+  }
+  params.push(r.jsonPath, r.path, r.jsonPath, ...pred.params);
+  return (
+    `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je ` +
+    `WHERE ai.path = ? AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
+  );
+}

@@ -1,0 +1,28 @@
+/** Builds the real application in-process for HTTP tests (fastify inject, no port). */
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { createBroker } from '../../src/broker/create-broker';
+import { createApp } from '../../src/http/server';
+import { createContextResolver } from '../../src/ngsi-ld/context';
+import { projectRoot } from '../../src/project-root';
+
+export interface TestApp {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function testApp(opts: { dataDir?: string; maxBody?: number; fetchImpl?: typeof fetch; cacheDir?: string } = {}): Promise<TestApp> {
+  const broker = createBroker({ dataDir: opts.dataDir ?? ':memory:' });
+  const contexts = createContextResolver({ fetchImpl: opts.fetchImpl, cacheDir: opts.cacheDir, fetchTimeoutMs: 2000 });
+  const app = await createApp({ broker, contexts, maxBody: opts.maxBody ?? 2 * 1024 * 1024, log: pino({ level: 'silent' }), root: projectRoot() });
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      broker.close();
+    },
+  };
+}
+
+export const LD = 'application/ld+json';
+export const JSON_CT = { 'content-type': 'application/json' };
