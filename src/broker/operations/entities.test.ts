@@ -143,7 +143,7 @@ describe('modify', () => {
     const res = await call('PATCH', '', { powerState: 'off', illuminanceLevel: { value: 0.2 }, readings: 'urn:ngsi-ld:null', newOne: { value: 5 } });
     expect(res.statusCode).toBe(204);
     const { body } = await get();
-    expect(body.powerState).toEqual({ type: 'Property', value: 'off' });
+    expect(body.powerState).toEqual({ type: 'Property', value: 'off', observedAt: '2024-05-01T10:00:00Z' });
     expect(body.illuminanceLevel).toEqual({ type: 'Property', value: 0.2, unitCode: 'P1', reliability: { type: 'Property', value: 0.9 } });
     expect(body.readings).toBeUndefined();
     expect(body.newOne).toEqual({ type: 'Property', value: 5 });

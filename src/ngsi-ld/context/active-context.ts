@@ -64,16 +64,16 @@ function processLocal(
   };
 
   let vocab = previousVocab;
+  const vocabOf = (): string => vocab ?? options.defaultVocab;
   if (Object.prototype.hasOwnProperty.call(local, '@vocab')) {
     const v = local['@vocab'];
     if (v === null) vocab = undefined;
     else if (typeof v === 'string') {
-      const iri = expandIri(v, lookup, vocab ?? options.defaultVocab);
+      const iri = expandIri(v, lookup, vocabOf());
       if (!isAbsoluteIri(iri)) throw badContext(`@vocab must be an absolute IRI, got "${v}"`);
       vocab = iri;
     } else throw badContext(`@vocab must be a string or null, got ${describe(v)}`);
   }
-  const vocabOf = (): string => vocab ?? options.defaultVocab;
 
   function define(term: string): void {
     const state = pending.has(term) ? 'done' : inProgress.has(term) ? 'busy' : 'new';

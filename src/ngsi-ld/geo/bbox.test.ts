@@ -3,7 +3,7 @@ import { boundingBox, growBox, searchBox } from './bbox';
 import { EARTH_RADIUS_M, haversineMetres } from './distance';
 import type { BBox, GeoQuery, GeoRelation } from './geo-query';
 import { matchGeo } from './predicates';
-import { HOLED, SQ, line, multiLine, multiPoint, multiPolygon, point, polygon, rect } from './test-shapes';
+import { HOLED, SQ, line, multiLine, multiPoint, multiPolygon, point, polygon, rect } from './shapes.fixture';
 
 const q = (georel: GeoRelation, geometry: Geometry, extra: Partial<GeoQuery> = {}): GeoQuery => ({ georel, geometry, geoproperty: 'location', ...extra });
 const inBox = ([x, y]: Position, b: BBox): boolean => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];

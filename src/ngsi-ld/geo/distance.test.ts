@@ -1,6 +1,6 @@
 import type { Geometry } from '../types';
 import { distanceMetres, haversineMetres, pointSegmentMetres } from './distance';
-import { line, multiPoint, point, polygon, rect } from './test-shapes';
+import { line, multiPoint, point, polygon, rect } from './shapes.fixture';
 
 const KM = 1000;
 

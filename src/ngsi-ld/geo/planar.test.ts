@@ -1,6 +1,6 @@
 import type { Position } from '../types';
 import { type Location, cutSegment, interiorPoint, locateInPolygon, locateInRing, onSegment, samePos, segmentsIntersect } from './planar';
-import { rect } from './test-shapes';
+import { rect } from './shapes.fixture';
 
 describe('segmentsIntersect', () => {
   it.each<[string, Position[], boolean]>([

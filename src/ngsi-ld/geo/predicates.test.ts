@@ -3,7 +3,7 @@ import type { GeoQuery, GeoRelation } from './geo-query';
 import { matchGeo } from './predicates';
 import {
   ADJ, FAR, HOLED, OVERLAP, SMALL, SQ, line, multiLine, multiPoint, multiPolygon, point, polygon, rect,
-} from './test-shapes';
+} from './shapes.fixture';
 
 const q = (georel: GeoRelation, geometry: Geometry, extra: Partial<GeoQuery> = {}): GeoQuery => ({ georel, geometry, geoproperty: 'location', ...extra });
 

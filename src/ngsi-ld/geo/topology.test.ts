@@ -3,7 +3,7 @@ import type { GeoRelation } from './geo-query';
 import { matchGeo } from './predicates';
 import {
   ADJ, FAR, HOLE, HOLED, IN_HOLE, OVERLAP, SMALL, SQ, U, line, multiLine, multiPoint, multiPolygon, point, polygon, rect,
-} from './test-shapes';
+} from './shapes.fixture';
 
 type Row = [string, Geometry, Geometry, boolean];
 

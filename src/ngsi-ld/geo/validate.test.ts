@@ -1,6 +1,6 @@
 import { NgsiError } from '../errors';
 import { validateGeometry } from './validate';
-import { rect } from './test-shapes';
+import { rect } from './shapes.fixture';
 
 describe('validateGeometry accepts', () => {
   it.each<[string, unknown]>([
