@@ -47,7 +47,8 @@ function tenantOf(req: FastifyRequest): string | undefined {
 }
 
 function bodyContext(body: unknown): unknown {
-  const items = Array.isArray(body) ? body : [body];
+  const items = (Array.isArray(body) ? body : [body]).filter((i) => typeof i === 'object' && i !== null);
+  if (items.length === 0 && Array.isArray(body)) return undefined; // a list of ids (batch delete): nothing to expand
   const ctxs = items.map((i) => (typeof i === 'object' && i !== null ? (i as Record<string, unknown>)['@context'] : undefined));
   if (ctxs.some((c) => c === undefined)) throw ngsiError('BadRequestData', "Content-Type application/ld+json needs '@context' in the body (in every entity of a batch)");
   const first = JSON.stringify(ctxs[0]);

@@ -30,6 +30,11 @@ function isFastifyPath(url: string | undefined): boolean {
   return !!url && FASTIFY_PREFIXES.some((p) => url.startsWith(p));
 }
 
+/** A regular expression matching the concrete paths of a route path. */
+function routePattern(p: string): RegExp {
+  return new RegExp('^' + API_BASE + p.replace(/\{\w+\}/g, '[^/]+') + '/?$');
+}
+
 /** Path `{name}` → fastify's `:name`. */
 function fastifyPath(p: string): string {
   return API_BASE + p.replace(/\{(\w+)\}/g, ':$1');
@@ -77,8 +82,14 @@ async function buildApp(opts: AppOptions) {
     void reply.code(problem.status).header('content-type', 'application/json').send(JSON.stringify(problem));
   });
   app.setNotFoundHandler((req, reply) => {
-    const { problem } = problemOf(ngsiError('ResourceNotFound', `No resource at ${req.method} ${req.url.split('?')[0]}`));
-    void reply.code(404).header('content-type', 'application/json').send(JSON.stringify(problem));
+    const path = req.url.split('?')[0];
+    const allowed = ROUTES.filter((r) => routePattern(r.path).test(path)).map((r) => r.method);
+    const err = allowed.length
+      ? ngsiError('MethodNotAllowed', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`)
+      : ngsiError('ResourceNotFound', `No resource at ${req.method} ${path}`);
+    if (allowed.length) void reply.header('allow', allowed.join(', '));
+    const { problem } = problemOf(err);
+    void reply.code(problem.status).header('content-type', 'application/json').send(JSON.stringify(problem));
   });
   app.get('/health', async () => ({ status: 'ok' }));
   const deps = { broker: opts.broker, contexts: opts.contexts };

@@ -9,6 +9,6 @@ export const batchCreate: Operation = (broker, req) => {
     const e = newEntity(item, req.ctx, now);
     if (!store.insert(e)) throw ngsiError('AlreadyExists', `Entity ${e.id} already exists`);
     return { id: e.id, created: true };
-  });
+  }, true);
   return run.result.errors.length ? { status: 207, body: run.result } : { status: 201, body: run.result.success };
 };

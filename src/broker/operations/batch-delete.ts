@@ -9,6 +9,6 @@ export const batchDelete: Operation = (broker, req) => {
     if (!isUri(item)) throw ngsiError('BadRequestData', `${JSON.stringify(item)?.slice(0, 120)} is not an entity id (URI)`);
     if (!store.delete(item)) throw ngsiError('ResourceNotFound', `Entity ${item} not found`);
     return { id: item };
-  });
+  }, false);
   return noContentOr207(run);
 };

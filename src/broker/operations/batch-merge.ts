@@ -14,6 +14,6 @@ export const batchMerge: Operation = (broker, req) => {
     mergeInto(e, item, req.ctx, now);
     store.update(e);
     return { id };
-  });
+  }, false);
   return noContentOr207(run);
 };

@@ -16,6 +16,6 @@ export const batchUpdate: Operation = (broker, req) => {
     appendAttributes(e, f.attrs, { noOverwrite, now, compact: (i) => i });
     store.update(e);
     return { id: e.id };
-  });
+  }, false);
   return noContentOr207(run);
 };

@@ -27,7 +27,7 @@ export const batchUpsert: Operation = (broker, req) => {
       store.update({ ...next, createdAt: old.createdAt });
     }
     return { id: next.id };
-  });
+  }, true);
   if (run.result.errors.length) return { status: 207, body: run.result };
   return run.created.length ? { status: 201, body: run.created } : { status: 204 };
 };

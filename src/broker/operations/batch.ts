@@ -37,14 +37,15 @@ export interface BatchRun {
   created: string[];
 }
 
-/** Runs `each` on every item in one transaction; errors are collected per item. */
+/** Runs `each` on every item in one transaction; errors are collected per item. Only creating operations create a tenant. */
 export function runBatch(
   broker: Broker,
   req: RequestContext,
   items: unknown[],
   each: (store: EntityStore, item: unknown, now: string) => ItemOutcome,
+  createTenant: boolean,
 ): BatchRun {
-  const store = broker.tenants.forWrite(req.tenant);
+  const store = createTenant ? broker.tenants.forWrite(req.tenant) : broker.tenants.forRead(req.tenant);
   const now = broker.now();
   const run: BatchRun = { result: { success: [], errors: [] }, created: [] };
   store.transaction(() => {

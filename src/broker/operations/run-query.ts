@@ -44,7 +44,7 @@ function compileSelector(s: EntitySelectorInput, req: RequestContext): Selector 
 /** Runs a query and renders the page. */
 export function runQuery(broker: Broker, req: RequestContext, input: QueryInput): OperationResult {
   const hasFilter = input.selectors.some((s) => s.type || s.id?.length || s.idPattern) || input.attrs?.length || input.q || input.geo;
-  if (!hasFilter) throw ngsiError('BadRequestData', 'A query needs at least one of type, id, idPattern, attrs, q or a geo-query');
+  if (!hasFilter && req.params.local !== 'true') throw ngsiError('BadRequestData', 'A query needs at least one of type, id, idPattern, attrs, q or a geo-query (or local=true)');
   const page = paging(req.params);
   const attrs = input.attrs?.map((a) => req.ctx.expand(a));
   const render = renderOptions(req, attrs);

@@ -67,10 +67,10 @@ async function readLimited(res: Response, maxBytes: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** `ECONNREFUSED`, `ENOTFOUND`, … when undici gives a cause; duck-typed (errors may come from another realm). */
 function errorReason(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? err.message;
-  }
-  return String(err);
+  if (typeof err !== 'object' || err === null) return String(err);
+  const { message, cause } = err as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const detail = cause?.code ?? cause?.message ?? message;
+  return typeof detail === 'string' ? detail : String(err);
 }

@@ -13,7 +13,7 @@
  */
 import type { Expand, QExpr, QTerm } from './ast';
 import { resolveAttr, type ResolvedAttr } from './paths';
-import { comparable, type Comparable, type ValueClass } from './values';
+import { comparable, type ValueClass } from './values';
 
 /** A boolean SQL expression and its positional parameters. */
 export interface SqlFragment {
@@ -56,42 +56,43 @@ interface Pred {
 }
 
 function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): string {
-  const json = r.jsonPath !== null;
   if (t.kind === 'exists') return sub(r, alias, null, t.negated, params);
-  let pred: Pred;
-  if (t.kind === 'pattern') {
-    pred = json
-      ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
-      : { sql: "ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] };
-  } else if (t.kind === 'compare') {
-    const c = comparable(t.value);
-    const col = column(c.cls, json);
-    pred = { sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] };
-  } else if (t.kind === 'range') {
-    const [from, to] = [comparable(t.from), comparable(t.to)];
-    const col = column(from.cls, json);
-    pred = { sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] };
-  } else {
-    pred = listPred(t.values.map(comparable), json);
+  const preds = predicates(t, r.jsonPath !== null);
+  if (t.op !== '!=' && t.op !== '!~=') {
+    const subs = preds.map((p) => sub(r, alias, p, false, params));
+    return subs.length === 1 ? subs[0] : `(${subs.join(' OR ')})`;
   }
-  const negative = t.op === '!=' || t.op === '!~=';
-  if (!negative) return sub(r, alias, pred, false, params);
   const exists = sub(r, alias, null, false, params);
-  return `(${exists} AND ${sub(r, alias, pred, true, params)})`;
+  return `(${[exists, ...preds.map((p) => sub(r, alias, p, true, params))].join(' AND ')})`;
 }
 
-/** `a==1,"x",true`: one IN per value class, ORed. */
-function listPred(values: Comparable[], json: boolean): Pred {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  for (const cls of ['n', 's', 'b'] as const) {
-    const vs = [...new Set(values.filter((v) => v.cls === cls).map((v) => v.v))];
-    if (vs.length === 0) continue;
-    const col = column(cls, json);
-    parts.push(`${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`);
-    params.push(...vs);
+/** Row predicates of the positive form of a term (several for a list of mixed value classes). */
+function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[] {
+  if (t.kind === 'pattern') {
+    return [
+      json
+        ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
+        : { sql: "ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] },
+    ];
   }
-  return { sql: parts.length === 1 ? parts[0] : `(${parts.map((p) => `(${p})`).join(' OR ')})`, params };
+  if (t.kind === 'compare') {
+    const c = comparable(t.value);
+    const col = column(c.cls, json);
+    return [{ sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] }];
+  }
+  if (t.kind === 'range') {
+    const [from, to] = [comparable(t.from), comparable(t.to)];
+    const col = column(from.cls, json);
+    return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] }];
+  }
+  // a value list: one IN per value class, so that each can use its index
+  const values = t.values.map(comparable);
+  return (['n', 's', 'b'] as const).flatMap((cls) => {
+    const vs = [...new Set(values.filter((v) => v.cls === cls).map((v) => v.v))];
+    if (vs.length === 0) return [];
+    const col = column(cls, json);
+    return [{ sql: `${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`, params: vs }];
+  });
 }
 
 /** The column a value class compares with, and the guard on the row kind. */
