@@ -134,7 +134,6 @@ function expandInstance(name: string, raw: unknown, ctx: TermMapper, opts: Expan
     }
   }
   const kind = inst.type as AttributeType | undefined;
-  if (kind === 'Property' && GEO_NAMES.has(name) && isGeometryLike(inst.value)) inst.type = 'GeoProperty';
   if (kind) checkValue(inst.type as AttributeType, inst, name, opts, ctx);
   const out: StoredAttribute = { type: (inst.type ?? 'Property') as AttributeType };
   if (!kind) delete (out as Record<string, unknown>).type;
