@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { NgsiError } from '../errors';
 import { createDocumentLoader, parseContextDocument } from './document-loader';
 
@@ -39,15 +42,19 @@ describe('createDocumentLoader', () => {
   test('a disk write failure is only a warning', async () => {
     const fetchImpl = (async () => new Response('{"@context":{}}', { status: 200 })) as typeof fetch;
     const warnings: object[] = [];
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-loader-'));
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, '');
     const loader = createDocumentLoader({
       fetchImpl,
       timeoutMs: 1000,
       maxBytes: 1000,
       cacheSize: 4,
-      cacheDir: '/proc/not-writable/eclor',
+      cacheDir: path.join(file, 'cache'), // a file where a directory should be
       log: { warn: (o) => warnings.push(o) },
     });
     expect(await loader.load('http://x/ctx')).toEqual({});
     expect(warnings.length).toBeGreaterThanOrEqual(1);
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
