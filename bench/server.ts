@@ -35,10 +35,10 @@ export function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the server and resolves once GET /health answers 200 (at most `timeoutMs`). */
-export async function startServer(root: string, timeoutMs = 20_000): Promise<Server> {
+export async function startServer(root: string, nodeArgs: string[] = [], timeoutMs = 20_000): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@
  * uses at run time (src/ngsi-ld/context/active-context.ts), so prefixes are already expanded.
  *
  * Run (no ts-node/tsx in the project):
- *   npx tsc --outDir /tmp/build-contexts --rootDir . --module commonjs --target es2022 \
+ *   npx tsc --ignoreConfig --outDir /tmp/build-contexts --rootDir . --module commonjs --target es2022 \
  *     --esModuleInterop --skipLibCheck --types node scripts/build-contexts.ts
  *   node /tmp/build-contexts/scripts/build-contexts.js [referenceDir] [outDir]   (from the project root)
  */

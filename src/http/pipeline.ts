@@ -13,13 +13,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ngsiError } from '../ngsi-ld/errors';
-import type { CompiledContext, ContextResolver } from '../ngsi-ld/context';
+import { CORE_CONTEXT_URL, type CompiledContext, type ContextResolver } from '../ngsi-ld/context';
 import { validateTenantName } from '../broker/store/tenants';
 import type { Broker, MediaType, RequestContext } from '../broker/request';
 import type { Route } from '../broker/routes';
 import { contextLink, linkHeader, mediaTypeOf, negotiate } from './negotiate';
 
-export const CORE_CONTEXT_URL = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld';
 
 export interface PipelineDeps {
   broker: Broker;

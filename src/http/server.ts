@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ngsiError } from '../ngsi-ld/errors';
 import type { ContextResolver } from '../ngsi-ld/context';
@@ -54,7 +54,7 @@ async function buildApp(opts: AppOptions) {
   const docs = createDocsApp({ openapiFile: path.join(opts.root, 'openapi.yaml') });
   const app = Fastify({
     loggerInstance: opts.log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.maxBody,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },

@@ -30,9 +30,10 @@ function checkPattern(p: string): string {
   return p;
 }
 
-function compileSelector(s: EntitySelectorInput, req: RequestContext): Selector {
+/** `driven`: another, more selective filter (q) drives the query, so the type is checked per candidate. */
+function compileSelector(s: EntitySelectorInput, req: RequestContext, driven: boolean): Selector {
   const sel: Selector = {};
-  if (s.type !== undefined) sel.type = typeToSql(parseTypeExpr(s.type), (t) => req.ctx.expand(t));
+  if (s.type !== undefined) sel.type = typeToSql(parseTypeExpr(s.type), (t) => req.ctx.expand(t), 'e', driven);
   if (s.id?.length) {
     for (const id of s.id) if (!isUri(id)) throw ngsiError('BadRequestData', `id '${String(id).slice(0, 120)}' is not a URI`);
     sel.ids = s.id;
@@ -49,7 +50,7 @@ export function runQuery(broker: Broker, req: RequestContext, input: QueryInput)
   const attrs = input.attrs?.map((a) => req.ctx.expand(a));
   const render = renderOptions(req, attrs);
   const plan: QueryPlan = {
-    selectors: input.selectors.filter((s) => s.type || s.id?.length || s.idPattern).map((s) => compileSelector(s, req)),
+    selectors: input.selectors.filter((s) => s.type || s.id?.length || s.idPattern).map((s) => compileSelector(s, req, input.q !== undefined)),
     attrsAny: attrs,
     ...page,
   };

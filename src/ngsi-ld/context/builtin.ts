@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LocalContext, TermMapFile } from './context-types';
 import { isPlainObject } from './json';
+import { projectRoot } from '../../project-root';
 
 /** File name of the core term map. */
 export const CORE_TERM_MAP = 'ngsi-ld-core-v1.8.json';
@@ -25,26 +26,9 @@ export interface BuiltinContexts {
   readonly byUrl: ReadonlyMap<string, BuiltinContext>;
 }
 
-/**
- * The nearest directory at or above `start` holding a package.json (works from `src/…` under ts-jest
- * and from `dist/src/…` after tsc).
- *
- * @example
- * findProjectRoot(__dirname) // '/app'
- */
-export function findProjectRoot(start: string = __dirname): string {
-  let dir = path.resolve(start);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'schemas'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no project root (package.json + schemas/) above ${start}`);
-    dir = parent;
-  }
-}
-
 /** `<project root>/schemas/contexts`. */
 export function defaultBuiltinDir(): string {
-  return path.join(findProjectRoot(), 'schemas', 'contexts');
+  return path.join(projectRoot(), 'schemas', 'contexts');
 }
 
 /** A term map as a local context object: its terms plus `@vocab` when it has one. */

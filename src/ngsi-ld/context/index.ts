@@ -12,7 +12,7 @@
 export { createContextResolver } from './resolver';
 export { CORE_CONTEXT_URL, CORE_CONTEXT_URLS, DEFAULT_VOCAB, NGSI_LD_NS } from './core';
 export { MAX_CONTEXT_DEPTH } from './collect';
-export { findProjectRoot, loadBuiltinContexts, CORE_TERM_MAP } from './builtin';
+export { loadBuiltinContexts, CORE_TERM_MAP } from './builtin';
 export type {
   CompiledContext,
   ContextResolver,

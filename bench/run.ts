@@ -1,0 +1,105 @@
+/**
+ * ECLOR load bench: the real server as a child process, autocannon in this process (one core each on a
+ * 2-core machine), four NGSI-LD scenarios compared with FIWARE's published Orion-LD figures.
+ *
+ * Run:  npm run bench          (builds, then node dist/bench/run.js)
+ *       BENCH_DURATION=5 BENCH_RUNS=1 npm run bench      (quick check)
+ *
+ * Env:  BENCH_CONNECTIONS  concurrent connections (default 32)
+ *       BENCH_DURATION     seconds per run (default 10)
+ *       BENCH_RUNS         runs per scenario; the median req/s and p99 are reported with the min–max (default 3)
+ *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch (default all)
+ *       BENCH_PROFILE=1    run the server with --cpu-prof and print its top functions (see profile.ts)
+ *
+ * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
+ * seed exactly 10,000 TrafficFlowObserved entities (100 batch requests × 100, `bucket` = i % 500) and check
+ * the counts; run GET by id, attribute update, query, then batch create; print the table and the notes;
+ * write bench/results/<ISO date>.json and latest.json; stop the server (SIGTERM) and delete the temp dir.
+ *
+ * Batch create runs LAST and creates Streetlight entities (another type): the reads, updates and queries
+ * are measured against a store of exactly the 10,000 base entities, and `type=TrafficFlowObserved&q=bucket==N`
+ * selects 20 of 10,000 (0.2 %) whatever the order.
+ *
+ * Exit code: 0 when the bench ran (PASS or MISS), 1 when it could not (server crash, seed failure).
+ */
+import path from 'node:path';
+import { projectRoot } from '../src/project-root';
+import { runScenario, type RunResult } from './measure';
+import { machine, notes, summarize, table, writeResults, type ScenarioSummary } from './report';
+import { profileArgs, summarizeProfile } from './profile';
+import { SCENARIOS, seed, verify } from './scenarios';
+import { startServer, type Server } from './server';
+
+function envInt(name: string, dflt: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}=${raw}: expected an integer in ${min}..${max}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const connections = envInt('BENCH_CONNECTIONS', 32, 1, 1024);
+  const duration = envInt('BENCH_DURATION', 10, 1, 300);
+  const runs = envInt('BENCH_RUNS', 3, 1, 20);
+  const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const scenarios = SCENARIOS.filter((s) => !only?.length || only.includes(s.key));
+  const root = projectRoot();
+
+  console.log(`ECLOR bench: ${connections} connections, ${duration} s × ${runs} runs per scenario, ${JSON.stringify(machine())}`);
+  const profileDir = path.join(root, 'bench', 'results', 'profiles');
+  const profile = process.env.BENCH_PROFILE === '1';
+  const server: Server = await startServer(root, profile ? profileArgs(profileDir) : []);
+  const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    console.log(`server pid ${server.pid} at ${server.base}, DATA_DIR ${server.dataDir}`);
+    const seedMs = await seed(server.base);
+    console.log(`seeded 10,000 entities in ${seedMs} ms`);
+    const checks = await verify(server.base);
+    for (const c of checks) console.log(`  ✓ ${c}`);
+
+    const summaries: ScenarioSummary[] = [];
+    for (const s of scenarios) {
+      const results: RunResult[] = [];
+      for (let i = 1; i <= runs; i++) {
+        const r = await runScenario(s, { base: server.base, connections, duration, pid: server.pid });
+        results.push(r);
+        const bad = r.unexpected + r.errors + r.timeouts;
+        console.log(
+          `  ${s.key} run ${i}/${runs}: ${Math.round(r.rate)} ${s.unit}, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, ` +
+            `server CPU ${r.usage.serverCpu} %, bench CPU ${r.usage.benchCpu} %, RSS ${r.usage.serverRssMiB ?? '?'} MiB` +
+            (bad ? `, ⚠ ${r.unexpected} unexpected ${JSON.stringify(r.statusCodes)} ${r.errors} errors ${r.timeouts} timeouts` : ''),
+        );
+        const exit = server.exited();
+        if (exit) throw new Error(`server exited during ${s.key}: ${JSON.stringify(exit)}\n${server.logTail().join('\n')}`);
+      }
+      summaries.push(summarize(s, results));
+    }
+
+    console.log('\n' + table(summaries));
+    const lines = notes(summaries);
+    if (lines.length) console.log('\n' + lines.join('\n'));
+    const log = server.logTail();
+    if (log.length) console.log(`\nserver log (warn and above, last ${log.length} lines):\n${log.join('\n')}`);
+    const file = writeResults(path.join(root, 'bench', 'results'), {
+      date: new Date().toISOString(),
+      machine: machine(),
+      settings: { connections, duration, runs, baseEntities: 10_000, buckets: 500, batchSize: 100 },
+      seedMs,
+      checks,
+      scenarios: summaries,
+      serverLog: log,
+    });
+    console.log(`\nresults: ${path.relative(root, file)} (and bench/results/latest.json)`);
+  } finally {
+    await server.stop();
+    if (profile) console.log('\n' + summarizeProfile(profileDir, root).join('\n'));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exitCode = 1;
+});
