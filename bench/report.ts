@@ -27,6 +27,8 @@ export interface ScenarioSummary {
   pass: boolean;
   flagged: boolean;
   runs: RunResult[];
+  /** Largest files of DATA_DIR after the scenario (set by run.ts). */
+  dataDirAfter?: string[];
 }
 
 const median = (xs: number[]): number => {
@@ -92,8 +94,11 @@ export function notes(rows: ScenarioSummary[]): string[] {
       const bound = r.serverCpuMedian >= 90 ? 'server CPU-bound (one core saturated: the cost is in the request path)'
         : r.benchCpuMedian >= 90 ? 'load generator CPU-bound (the bench process, not the server, is the limit)'
         : 'neither process saturated a core: waiting (fsync/IO, locks, event-loop stalls) dominates';
-      const rss = r.runs.at(-1)?.usage.serverRssMiB;
-      out.push(`↳ ${r.title} missed: server CPU ${r.serverCpuMedian} %, bench CPU ${r.benchCpuMedian} % (median over runs; 100 % = one core)${rss ? `, server RSS ${rss} MiB` : ''} → ${bound}`);
+      const last = r.runs.at(-1);
+      const rss = last?.usage.serverRssMiB;
+      const wrote = last?.usage.serverWriteMiB;
+      const io = wrote !== undefined ? `, wrote ${wrote} MiB to disk (${(wrote / last!.durationSec).toFixed(1)} MiB/s)` : '';
+      out.push(`↳ ${r.title} missed: server CPU ${r.serverCpuMedian} %, bench CPU ${r.benchCpuMedian} % (median over runs; 100 % = one core)${rss ? `, server RSS ${rss} MiB` : ''}${io} → ${bound}`);
     }
   }
   return out;

@@ -9,7 +9,7 @@
  *       BENCH_DURATION     seconds per run (default 10)
  *       BENCH_RUNS         runs per scenario; the median req/s and p99 are reported with the min–max (default 3)
  *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch (default all)
- *       BENCH_PROFILE=1    run the server with --cpu-prof and print its top functions (see profile.ts)
+ *       BENCH_PROFILE=1    run the server with --cpu-prof (profile kept in the temp dir) and print its top functions
  *
  * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
  * seed exactly 10,000 TrafficFlowObserved entities (100 batch requests × 100, `bucket` = i % 500) and check
@@ -22,13 +22,14 @@
  *
  * Exit code: 0 when the bench ran (PASS or MISS), 1 when it could not (server crash, seed failure).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/project-root';
 import { runScenario, type RunResult } from './measure';
 import { machine, notes, summarize, table, writeResults, type ScenarioSummary } from './report';
 import { profileArgs, summarizeProfile } from './profile';
 import { SCENARIOS, seed, verify } from './scenarios';
-import { startServer, type Server } from './server';
+import { dataDirFiles, startServer, type Server } from './server';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
 
   console.log(`ECLOR bench: ${connections} connections, ${duration} s × ${runs} runs per scenario, ${JSON.stringify(machine())}`);
-  const profileDir = path.join(root, 'bench', 'results', 'profiles');
+  const profileDir = path.join(os.tmpdir(), `eclor-bench-profile-${Date.now()}`); // kept: open it in Chrome DevTools
   const profile = process.env.BENCH_PROFILE === '1';
   const server: Server = await startServer(root, profile ? profileArgs(profileDir) : []);
   const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
@@ -69,13 +70,15 @@ async function main(): Promise<void> {
         const bad = r.unexpected + r.errors + r.timeouts;
         console.log(
           `  ${s.key} run ${i}/${runs}: ${Math.round(r.rate)} ${s.unit}, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, ` +
-            `server CPU ${r.usage.serverCpu} %, bench CPU ${r.usage.benchCpu} %, RSS ${r.usage.serverRssMiB ?? '?'} MiB` +
+            `server CPU ${r.usage.serverCpu} %, bench CPU ${r.usage.benchCpu} %, RSS ${r.usage.serverRssMiB ?? '?'} MiB, wrote ${r.usage.serverWriteMiB ?? '?'} MiB` +
             (bad ? `, ⚠ ${r.unexpected} unexpected ${JSON.stringify(r.statusCodes)} ${r.errors} errors ${r.timeouts} timeouts` : ''),
         );
         const exit = server.exited();
         if (exit) throw new Error(`server exited during ${s.key}: ${JSON.stringify(exit)}\n${server.logTail().join('\n')}`);
       }
-      summaries.push(summarize(s, results));
+      const files = dataDirFiles(server.dataDir);
+      console.log(`  DATA_DIR after ${s.key}: ${files.join(', ')}`);
+      summaries.push({ ...summarize(s, results), dataDirAfter: files });
     }
 
     console.log('\n' + table(summaries));

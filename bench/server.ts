@@ -85,6 +85,24 @@ export async function startServer(root: string, nodeArgs: string[] = [], timeout
   throw new Error(`server did not become healthy within ${timeoutMs} ms; exit=${JSON.stringify(exit)}; log:\n${tail.join('\n')}`);
 }
 
+/** Files of DATA_DIR (recursively) with their size in MiB, largest first, e.g. "default.sqlite-wal 412". */
+export function dataDirFiles(dir: string): string[] {
+  const out: [string, number][] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push([path.relative(dir, p), fs.statSync(p).size]);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    return [];
+  }
+  return out.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([f, n]) => `${f} ${(n / 1048576).toFixed(1)} MiB`);
+}
+
 /** CPU ticks (utime+stime) of a process from /proc, or undefined when unavailable. */
 function procTicks(pid: number): number | undefined {
   try {
@@ -116,6 +134,17 @@ export interface Usage {
   benchCpu: number;
   /** Server RSS at the end of the window, MiB. */
   serverRssMiB?: number;
+  /** Bytes the server caused to be written to storage during the window (/proc/<pid>/io), MiB. */
+  serverWriteMiB?: number;
+}
+
+function writeBytes(pid: number): number | undefined {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts measuring CPU of the server and of this process; call the result to stop and read. */
@@ -124,7 +153,9 @@ export function measureUsage(pid: number): () => Usage {
   const t0 = process.hrtime.bigint();
   const ticks0 = procTicks(pid);
   const self0 = process.cpuUsage();
+  const written0 = writeBytes(pid);
   return () => {
+    const written1 = writeBytes(pid);
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const self = process.cpuUsage(self0);
     const ticks1 = procTicks(pid);
@@ -139,6 +170,7 @@ export function measureUsage(pid: number): () => Usage {
       }
     }
     const benchCpu = ((self.user + self.system) / 1000 / wallMs) * 100;
-    return { serverCpu: Math.round(serverCpu), benchCpu: Math.round(benchCpu), serverRssMiB: rssMiB(pid) };
+    const serverWriteMiB = written0 !== undefined && written1 !== undefined ? Math.round((written1 - written0) / 1048576) : undefined;
+    return { serverCpu: Math.round(serverCpu), benchCpu: Math.round(benchCpu), serverRssMiB: rssMiB(pid), serverWriteMiB };
   };
 }

@@ -51,7 +51,7 @@ export function runBatch(
   store.transaction(() => {
     for (const item of items) {
       try {
-        const out = store.transaction(() => each(store, item, now));
+        const out = process.env.NOSP ? each(store, item, now) : store.transaction(() => each(store, item, now));
         run.result.success.push(out.id);
         if (out.created) run.created.push(out.id);
       } catch (err) {

@@ -27,7 +27,8 @@ export interface IndexRow {
 export const PATH_SEPARATOR = ' ';
 
 /** Reserved attribute members indexed as string rows at `<path> <member>`. */
-export const INDEXED_MEMBERS = ['observedAt', 'unitCode', 'datasetId', 'createdAt', 'modifiedAt'] as const;
+/** Reserved members searchable by q (`temperature.observedAt>=…`); createdAt/modifiedAt are not indexed: every write would rewrite them. */
+export const INDEXED_MEMBERS = ['observedAt', 'unitCode', 'datasetId'] as const;
 
 /** Deepest sub-attribute level indexed (top-level attribute = 0). */
 export const MAX_INDEX_DEPTH = 8;

@@ -4,11 +4,13 @@
  * - `entities`: one row per entity; `rid` gives the stable order used for paging; `doc` is the
  *   StoredEntity JSON (expanded names, normalized attributes).
  * - `entity_types`: one row per (entity, expanded type) for type filters.
+ * - `paths`: every attribute path (expanded name, sub-attribute paths joined by ' ') once, so that
+ *   the indexes below hold small integers instead of long IRIs.
  * - `attr_index`: searchable rows derived from the attributes by `indexRows()` (attr-index.ts), so
  *   that `q` filters run in SQL on indexes (see src/ngsi-ld/q/to-sql.ts).
  * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -23,9 +25,13 @@ CREATE TABLE IF NOT EXISTS entity_types (
   PRIMARY KEY (type, rid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_types_rid ON entity_types(rid);
+CREATE TABLE IF NOT EXISTS paths (
+  pid INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS attr_index (
   rid INTEGER NOT NULL,
-  path TEXT NOT NULL,
+  path INTEGER NOT NULL,
   dataset TEXT,
   kind TEXT NOT NULL,
   num REAL,
@@ -37,7 +43,7 @@ CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str);
 CREATE INDEX IF NOT EXISTS attr_index_rid ON attr_index(rid);
 CREATE TABLE IF NOT EXISTS geo_index (
   rid INTEGER NOT NULL,
-  path TEXT NOT NULL,
+  path INTEGER NOT NULL,
   dataset TEXT,
   minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
   geojson TEXT NOT NULL

@@ -27,8 +27,14 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
+  if (process.env.WALCP) db.pragma('wal_autocheckpoint = ' + process.env.WALCP);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
+  const version = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();
+  if (version !== String(SCHEMA_VERSION)) {
+    db.close();
+    throw new Error(`${file} has schema version ${String(version)}; this version of ECLOR needs ${SCHEMA_VERSION}`);
+  }
   registerQFunctions(db);
 
   const s = {
@@ -37,14 +43,46 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     exists: db.prepare('SELECT rid FROM entities WHERE id = ?'),
     update: db.prepare('UPDATE entities SET doc = ? WHERE rid = ?'),
     del: db.prepare('DELETE FROM entities WHERE rid = ?'),
+    selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?'),
     insType: db.prepare('INSERT OR IGNORE INTO entity_types(type, rid) VALUES (?, ?)'),
-    delTypes: db.prepare('DELETE FROM entity_types WHERE rid = ?'),
+    delType: db.prepare('DELETE FROM entity_types WHERE type = ? AND rid = ?'),
+    selAttrs: db.prepare('SELECT rowid, path, dataset, kind, num, str, json FROM attr_index WHERE rid = ?'),
     insAttr: db.prepare('INSERT INTO attr_index(rid, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    delAttrs: db.prepare('DELETE FROM attr_index WHERE rid = ?'),
+    delAttr: db.prepare('DELETE FROM attr_index WHERE rowid = ?'),
+    selGeo: db.prepare('SELECT rowid, path, dataset, minx, miny, maxx, maxy, geojson FROM geo_index WHERE rid = ?'),
     insGeo: db.prepare('INSERT INTO geo_index(rid, path, dataset, minx, miny, maxx, maxy, geojson) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    delGeo: db.prepare('DELETE FROM geo_index WHERE rid = ?'),
+    delGeo: db.prepare('DELETE FROM geo_index WHERE rowid = ?'),
+    pathId: db.prepare('SELECT pid FROM paths WHERE path = ?').pluck(),
+    insPath: db.prepare('INSERT INTO paths(path) VALUES (?)'),
   };
+
+  /**
+   * Path string → pid. Ids found or created inside a transaction are cached only once the outermost
+   * transaction commits: a rolled-back savepoint may have removed a freshly inserted path.
+   */
+  const pathIds = new Map<string, number>();
+  const pendingPathIds = new Map<string, number>();
+  let depth = 0;
+  function pathIdOf(path: string): number {
+    const known = pathIds.get(path);
+    if (known !== undefined) return known;
+    let pid = s.pathId.get(path) as number | undefined;
+    if (pid === undefined) pid = Number(s.insPath.run(path).lastInsertRowid);
+    pendingPathIds.set(path, pid);
+    return pid;
+  }
   const tx = db.transaction((fn: () => unknown) => fn());
+  function transaction<T>(fn: () => T): T {
+    depth++;
+    try {
+      const out = tx(fn) as T;
+      if (depth === 1) for (const [p, id] of pendingPathIds) pathIds.set(p, id);
+      return out;
+    } finally {
+      depth--;
+      if (depth === 0) pendingPathIds.clear();
+    }
+  }
   const cache = new Map<string, Stmt>();
   const prepared = (sql: string): Stmt => {
     let st = cache.get(sql);
@@ -56,22 +94,49 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     return st;
   };
 
-  function writeIndexes(rid: number | bigint, e: StoredEntity): void {
-    for (const t of e.types) s.insType.run(t, rid);
-    for (const r of indexRows(e)) s.insAttr.run(rid, r.path, r.dataset, r.kind, r.num, r.str, r.json);
+  /** The index rows an entity should have: types, attribute rows, geo boxes. */
+  function wanted(e: StoredEntity) {
+    const attrs = indexRows(e).map((r) => [pathIdOf(r.path), r.dataset, r.kind, r.num, r.str, r.json] as const);
+    const geo: Array<readonly [number, string | null, number, number, number, number, string]> = [];
     for (const [name, instances] of Object.entries(e.attrs)) {
       for (const inst of instances) {
         if (inst.type !== 'GeoProperty') continue;
         const g = inst.value as Geometry;
-        const [minx, miny, maxx, maxy] = boundingBox(g);
-        s.insGeo.run(rid, name, (inst.datasetId as string | undefined) ?? null, minx, miny, maxx, maxy, JSON.stringify(g));
+        geo.push([pathIdOf(name), (inst.datasetId as string | undefined) ?? null, ...boundingBox(g), JSON.stringify(g)]);
       }
     }
+    return { types: e.types, attrs, geo };
   }
-  function clearIndexes(rid: number | bigint): void {
-    s.delTypes.run(rid);
-    s.delAttrs.run(rid);
-    s.delGeo.run(rid);
+  const keyOf = (row: readonly unknown[]): string => JSON.stringify(row);
+
+  /**
+   * Brings the index rows of `rid` to what `e` needs, touching only the rows that changed: an update
+   * of one attribute rewrites that attribute's rows only, which keeps the pages a commit writes few.
+   */
+  function syncIndexes(rid: number | bigint, e: StoredEntity | undefined, fresh: boolean): void {
+    const want = e ? wanted(e) : { types: [], attrs: [], geo: [] };
+    const oldTypes = fresh ? [] : (s.selTypes.all(rid) as Array<{ type: string }>).map((r) => r.type);
+    for (const t of oldTypes) if (!want.types.includes(t)) s.delType.run(t, rid);
+    for (const t of want.types) if (!oldTypes.includes(t)) s.insType.run(t, rid);
+    syncRows(fresh ? [] : (s.selAttrs.raw().all(rid) as unknown[][]), want.attrs, (row) => s.delAttr.run(row), (r) => s.insAttr.run(rid, ...r));
+    syncRows(fresh ? [] : (s.selGeo.raw().all(rid) as unknown[][]), want.geo, (row) => s.delGeo.run(row), (r) => s.insGeo.run(rid, ...r));
+  }
+
+  /** Deletes the old rows (first column: rowid) missing from `next`, inserts the new ones. */
+  function syncRows<R extends readonly unknown[]>(old: unknown[][], next: R[], del: (rowid: unknown) => void, ins: (r: R) => void): void {
+    const existing = new Map<string, unknown[]>();
+    for (const row of old) {
+      const k = keyOf(row.slice(1));
+      const list = existing.get(k);
+      if (list) list.push(row[0]);
+      else existing.set(k, [row[0]]);
+    }
+    for (const r of next) {
+      const list = existing.get(keyOf(r));
+      if (list?.length) list.pop();
+      else ins(r);
+    }
+    for (const list of existing.values()) for (const rowid of list) del(rowid);
   }
 
   function selectorSql(sel: Selector, params: unknown[]): string {
@@ -96,7 +161,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     const params: unknown[] = [];
     if (plan.selectors.length) parts.push(`(${plan.selectors.map((sel) => `(${selectorSql(sel, params)})`).join(' OR ')})`);
     if (plan.attrsAny?.length) {
-      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN (${plan.attrsAny.map(() => '?').join(',')}))`);
+      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN (SELECT pid FROM paths WHERE path IN (${plan.attrsAny.map(() => '?').join(',')})))`);
       params.push(...plan.attrsAny);
     }
     if (plan.q) {
@@ -108,7 +173,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
 
   function queryGeo(plan: QueryPlan, where: { sql: string; params: unknown[] }): QueryResult {
     const geo = plan.geo!;
-    let sql = `SELECT g.rid AS rid, g.geojson AS geojson FROM geo_index g JOIN entities e ON e.rid = g.rid WHERE g.path = ? AND ${where.sql}`;
+    let sql = `SELECT g.rid AS rid, g.geojson AS geojson FROM geo_index g JOIN entities e ON e.rid = g.rid WHERE g.path = (SELECT pid FROM paths WHERE path = ?) AND ${where.sql}`;
     const params: unknown[] = [geo.path, ...where.params];
     if (geo.box) {
       sql += ' AND g.minx <= ? AND g.maxx >= ? AND g.miny <= ? AND g.maxy >= ?';
@@ -141,22 +206,21 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     insert(e) {
       if (s.exists.get(e.id)) return false;
       const { lastInsertRowid } = s.insert.run(e.id, JSON.stringify(e));
-      writeIndexes(lastInsertRowid, e);
+      syncIndexes(lastInsertRowid, e, true);
       return true;
     },
     update(e) {
       const row = s.exists.get(e.id) as { rid: number } | undefined;
       if (!row) return false;
       s.update.run(JSON.stringify(e), row.rid);
-      clearIndexes(row.rid);
-      writeIndexes(row.rid, e);
+      syncIndexes(row.rid, e, false);
       return true;
     },
     delete(id) {
       const row = s.exists.get(id) as { rid: number } | undefined;
       if (!row) return false;
       s.del.run(row.rid);
-      clearIndexes(row.rid);
+      syncIndexes(row.rid, undefined, false);
       return true;
     },
     query(plan) {
@@ -175,9 +239,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
         : undefined;
       return { entities: rows.map((r) => JSON.parse(r.doc) as StoredEntity), count };
     },
-    transaction<T>(fn: () => T): T {
-      return tx(fn) as T;
-    },
+    transaction,
     close() {
       if (db.open) {
         try {

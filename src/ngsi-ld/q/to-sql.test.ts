@@ -3,9 +3,9 @@ import { qToSql } from './to-sql';
 
 const expand = (term: string): string => (term.includes(':') ? term : `https://x.org/${term}`);
 const A = 'https://x.org/a';
-const SUB = 'e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ?';
-const NOT_SUB = 'e.rid NOT IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ?';
-const JSON_SUB = "e.rid IN (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je WHERE ai.path = ? AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object'";
+const SUB = 'e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?)';
+const NOT_SUB = 'e.rid NOT IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?)';
+const JSON_SUB = "e.rid IN (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object'";
 
 const cases: Array<[string, string, unknown[]]> = [
   ['a', `${SUB})`, [A]],
@@ -35,7 +35,7 @@ describe('qToSql', () => {
   });
 
   test('alias', () => {
-    expect(qToSql(parseQ('a'), expand, 'ent').sql).toBe('ent.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ?)');
+    expect(qToSql(parseQ('a'), expand, 'ent').sql).toBe('ent.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?))');
     expect(() => qToSql(parseQ('a'), expand, 'e)--')).toThrow(/alias/);
   });
 

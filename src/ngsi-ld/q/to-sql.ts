@@ -2,7 +2,7 @@
  * Translates a q tree (ETSI GS CIM 009 v1.8, clause 4.9) into a boolean SQL expression over
  * `entities <alias>`, evaluated on table `attr_index` (schema.ts, rows from attr-index.ts).
  *
- * Each term is `<alias>.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND …)`: the
+ * Each term is `<alias>.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND …)`: the
  * sub-select is not correlated, so SQLite runs it once on index `attr_index(path, num)` or
  * `attr_index(path, str)`. Needs the SQL functions of sql-functions.ts. All values are parameters.
  * The semantics are those of match.ts (a test checks they agree):
@@ -13,6 +13,9 @@
  */
 import type { Expand, QExpr, QTerm } from './ast';
 import { resolveAttr, type ResolvedAttr } from './paths';
+
+/** attr_index.path holds the id of the path string in table `paths` (schema.ts); an uncorrelated scalar sub-select, evaluated once. */
+export const PATH_ID = '(SELECT p.pid FROM paths p WHERE p.path = ?)';
 import { comparable, type ValueClass } from './values';
 
 /** A boolean SQL expression and its positional parameters. */
@@ -28,7 +31,7 @@ const SQL_OP = { '==': '=', '!=': '=', '>': '>', '>=': '>=', '<': '<', '<=': '<=
  *
  * @example
  * qToSql(parseQ('temperature>5'), (t) => 'https://x/' + t);
- * // { sql: "e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND ai.kind = 'n' AND ai.num > ?)",
+ * // { sql: "e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.kind = 'n' AND ai.num > ?)",
  * //   params: ['https://x/temperature', 5] }
  */
 export function qToSql(ast: QExpr, expand: Expand, alias = 'e'): SqlFragment {
@@ -115,15 +118,15 @@ function sub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, pa
   const inOp = not ? 'NOT IN' : 'IN';
   if (r.jsonPath === null) {
     params.push(r.path, ...(pred?.params ?? []));
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ?${pred ? ` AND ${pred.sql}` : ''})`;
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID}${pred ? ` AND ${pred.sql}` : ''})`;
   }
   if (pred === null) {
     params.push(r.path, r.jsonPath);
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ? AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
   }
   params.push(r.jsonPath, r.path, r.jsonPath, ...pred.params);
   return (
     `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je ` +
-    `WHERE ai.path = ? AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
+    `WHERE ai.path = ${PATH_ID} AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
   );
 }
