@@ -91,13 +91,17 @@ export function notes(rows: ScenarioSummary[]): string[] {
       for (const [code, bodies] of Object.entries(r.samples)) for (const b of bodies) out.push(`    ${code}: ${b}`);
     }
     if (!r.pass) {
-      const bound = r.serverCpuMedian >= 90 ? 'server CPU-bound (one core saturated: the cost is in the request path)'
-        : r.benchCpuMedian >= 90 ? 'load generator CPU-bound (the bench process, not the server, is the limit)'
-        : 'neither process saturated a core: waiting (fsync/IO, locks, event-loop stalls) dominates';
       const last = r.runs.at(-1);
       const rss = last?.usage.serverRssMiB;
       const wrote = last?.usage.serverWriteMiB;
-      const io = wrote !== undefined ? `, wrote ${wrote} MiB to disk (${(wrote / last!.durationSec).toFixed(1)} MiB/s)` : '';
+      const mibPerSec = wrote !== undefined && last ? wrote / last.durationSec : 0;
+      const io = wrote !== undefined ? `, wrote ${wrote} MiB to disk (${mibPerSec.toFixed(1)} MiB/s)` : '';
+      const cores = os.cpus().length;
+      const bound = r.serverCpuMedian >= 90 ? 'server CPU-bound (one core saturated: the cost is in the request path; BENCH_PROFILE=1 shows where)'
+        : r.benchCpuMedian >= 90 ? 'load generator CPU-bound (the bench process, not the server, is the limit)'
+        : cores <= 2 && r.serverCpuMedian + r.benchCpuMedian >= 130 ? `machine CPU-bound: server + load generator + kernel share ${cores} cores`
+        : mibPerSec >= 20 ? 'server waits on disk writes (SQLite WAL/checkpoints): write amplification per request'
+        : 'neither process saturated a core: waiting (IO, locks, event-loop stalls) dominates';
       out.push(`↳ ${r.title} missed: server CPU ${r.serverCpuMedian} %, bench CPU ${r.benchCpuMedian} % (median over runs; 100 % = one core)${rss ? `, server RSS ${rss} MiB` : ''}${io} → ${bound}`);
     }
   }

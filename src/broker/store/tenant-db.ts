@@ -46,9 +46,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?'),
     insType: db.prepare('INSERT OR IGNORE INTO entity_types(type, rid) VALUES (?, ?)'),
     delType: db.prepare('DELETE FROM entity_types WHERE type = ? AND rid = ?'),
-    selAttrs: db.prepare('SELECT rowid, path, dataset, kind, num, str, json FROM attr_index WHERE rid = ?'),
-    insAttr: db.prepare('INSERT INTO attr_index(rid, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    delAttr: db.prepare('DELETE FROM attr_index WHERE rowid = ?'),
+    selAttrs: db.prepare('SELECT pos, path, dataset, kind, num, str, json FROM attr_index WHERE rid = ?'),
+    insAttr: db.prepare('INSERT INTO attr_index(rid, pos, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    delAttr: db.prepare('DELETE FROM attr_index WHERE rid = ? AND pos = ?'),
     selGeo: db.prepare('SELECT rowid, path, dataset, minx, miny, maxx, maxy, geojson FROM geo_index WHERE rid = ?'),
     insGeo: db.prepare('INSERT INTO geo_index(rid, path, dataset, minx, miny, maxx, maxy, geojson) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     delGeo: db.prepare('DELETE FROM geo_index WHERE rowid = ?'),
@@ -118,7 +118,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     const oldTypes = fresh ? [] : (s.selTypes.all(rid) as Array<{ type: string }>).map((r) => r.type);
     for (const t of oldTypes) if (!want.types.includes(t)) s.delType.run(t, rid);
     for (const t of want.types) if (!oldTypes.includes(t)) s.insType.run(t, rid);
-    syncRows(fresh ? [] : (s.selAttrs.raw().all(rid) as unknown[][]), want.attrs, (row) => s.delAttr.run(row), (r) => s.insAttr.run(rid, ...r));
+    const oldAttrs = fresh ? [] : (s.selAttrs.raw().all(rid) as unknown[][]);
+    let pos = oldAttrs.reduce((m, r) => Math.max(m, r[0] as number), -1);
+    syncRows(oldAttrs, want.attrs, (p) => s.delAttr.run(rid, p), (r) => s.insAttr.run(rid, ++pos, ...r));
     syncRows(fresh ? [] : (s.selGeo.raw().all(rid) as unknown[][]), want.geo, (row) => s.delGeo.run(row), (r) => s.insGeo.run(rid, ...r));
   }
 
@@ -161,8 +163,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     const params: unknown[] = [];
     if (plan.selectors.length) parts.push(`(${plan.selectors.map((sel) => `(${selectorSql(sel, params)})`).join(' OR ')})`);
     if (plan.attrsAny?.length) {
-      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN (SELECT pid FROM paths WHERE path IN (${plan.attrsAny.map(() => '?').join(',')})))`);
-      params.push(...plan.attrsAny);
+      const pids = `(SELECT pid FROM paths WHERE path IN (${plan.attrsAny.map(() => '?').join(',')}))`;
+      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NULL UNION ALL SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NOT NULL)`);
+      params.push(...plan.attrsAny, ...plan.attrsAny);
     }
     if (plan.q) {
       parts.push(`(${plan.q.sql})`);

@@ -60,7 +60,7 @@ db.exec(SCHEMA_DDL);
 registerQFunctions(db);
 const insEntity = db.prepare('INSERT INTO entities(rid, id, doc) VALUES (?, ?, ?)');
 const insType = db.prepare('INSERT INTO entity_types(type, rid) VALUES (?, ?)');
-const insAttr = db.prepare('INSERT INTO attr_index(rid, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?)');
+const insAttr = db.prepare('INSERT INTO attr_index(rid, pos, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const insPath = db.prepare('INSERT OR IGNORE INTO paths(path) VALUES (?)');
 const pathId = db.prepare('SELECT pid FROM paths WHERE path = ?').pluck();
 const pid = (path: string) => {
@@ -70,7 +70,7 @@ const pid = (path: string) => {
 entities.forEach((e, i) => {
   insEntity.run(i + 1, e.id, JSON.stringify(e));
   for (const t of e.types) insType.run(t, i + 1);
-  for (const r of indexRows(e)) insAttr.run(i + 1, pid(r.path), r.dataset, r.kind, r.num, r.str, r.json);
+  indexRows(e).forEach((r, pos) => insAttr.run(i + 1, pos, pid(r.path), r.dataset, r.kind, r.num, r.str, r.json));
 });
 
 const cases: Array<[string, number[]]> = [

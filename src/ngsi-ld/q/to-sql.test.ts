@@ -5,26 +5,29 @@ const expand = (term: string): string => (term.includes(':') ? term : `https://x
 const A = 'https://x.org/a';
 const SUB = 'e.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?)';
 const NOT_SUB = 'e.rid NOT IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?)';
-const JSON_SUB = "e.rid IN (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object'";
+const JSON_SUB = "e.rid IN (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object'";
+/** Existence: the path's rows in both partial indexes. */
+const EXISTS = (not = '') =>
+  `e.rid ${not}IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.num IS NULL UNION ALL SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.num IS NOT NULL)`;
 
 const cases: Array<[string, string, unknown[]]> = [
-  ['a', `${SUB})`, [A]],
-  ['!a', `${NOT_SUB})`, [A]],
+  ['a', EXISTS(), [A, A]],
+  ['!a', EXISTS('NOT '), [A, A]],
   ['a>5', `${SUB} AND ai.kind = 'n' AND ai.num > ?)`, [A, 5]],
-  ['a=="x"', `${SUB} AND ai.str = ?)`, [A, 'x']],
-  ['a<2024-01-01T02:00:00+02:00', `${SUB} AND ai.str < ?)`, [A, '2024-01-01T00:00:00.000Z']],
+  ['a=="x"', `${SUB} AND ai.num IS NULL AND ai.str = ?)`, [A, 'x']],
+  ['a<2024-01-01T02:00:00+02:00', `${SUB} AND ai.num IS NULL AND ai.str < ?)`, [A, '2024-01-01T00:00:00.000Z']],
   ['a==true', `${SUB} AND ai.kind = 'b' AND ai.num = ?)`, [A, 1]],
-  ['a!=1', `(${SUB}) AND ${NOT_SUB} AND ai.kind = 'n' AND ai.num = ?))`, [A, A, 1]],
+  ['a!=1', `(${EXISTS()} AND ${NOT_SUB} AND ai.kind = 'n' AND ai.num = ?))`, [A, A, A, 1]],
   ['a==1..5', `${SUB} AND ai.kind = 'n' AND ai.num BETWEEN ? AND ?)`, [A, 1, 5]],
-  ['a==1,2,"x"', `(${SUB} AND ai.kind = 'n' AND ai.num IN (?, ?)) OR ${SUB} AND ai.str IN (?)))`, [A, 1, 2, A, 'x']],
-  ['a~=^x', `${SUB} AND ai.kind = 's' AND regexp(?, ai.str))`, [A, '^x']],
-  ['a.observedAt>2024-01-01', `${SUB} AND ai.str > ?)`, [`${A} observedAt`, '2024-01-01']],
-  ['a.b', `${SUB})`, [`${A} https://x.org/b`]],
-  ['a[k]', `${SUB} AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`, [A, '$."k"']],
+  ['a==1,2,"x"', `(${SUB} AND ai.kind = 'n' AND ai.num IN (?, ?)) OR ${SUB} AND ai.num IS NULL AND ai.str IN (?)))`, [A, 1, 2, A, 'x']],
+  ['a~=^x', `${SUB} AND ai.num IS NULL AND ai.kind = 's' AND regexp(?, ai.str))`, [A, '^x']],
+  ['a.observedAt>2024-01-01', `${SUB} AND ai.num IS NULL AND ai.str > ?)`, [`${A} observedAt`, '2024-01-01']],
+  ['a.b', EXISTS(), [`${A} https://x.org/b`, `${A} https://x.org/b`]],
+  ['a[k]', `${SUB} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`, [A, '$."k"']],
   ['a[k][l]==1', `${JSON_SUB} AND je.type IN ('integer', 'real') AND je.value = ?)`, ['$."k"."l"', A, '$."k"."l"', 1]],
   ['a[k]=="x"', `${JSON_SUB} AND je.type = 'text' AND q_canon(je.value) = ?)`, ['$."k"', A, '$."k"', 'x']],
   ['a[k]==false', `${JSON_SUB} AND je.type IN ('true', 'false') AND (je.type = 'true') = ?)`, ['$."k"', A, '$."k"', 0]],
-  ['a;b|c', `((${SUB}) AND ${SUB})) OR ${SUB}))`, [A, 'https://x.org/b', 'https://x.org/c']],
+  ['a;b|c', `((${EXISTS()} AND ${EXISTS()}) OR ${EXISTS()})`, [A, A, 'https://x.org/b', 'https://x.org/b', 'https://x.org/c', 'https://x.org/c']],
 ];
 
 describe('qToSql', () => {
@@ -35,7 +38,7 @@ describe('qToSql', () => {
   });
 
   test('alias', () => {
-    expect(qToSql(parseQ('a'), expand, 'ent').sql).toBe('ent.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?))');
+    expect(qToSql(parseQ('a'), expand, 'ent').sql).toBe(EXISTS().replace('e.rid', 'ent.rid'));
     expect(() => qToSql(parseQ('a'), expand, 'e)--')).toThrow(/alias/);
   });
 

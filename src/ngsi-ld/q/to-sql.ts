@@ -75,7 +75,7 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[
     return [
       json
         ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
-        : { sql: "ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] },
+        : { sql: "ai.num IS NULL AND ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] },
     ];
   }
   if (t.kind === 'compare') {
@@ -106,7 +106,7 @@ function column(cls: ValueClass, json: boolean): { guard: string; expr: string }
     return { guard: "je.type IN ('true', 'false') AND ", expr: "(je.type = 'true')" };
   }
   if (cls === 'n') return { guard: "ai.kind = 'n' AND ", expr: 'ai.num' };
-  if (cls === 's') return { guard: '', expr: 'ai.str' };
+  if (cls === 's') return { guard: 'ai.num IS NULL AND ', expr: 'ai.str' };
   return { guard: "ai.kind = 'b' AND ", expr: 'ai.num' };
 }
 
@@ -116,17 +116,25 @@ function column(cls: ValueClass, json: boolean): { guard: string; expr: string }
  */
 function sub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, params: unknown[]): string {
   const inOp = not ? 'NOT IN' : 'IN';
+  if (r.jsonPath === null && pred === null) {
+    // existence: the rows of a path are split between the two partial indexes (schema.ts)
+    params.push(r.path, r.path);
+    return (
+      `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL ` +
+      `UNION ALL SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NOT NULL)`
+    );
+  }
   if (r.jsonPath === null) {
-    params.push(r.path, ...(pred?.params ?? []));
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID}${pred ? ` AND ${pred.sql}` : ''})`;
+    params.push(r.path, ...pred!.params);
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ${pred!.sql})`;
   }
   if (pred === null) {
     params.push(r.path, r.jsonPath);
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
   }
   params.push(r.jsonPath, r.path, r.jsonPath, ...pred.params);
   return (
     `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je ` +
-    `WHERE ai.path = ${PATH_ID} AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
+    `WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
   );
 }
