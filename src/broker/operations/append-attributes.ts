@@ -5,14 +5,14 @@ import { appendAttributes as append } from '../mutations';
 import { entityIdOf, options } from '../params';
 import type { Operation } from '../request';
 
-export const appendAttributes: Operation = (broker, req) => {
+export const appendAttributes: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const noOverwrite = options(req.params).has('noOverwrite');
   const now = broker.now();
   const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: false, now });
   if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
   const store = broker.tenants.forRead(req.tenant);
-  const result = store.transaction(() => {
+  const result = await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     if (f.types) e.types = [...new Set([...e.types, ...f.types])];

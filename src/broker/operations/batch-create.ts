@@ -4,8 +4,8 @@ import type { Operation } from '../request';
 import { batchItems, runBatch } from './batch';
 import { newEntity } from './create-entity';
 
-export const batchCreate: Operation = (broker, req) => {
-  const run = runBatch(broker, req, batchItems(req.body), (store, item, now) => {
+export const batchCreate: Operation = async (broker, req) => {
+  const run = await runBatch(broker, req, batchItems(req.body), (store, item, now) => {
     const e = newEntity(item, req.ctx, now);
     if (!store.insert(e)) throw ngsiError('AlreadyExists', `Entity ${e.id} already exists`);
     return { id: e.id, created: true };

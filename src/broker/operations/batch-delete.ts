@@ -4,8 +4,8 @@ import { isUri } from '../../ngsi-ld/entity/terms';
 import type { Operation } from '../request';
 import { batchItems, noContentOr207, runBatch } from './batch';
 
-export const batchDelete: Operation = (broker, req) => {
-  const run = runBatch(broker, req, batchItems(req.body), (store, item) => {
+export const batchDelete: Operation = async (broker, req) => {
+  const run = await runBatch(broker, req, batchItems(req.body), (store, item) => {
     if (!isUri(item)) throw ngsiError('BadRequestData', `${JSON.stringify(item)?.slice(0, 120)} is not an entity id (URI)`);
     if (!store.delete(item)) throw ngsiError('ResourceNotFound', `Entity ${item} not found`);
     return { id: item };

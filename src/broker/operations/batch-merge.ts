@@ -5,8 +5,8 @@ import type { Operation } from '../request';
 import { batchItems, noContentOr207, runBatch } from './batch';
 import { mergeInto } from './merge-entity';
 
-export const batchMerge: Operation = (broker, req) => {
-  const run = runBatch(broker, req, batchItems(req.body), (store, item, now) => {
+export const batchMerge: Operation = async (broker, req) => {
+  const run = await runBatch(broker, req, batchItems(req.body), (store, item, now) => {
     const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : undefined;
     if (!isUri(id)) throw ngsiError('BadRequestData', 'Each entity of a batch merge needs an id (URI)');
     const e = store.get(id);

@@ -6,9 +6,9 @@ import { options } from '../params';
 import type { Operation } from '../request';
 import { batchItems, noContentOr207, runBatch } from './batch';
 
-export const batchUpdate: Operation = (broker, req) => {
+export const batchUpdate: Operation = async (broker, req) => {
   const noOverwrite = options(req.params).has('noOverwrite');
-  const run = runBatch(broker, req, batchItems(req.body), (store, item, now) => {
+  const run = await runBatch(broker, req, batchItems(req.body), (store, item, now) => {
     const f = expandEntity(item, req.ctx, { requireId: true, requireType: false, now });
     const e = store.get(f.id!);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${f.id} not found`);

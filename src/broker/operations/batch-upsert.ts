@@ -6,11 +6,11 @@ import type { Operation } from '../request';
 import { batchItems, runBatch } from './batch';
 import { newEntity } from './create-entity';
 
-export const batchUpsert: Operation = (broker, req) => {
+export const batchUpsert: Operation = async (broker, req) => {
   const opts = options(req.params);
   if (opts.has('replace') && opts.has('update')) throw ngsiError('BadRequestData', 'options replace and update are mutually exclusive');
   const update = opts.has('update');
-  const run = runBatch(broker, req, batchItems(req.body), (store, item, now) => {
+  const run = await runBatch(broker, req, batchItems(req.body), (store, item, now) => {
     const next = newEntity(item, req.ctx, now);
     const old = store.get(next.id);
     if (!old) {

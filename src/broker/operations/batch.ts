@@ -37,21 +37,21 @@ export interface BatchRun {
   created: string[];
 }
 
-/** Runs `each` on every item in one transaction; errors are collected per item. Only creating operations create a tenant. */
-export function runBatch(
+/** Runs `each` on every item in one (group) transaction, each item in its own savepoint; errors are collected per item. Only creating operations create a tenant. */
+export async function runBatch(
   broker: Broker,
   req: RequestContext,
   items: unknown[],
   each: (store: EntityStore, item: unknown, now: string) => ItemOutcome,
   createTenant: boolean,
-): BatchRun {
+): Promise<BatchRun> {
   const store = createTenant ? broker.tenants.forWrite(req.tenant) : broker.tenants.forRead(req.tenant);
   const now = broker.now();
   const run: BatchRun = { result: { success: [], errors: [] }, created: [] };
-  store.transaction(() => {
+  await store.write(() => {
     for (const item of items) {
       try {
-        const out = process.env.NOSP ? each(store, item, now) : store.transaction(() => each(store, item, now));
+        const out = store.transaction(() => each(store, item, now));
         run.result.success.push(out.id);
         if (out.created) run.created.push(out.id);
       } catch (err) {

@@ -12,10 +12,10 @@ export function newEntity(body: unknown, ctx: Parameters<typeof expandEntity>[1]
   return e;
 }
 
-export const createEntity: Operation = (broker, req) => {
+export const createEntity: Operation = async (broker, req) => {
   const entity = newEntity(req.body, req.ctx, broker.now());
   const store = broker.tenants.forWrite(req.tenant);
-  const created = store.transaction(() => store.insert(entity));
+  const created = await store.write(() => store.insert(entity));
   if (!created) throw ngsiError('AlreadyExists', `Entity ${entity.id} already exists`);
   return { status: 201, headers: { location: `/ngsi-ld/v1/entities/${encodeURIComponent(entity.id)}` } };
 };

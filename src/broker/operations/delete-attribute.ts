@@ -4,14 +4,14 @@ import { deleteAttribute as remove } from '../mutations';
 import { attrIdOf, datasetIdParam, entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const deleteAttribute: Operation = (broker, req) => {
+export const deleteAttribute: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const name = attrIdOf(req);
   const datasetId = datasetIdParam(req.params);
   const da = req.params.deleteAll;
   if (da !== undefined && da !== 'true' && da !== 'false') throw ngsiError('BadRequestData', 'deleteAll must be true or false');
   const store = broker.tenants.forRead(req.tenant);
-  store.transaction(() => {
+  await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     if (!remove(e, name, { datasetId, deleteAll: da === 'true', now: broker.now() })) {

@@ -3,9 +3,9 @@ import { ngsiError } from '../../ngsi-ld/errors';
 import { entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const deleteEntity: Operation = (broker, req) => {
+export const deleteEntity: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const store = broker.tenants.forRead(req.tenant);
-  if (!store.transaction(() => store.delete(id))) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
+  if (!(await store.write(() => store.delete(id)))) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
   return { status: 204 };
 };

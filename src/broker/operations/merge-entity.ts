@@ -15,10 +15,10 @@ export function mergeInto(e: StoredEntity, body: unknown, ctx: RequestContext['c
   mergeAttributes(e, f.attrs, now);
 }
 
-export const mergeEntity: Operation = (broker, req) => {
+export const mergeEntity: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const store = broker.tenants.forRead(req.tenant);
-  store.transaction(() => {
+  await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     mergeInto(e, req.body, req.ctx, broker.now(), id);

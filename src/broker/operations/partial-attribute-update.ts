@@ -5,14 +5,14 @@ import { mergeInstance } from '../mutations';
 import { attrIdOf, entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const partialAttributeUpdate: Operation = (broker, req) => {
+export const partialAttributeUpdate: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const name = attrIdOf(req);
   const now = broker.now();
   if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw ngsiError('BadRequestData', 'The attribute fragment must be a JSON object');
   const [patch] = expandAttribute(req.attrId!, req.body, req.ctx, { now, partial: true, allowNull: true });
   const store = broker.tenants.forRead(req.tenant);
-  store.transaction(() => {
+  await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     const list = e.attrs[name];

@@ -4,13 +4,13 @@ import { expandAttribute } from '../../ngsi-ld/entity/expand-attribute';
 import { attrIdOf, entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const replaceAttribute: Operation = (broker, req) => {
+export const replaceAttribute: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const name = attrIdOf(req);
   const now = broker.now();
   const instances = expandAttribute(req.attrId!, req.body, req.ctx, { now });
   const store = broker.tenants.forRead(req.tenant);
-  store.transaction(() => {
+  await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     const list = e.attrs[name];

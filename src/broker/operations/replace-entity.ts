@@ -4,13 +4,13 @@ import { expandEntity } from '../../ngsi-ld/entity/expand-entity';
 import { entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const replaceEntity: Operation = (broker, req) => {
+export const replaceEntity: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const now = broker.now();
   const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: true, now });
   if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
   const store = broker.tenants.forRead(req.tenant);
-  store.transaction(() => {
+  await store.write(() => {
     const old = store.get(id);
     if (!old) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     store.update({ id, types: f.types!, scope: f.scope, createdAt: old.createdAt, modifiedAt: now, attrs: f.attrs });

@@ -5,13 +5,13 @@ import { updateAttributes as update } from '../mutations';
 import { entityIdOf } from '../params';
 import type { Operation } from '../request';
 
-export const updateAttributes: Operation = (broker, req) => {
+export const updateAttributes: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const now = broker.now();
   const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: false, now });
   if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
   const store = broker.tenants.forRead(req.tenant);
-  const result = store.transaction(() => {
+  const result = await store.write(() => {
     const e = store.get(id);
     if (!e) throw ngsiError('ResourceNotFound', `Entity ${id} not found`);
     const r = update(e, f.attrs, { now, compact: (i) => req.ctx.compact(i) });

@@ -27,7 +27,6 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
-  if (process.env.WALCP) db.pragma('wal_autocheckpoint = ' + process.env.WALCP);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();
@@ -83,6 +82,35 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       if (depth === 0) pendingPathIds.clear();
     }
   }
+  /** Group commit: writes queued during one event-loop turn share one transaction (one WAL commit). */
+  let queue: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  function flush(): void {
+    const jobs = queue;
+    queue = [];
+    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+    try {
+      transaction(() => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, value: transaction(job.fn) });
+          } catch (err) {
+            outcomes.push({ ok: false, value: err });
+          }
+        }
+      });
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+  }
+  function write<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
   const cache = new Map<string, Stmt>();
   const prepared = (sql: string): Stmt => {
     let st = cache.get(sql);
@@ -243,7 +271,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       return { entities: rows.map((r) => JSON.parse(r.doc) as StoredEntity), count };
     },
     transaction,
+    write,
     close() {
+      if (queue.length) flush();
       if (db.open) {
         try {
           db.pragma('optimize');

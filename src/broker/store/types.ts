@@ -34,7 +34,12 @@ export interface QueryResult {
   count?: number;
 }
 
-/** One tenant's entities. Writes made inside `transaction` are atomic and, once it returns, durable. */
+/**
+ * One tenant's entities. Writes made inside `transaction` are atomic and, once it returns, durable.
+ * `write` is the way requests write: the change runs in its own savepoint inside a group transaction
+ * shared with the other writes that arrived in the same event-loop turn (group commit), and the
+ * promise settles only after that transaction committed: an acknowledged write is on disk.
+ */
 export interface EntityStore {
   get(id: string): StoredEntity | undefined;
   /** Inserts a new entity; returns false when the id exists already. */
@@ -44,6 +49,7 @@ export interface EntityStore {
   delete(id: string): boolean;
   query(plan: QueryPlan): QueryResult;
   transaction<T>(fn: () => T): T;
+  write<T>(fn: () => T): Promise<T>;
 }
 
 /** Per-tenant stores: the default tenant and named ones, each its own SQLite database. */
