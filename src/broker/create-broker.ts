@@ -1,4 +1,5 @@
 /** Factory of the embedded broker: tenant stores + clock. */
+import { createRenderCache } from './render-cache';
 import { createTenantRegistry } from './store/tenants';
 import type { Broker } from './request';
 import type { TenantRegistry } from './store/types';
@@ -7,6 +8,8 @@ export interface BrokerOptions {
   dataDir: string;
   sync?: 'NORMAL' | 'FULL';
   now?: () => string;
+  /** Bytes of rendered entities kept in memory (default 32 MiB; 0 disables the cache). */
+  renderCacheBytes?: number;
 }
 
 /**
@@ -18,6 +21,7 @@ export function createBroker(opts: BrokerOptions): Broker & { tenants: TenantReg
   return {
     tenants,
     now: opts.now ?? (() => new Date().toISOString()),
+    renderCache: createRenderCache(opts.renderCacheBytes ?? 32 * 1024 * 1024),
     close: () => tenants.close(),
   };
 }

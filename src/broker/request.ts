@@ -2,7 +2,8 @@
  * The typed request an operation receives from the HTTP pipeline (src/http/pipeline.ts): headers are
  * already checked and the @context resolved; operations never look at raw HTTP.
  */
-import type { TermMapper } from '../ngsi-ld/entity/terms';
+import type { CompiledContext } from '../ngsi-ld/context';
+import type { RenderCache } from './render-cache';
 import type { TenantRegistry } from './store/types';
 
 export type MediaType = 'application/json' | 'application/ld+json' | 'application/geo+json';
@@ -11,7 +12,9 @@ export interface RequestContext {
   /** NGSILD-Tenant, undefined for the default tenant. */
   tenant?: string;
   /** The request's @context (core context included). */
-  ctx: TermMapper;
+  ctx: CompiledContext;
+  /** The @context value that `application/ld+json` responses carry. */
+  responseContext: unknown;
   /** Query parameters (names already checked against the route table). */
   params: Record<string, string>;
   entityId?: string;
@@ -24,13 +27,16 @@ export interface RequestContext {
 export interface OperationResult {
   status: number;
   body?: unknown;
+  /** The body already serialized (entity responses, from the render cache). */
+  json?: string;
   headers?: Record<string, string>;
 }
 
-/** What operations share: the tenant stores and the clock. */
+/** What operations share: the tenant stores, the clock and the render cache. */
 export interface Broker {
   tenants: TenantRegistry;
   now(): string;
+  renderCache: RenderCache;
 }
 
 export type Operation = (broker: Broker, req: RequestContext) => OperationResult | Promise<OperationResult>;

@@ -9,7 +9,8 @@
  *   5. @context: body (ld+json) or Link header or the core context; resolved from memory, built-ins,
  *      the disk cache or the network (503 LdContextNotAvailable)
  *   6. the operation runs with a typed RequestContext
- *   7. the response: entities get their @context (body member for ld+json, Link header otherwise)
+ *   7. the response: entities come serialized from render.ts (with their @context for ld+json); a
+ *      Link header gives the @context otherwise
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ngsiError } from '../ngsi-ld/errors';
@@ -75,11 +76,6 @@ async function resolveContext(deps: PipelineDeps, route: Route, req: FastifyRequ
   return { ctx: deps.contexts.resolveSync(link) ?? (await deps.contexts.resolve(link)), echo: link };
 }
 
-function withContext(body: unknown, echo: unknown): unknown {
-  if (Array.isArray(body)) return body.map((e) => ({ '@context': echo, ...(e as Record<string, unknown>) }));
-  return { '@context': echo, ...(body as Record<string, unknown>) };
-}
-
 /** Runs one NGSI-LD request through the numbered steps above. */
 export async function handle(deps: PipelineDeps, route: Route, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const params = queryParams(route, req.query);
@@ -92,19 +88,22 @@ export async function handle(deps: PipelineDeps, route: Route, req: FastifyReque
   }
   const { ctx, echo } = await resolveContext(deps, route, req);
   const pathParams = req.params as { entityId?: string; attrId?: string };
-  const rc: RequestContext = { tenant, ctx, params, entityId: pathParams.entityId, attrId: pathParams.attrId, body: req.body, accept };
+  const rc: RequestContext = { tenant, ctx, responseContext: echo, params, entityId: pathParams.entityId, attrId: pathParams.attrId, body: req.body, accept };
   const result = await route.operation(deps.broker, rc);
   if (result.headers) for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
   if (tenant !== undefined) reply.header('NGSILD-Tenant', tenant);
   reply.code(result.status);
+  if (result.json !== undefined) {
+    // entities: the body carries @context for ld+json (render.ts), a Link header says it otherwise
+    if (accept !== 'application/ld+json') reply.header('link', linkHeader(typeof echo === 'string' ? echo : ctx.urls?.[0] ?? CORE_CONTEXT_URL));
+    reply.header('content-type', accept);
+    await reply.send(result.json);
+    return;
+  }
   if (result.body === undefined) {
     await reply.send();
     return;
   }
-  let body: unknown = result.body;
-  const entities = result.status === 200 && route.produces.includes('application/geo+json');
-  if (entities && accept === 'application/ld+json') body = withContext(body, echo);
-  else if (entities) reply.header('link', linkHeader(typeof echo === 'string' ? echo : ctx.urls?.[0] ?? CORE_CONTEXT_URL));
-  reply.header('content-type', result.status === 200 ? accept : 'application/json');
-  await reply.send(JSON.stringify(body));
+  reply.header('content-type', 'application/json');
+  await reply.send(JSON.stringify(result.body));
 }

@@ -62,7 +62,7 @@ export function runQuery(broker: Broker, req: RequestContext, input: QueryInput)
   const result = broker.tenants.forRead(req.tenant).query(plan);
   const headers: Record<string, string> = {};
   if (page.count) headers['ngsild-results-count'] = String(result.count ?? 0);
-  return { status: 200, body: renderMany(result.entities, req, render), headers };
+  return { status: 200, json: renderMany(broker, result.rows, req, render), headers };
 }
 
 /** The geo-query of the query parameters, if any. */

@@ -2,7 +2,8 @@
  * SQLite schema of one tenant's database. The only DDL of the project.
  *
  * - `entities`: one row per entity; `rid` gives the stable order used for paging; `doc` is the
- *   StoredEntity JSON (expanded names, normalized attributes).
+ *   StoredEntity JSON (expanded names, normalized attributes); `ver` is unique per write in the
+ *   database (a counter), so (tenant, ver) names one version of one entity (render cache key).
  * - `entity_types`: one row per (entity, expanded type) for type filters.
  * - `paths`: every attribute path (expanded name, sub-attribute paths joined by ' ') once, so that
  *   the indexes below hold small integers instead of long IRIs.
@@ -13,13 +14,14 @@
  *   a write to two b-tree inserts per row. Queries on a path must name the partial index condition.
  * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
   rid INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
+  ver INTEGER NOT NULL,
   doc TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS entity_types (

@@ -6,7 +6,9 @@ import type { StoredEntity } from '../../ngsi-ld/types';
 import { parseQ, parseTypeExpr, qToSql, typeToSql } from '../../ngsi-ld/q';
 import { matchGeo, parseGeoQuery, searchBox } from '../../ngsi-ld/geo';
 import { createTenantRegistry } from './tenants';
-import type { TenantRegistry } from './types';
+import type { QueryResult, TenantRegistry } from './types';
+
+const idsOf = (r: QueryResult) => r.rows.map((row) => (JSON.parse(row.doc) as StoredEntity).id);
 
 const V = 'https://uri.etsi.org/ngsi-ld/default-context/';
 const now = '2024-01-01T00:00:00.000Z';
@@ -65,12 +67,12 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     const q = qToSql(parseQ('level>=10;level<20'), (t) => V + t);
     const r = s.query({ selectors: [{ type }], q, limit: 3, offset: 1, count: true });
     expect(r.count).toBe(5);
-    expect(r.entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:Lamp:13', 'urn:ngsi-ld:Lamp:15', 'urn:ngsi-ld:Lamp:17']);
-    expect(s.query({ selectors: [{ ids: ['urn:ngsi-ld:Lamp:1', 'urn:ngsi-ld:Meter:2'] }], limit: 10, offset: 0, count: false }).entities).toHaveLength(2);
+    expect(idsOf(r)).toEqual(['urn:ngsi-ld:Lamp:13', 'urn:ngsi-ld:Lamp:15', 'urn:ngsi-ld:Lamp:17']);
+    expect(s.query({ selectors: [{ ids: ['urn:ngsi-ld:Lamp:1', 'urn:ngsi-ld:Meter:2'] }], limit: 10, offset: 0, count: false }).rows).toHaveLength(2);
     expect(s.query({ selectors: [{ idPattern: 'Meter:4\\d$' }], limit: 100, offset: 0, count: true }).count).toBe(5);
     const g = parseGeoQuery({ georel: 'near;maxDistance==200000', geometry: 'Point', coordinates: '[10,10]' })!;
     const near = s.query({ selectors: [], geo: { path: V + 'location', box: searchBox(g), match: (x) => matchGeo(g, x) }, limit: 10, offset: 0, count: true });
-    expect(near.entities.map((e) => e.id).sort()).toEqual(['urn:ngsi-ld:Lamp:11', 'urn:ngsi-ld:Lamp:9', 'urn:ngsi-ld:Meter:10']) // (9,9) and (11,11) are ~156 km away;
+    expect(idsOf(near).sort()).toEqual(['urn:ngsi-ld:Lamp:11', 'urn:ngsi-ld:Lamp:9', 'urn:ngsi-ld:Meter:10']) // (9,9) and (11,11) are ~156 km away;
     s.update({ ...entity(13, 'Lamp'), attrs: { [V + 'level']: [{ type: 'Property', value: 999 }] } });
     expect(s.query({ selectors: [{ type }], q, limit: 10, offset: 0, count: true }).count).toBe(4);
     s.delete('urn:ngsi-ld:Lamp:15');

@@ -9,7 +9,7 @@ import { boundingBox } from '../../ngsi-ld/geo';
 import { registerQFunctions } from '../../ngsi-ld/q/sql-functions';
 import { indexRows } from './attr-index';
 import { SCHEMA_DDL, SCHEMA_VERSION } from './schema';
-import type { EntityStore, QueryPlan, QueryResult, Selector } from './types';
+import type { EntityStore, QueryPlan, QueryResult, Selector, StoredRow } from './types';
 
 type Stmt = Database.Statement;
 
@@ -37,10 +37,10 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
   registerQFunctions(db);
 
   const s = {
-    get: db.prepare('SELECT rid, doc FROM entities WHERE id = ?'),
-    insert: db.prepare('INSERT INTO entities(id, doc) VALUES (?, ?)'),
+    get: db.prepare('SELECT ver, doc FROM entities WHERE id = ?'),
+    insert: db.prepare('INSERT INTO entities(id, ver, doc) VALUES (?, ?, ?)'),
     exists: db.prepare('SELECT rid FROM entities WHERE id = ?'),
-    update: db.prepare('UPDATE entities SET doc = ? WHERE rid = ?'),
+    update: db.prepare('UPDATE entities SET doc = ?, ver = ? WHERE rid = ?'),
     del: db.prepare('DELETE FROM entities WHERE rid = ?'),
     selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?'),
     insType: db.prepare('INSERT OR IGNORE INTO entity_types(type, rid) VALUES (?, ?)'),
@@ -70,6 +70,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     pendingPathIds.set(path, pid);
     return pid;
   }
+  /** Last version number handed out; never reused by this process, even after a rollback or a delete. */
+  let ver = (db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0;
   const tx = db.transaction((fn: () => unknown) => fn());
   function transaction<T>(fn: () => T): T {
     depth++;
@@ -221,29 +223,28 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       }
     }
     const page = matched.slice(plan.offset, plan.offset + plan.limit);
-    const entities = page.length
-      ? (prepared(`SELECT doc FROM entities WHERE rid IN (${page.map(() => '?').join(',')}) ORDER BY rid`).all(...page) as Array<{ doc: string }>).map(
-          (r) => JSON.parse(r.doc) as StoredEntity,
-        )
-      : [];
-    return { entities, count: plan.count ? matched.length : undefined };
+    const rows = page.length ? (prepared(`SELECT ver, doc FROM entities WHERE rid IN (${page.map(() => '?').join(',')}) ORDER BY rid`).all(...page) as StoredRow[]) : [];
+    return { rows, count: plan.count ? matched.length : undefined };
   }
 
   const store: EntityStore & { close(): void } = {
     get(id) {
-      const row = s.get.get(id) as { doc: string } | undefined;
+      const row = s.get.get(id) as StoredRow | undefined;
       return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
+    },
+    getRow(id) {
+      return s.get.get(id) as StoredRow | undefined;
     },
     insert(e) {
       if (s.exists.get(e.id)) return false;
-      const { lastInsertRowid } = s.insert.run(e.id, JSON.stringify(e));
+      const { lastInsertRowid } = s.insert.run(e.id, ++ver, JSON.stringify(e));
       syncIndexes(lastInsertRowid, e, true);
       return true;
     },
     update(e) {
       const row = s.exists.get(e.id) as { rid: number } | undefined;
       if (!row) return false;
-      s.update.run(JSON.stringify(e), row.rid);
+      s.update.run(JSON.stringify(e), ++ver, row.rid);
       syncIndexes(row.rid, e, false);
       return true;
     },
@@ -259,16 +260,16 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       if (plan.geo) return queryGeo(plan, where);
       const rows =
         plan.limit > 0
-          ? (prepared(`SELECT e.doc FROM entities e WHERE ${where.sql} ORDER BY e.rid LIMIT ? OFFSET ?`).all(
+          ? (prepared(`SELECT e.ver, e.doc FROM entities e WHERE ${where.sql} ORDER BY e.rid LIMIT ? OFFSET ?`).all(
               ...where.params,
               plan.limit,
               plan.offset,
-            ) as Array<{ doc: string }>)
+            ) as StoredRow[])
           : [];
       const count = plan.count
         ? (prepared(`SELECT count(*) AS n FROM entities e WHERE ${where.sql}`).get(...where.params) as { n: number }).n
         : undefined;
-      return { entities: rows.map((r) => JSON.parse(r.doc) as StoredEntity), count };
+      return { rows, count };
     },
     transaction,
     write,

@@ -29,8 +29,14 @@ export interface QueryPlan {
   count: boolean;
 }
 
+/** A stored entity as read: its version (unique per write in the tenant) and its JSON document. */
+export interface StoredRow {
+  ver: number;
+  doc: string;
+}
+
 export interface QueryResult {
-  entities: StoredEntity[];
+  rows: StoredRow[];
   count?: number;
 }
 
@@ -42,6 +48,8 @@ export interface QueryResult {
  */
 export interface EntityStore {
   get(id: string): StoredEntity | undefined;
+  /** The stored row of an entity, unparsed (reads that may be answered from the render cache). */
+  getRow(id: string): StoredRow | undefined;
   /** Inserts a new entity; returns false when the id exists already. */
   insert(entity: StoredEntity): boolean;
   /** Replaces the stored document of an existing entity (same id); returns false when absent. */

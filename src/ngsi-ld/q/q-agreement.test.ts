@@ -58,7 +58,7 @@ const entities: StoredEntity[] = Object.entries(fixtures).map(([id, attrs]) => (
 const db = new Database(':memory:');
 db.exec(SCHEMA_DDL);
 registerQFunctions(db);
-const insEntity = db.prepare('INSERT INTO entities(rid, id, doc) VALUES (?, ?, ?)');
+const insEntity = db.prepare('INSERT INTO entities(rid, id, ver, doc) VALUES (?, ?, ?, ?)');
 const insType = db.prepare('INSERT INTO entity_types(type, rid) VALUES (?, ?)');
 const insAttr = db.prepare('INSERT INTO attr_index(rid, pos, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const insPath = db.prepare('INSERT OR IGNORE INTO paths(path) VALUES (?)');
@@ -68,7 +68,7 @@ const pid = (path: string) => {
   return pathId.get(path);
 };
 entities.forEach((e, i) => {
-  insEntity.run(i + 1, e.id, JSON.stringify(e));
+  insEntity.run(i + 1, e.id, i + 1, JSON.stringify(e));
   for (const t of e.types) insType.run(t, i + 1);
   indexRows(e).forEach((r, pos) => insAttr.run(i + 1, pos, pid(r.path), r.dataset, r.kind, r.num, r.str, r.json));
 });
