@@ -1,7 +1,9 @@
 /**
  * The shared frame of the batch operations (ETSI GS CIM 009 v1.8, clause 5.6.7–5.6.10, 5.6.20;
- * HTTP binding 6.14–6.31): the whole request is one SQLite transaction and each item runs in its own
- * savepoint, so an item fails on its own and nothing of it is half-written.
+ * HTTP binding 6.14–6.31): the whole request is one write (one savepoint of a group commit). Each item
+ * fails on its own: every item function checks everything before its first write, so an NgsiError
+ * never leaves part of an item written (a per-item savepoint would double the cost of a batch); any
+ * other error (the database failing) fails the whole request and nothing of it is written.
  */
 import { NgsiError, ngsiError, toProblemDetails } from '../../ngsi-ld/errors';
 import type { BatchOperationResult } from '../../ngsi-ld/types';
@@ -37,7 +39,7 @@ export interface BatchRun {
   created: string[];
 }
 
-/** Runs `each` on every item in one (group) transaction, each item in its own savepoint; errors are collected per item. Only creating operations create a tenant. */
+/** Runs `each` on every item in one write; NgsiErrors are collected per item. Only creating operations create a tenant. */
 export async function runBatch(
   broker: Broker,
   req: RequestContext,
@@ -51,7 +53,7 @@ export async function runBatch(
   await store.write(() => {
     for (const item of items) {
       try {
-        const out = store.transaction(() => each(store, item, now));
+        const out = each(store, item, now);
         run.result.success.push(out.id);
         if (out.created) run.created.push(out.id);
       } catch (err) {

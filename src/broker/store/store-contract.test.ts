@@ -92,6 +92,36 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     expect(s.query({ selectors: [], attrsAny: [V + 'level'], limit: 10, offset: 0, count: true }).count).toBe(0);
   });
 
+  it('group-commits writes of one event-loop turn; a failing write does not affect the others', async () => {
+    const s = reg.forWrite(undefined);
+    const results = await Promise.allSettled([
+      s.write(() => s.insert(entity(1))),
+      s.write(() => {
+        s.insert(entity(2));
+        throw new Error('this write fails after inserting');
+      }),
+      s.write(() => s.insert(entity(3))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(s.get('urn:ngsi-ld:Lamp:1')).toBeDefined();
+    expect(s.get('urn:ngsi-ld:Lamp:2')).toBeUndefined();
+    expect(s.get('urn:ngsi-ld:Lamp:3')).toBeDefined();
+    expect(s.query({ selectors: [], attrsAny: [V + 'level'], limit: 10, offset: 0, count: true }).count).toBe(2);
+  });
+
+  it('gives every write a new version, never reused', () => {
+    const s = reg.forWrite(undefined);
+    s.insert(entity(1));
+    const v1 = s.getRow('urn:ngsi-ld:Lamp:1')!.ver;
+    s.update(entity(1));
+    const v2 = s.getRow('urn:ngsi-ld:Lamp:1')!.ver;
+    s.delete('urn:ngsi-ld:Lamp:1');
+    s.insert(entity(1));
+    const v3 = s.getRow('urn:ngsi-ld:Lamp:1')!.ver;
+    expect(v2).toBeGreaterThan(v1);
+    expect(v3).toBeGreaterThan(v2);
+  });
+
   it('separates tenants and reports unknown ones', () => {
     reg.forWrite('commune-a').insert(entity(1));
     expect(reg.forWrite(undefined).get('urn:ngsi-ld:Lamp:1')).toBeUndefined();
