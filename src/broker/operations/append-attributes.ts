@@ -1,6 +1,6 @@
 /** Implements ETSI GS CIM 009 v1.8 clause 5.6.3 Append Entity Attributes (HTTP binding 6.6.3.1: POST /entities/{entityId}/attrs). */
 import { ngsiError } from '../../ngsi-ld/errors';
-import { expandEntity } from '../../ngsi-ld/entity/expand-entity';
+import { entityFragment } from './fragment';
 import { appendAttributes as append } from '../mutations';
 import { entityIdOf, options } from '../params';
 import type { Operation } from '../request';
@@ -9,8 +9,7 @@ export const appendAttributes: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const noOverwrite = options(req.params).has('noOverwrite');
   const now = broker.now();
-  const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: false, now });
-  if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
+  const f = entityFragment(req.body, req.ctx, { now, pathId: id });
   const store = broker.tenants.forRead(req.tenant);
   const result = await store.write(() => {
     const e = store.get(id);

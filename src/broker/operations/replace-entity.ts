@@ -1,14 +1,13 @@
 /** Implements ETSI GS CIM 009 v1.8 clause 5.6.18 Replace Entity (HTTP binding 6.5.3.3: PUT /entities/{entityId}). */
 import { ngsiError } from '../../ngsi-ld/errors';
-import { expandEntity } from '../../ngsi-ld/entity/expand-entity';
+import { entityFragment } from './fragment';
 import { entityIdOf } from '../params';
 import type { Operation } from '../request';
 
 export const replaceEntity: Operation = async (broker, req) => {
   const id = entityIdOf(req);
   const now = broker.now();
-  const f = expandEntity(req.body, req.ctx, { requireId: false, requireType: true, now });
-  if (f.id !== undefined && f.id !== id) throw ngsiError('BadRequestData', `The body's id ${f.id} differs from the path's ${id}`);
+  const f = entityFragment(req.body, req.ctx, { now, pathId: id, requireType: true });
   const store = broker.tenants.forRead(req.tenant);
   await store.write(() => {
     const old = store.get(id);
