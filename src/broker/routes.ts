@@ -22,7 +22,7 @@ import { retrieveEntity } from './operations/retrieve-entity';
 import { updateAttributes } from './operations/update-attributes';
 import type { MediaType, Operation } from './request';
 
-export const API_BASE = '/ngsi-ld/v1';
+export { API_BASE } from './api-base';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

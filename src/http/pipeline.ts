@@ -95,7 +95,10 @@ export async function handle(deps: PipelineDeps, route: Route, req: FastifyReque
   reply.code(result.status);
   if (result.json !== undefined) {
     // entities: the body carries @context for ld+json (render.ts), a Link header says it otherwise
-    if (accept !== 'application/ld+json') reply.header('link', linkHeader(typeof echo === 'string' ? echo : ctx.urls?.[0] ?? CORE_CONTEXT_URL));
+    if (accept !== 'application/ld+json') {
+      const ctxLink = linkHeader(typeof echo === 'string' ? echo : ctx.urls?.[0] ?? CORE_CONTEXT_URL);
+      reply.header('link', result.headers?.link ? `${result.headers.link}, ${ctxLink}` : ctxLink);
+    }
     reply.header('content-type', accept);
     await reply.send(result.json);
     return;

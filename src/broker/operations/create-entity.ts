@@ -2,6 +2,7 @@
 import { ngsiError } from '../../ngsi-ld/errors';
 import { expandEntity } from '../../ngsi-ld/entity/expand-entity';
 import type { StoredEntity } from '../../ngsi-ld/types';
+import { API_BASE } from '../api-base';
 import type { Operation } from '../request';
 
 /** Builds a new stored entity from an input body; shared with the batch operations. */
@@ -17,5 +18,5 @@ export const createEntity: Operation = async (broker, req) => {
   const store = broker.tenants.forWrite(req.tenant);
   const created = await store.write(() => store.insert(entity));
   if (!created) throw ngsiError('AlreadyExists', `Entity ${entity.id} already exists`);
-  return { status: 201, headers: { location: `/ngsi-ld/v1/entities/${encodeURIComponent(entity.id)}` } };
+  return { status: 201, headers: { location: `${API_BASE}/entities/${encodeURIComponent(entity.id)}` } };
 };

@@ -1,5 +1,6 @@
 /** Implements ETSI GS CIM 009 v1.8 clause 5.7.2 Query Entities (HTTP binding 6.4.3.2: GET /entities). */
 import { list } from '../params';
+import { API_BASE } from '../api-base';
 import type { Operation } from '../request';
 import { geoFromParams, runQuery } from './run-query';
 
@@ -10,5 +11,5 @@ export const queryEntities: Operation = (broker, req) => {
     attrs: list(p.attrs),
     q: p.q,
     geo: geoFromParams(p),
-  });
+  }, `${API_BASE}/entities`);
 };

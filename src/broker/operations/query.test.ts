@@ -77,6 +77,17 @@ describe('GET /entities', () => {
     expect(res.headers['ngsild-results-count']).toBe('10');
   });
 
+  it('gives prev/next pagination links beside the @context link', async () => {
+    const { res } = await query('type=OffStreetParking&limit=4&offset=4');
+    const link = String(res.headers.link);
+    expect(link).toContain('</ngsi-ld/v1/entities?type=OffStreetParking&limit=4&offset=0>; rel="prev"');
+    expect(link).toContain('</ngsi-ld/v1/entities?type=OffStreetParking&limit=4&offset=8>; rel="next"');
+    expect(link).toContain('rel="http://www.w3.org/ns/json-ld#context"');
+    const last = await query('type=OffStreetParking&limit=4&offset=8');
+    expect(last.body).toHaveLength(2);
+    expect(String(last.res.headers.link)).not.toContain('rel="next"');
+  });
+
   it('answers keyValues and GeoJSON', async () => {
     const { body } = await query('id=urn:ngsi-ld:TrafficFlowObserved:q:001&options=keyValues');
     expect(body[0]).toMatchObject({ intensity: 10, laneDirection: 'backward', refRoad: 'urn:ngsi-ld:Road:1' });

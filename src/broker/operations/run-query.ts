@@ -42,8 +42,17 @@ function compileSelector(s: EntitySelectorInput, req: RequestContext, driven: bo
   return sel;
 }
 
-/** Runs a query and renders the page. */
-export function runQuery(broker: Broker, req: RequestContext, input: QueryInput): OperationResult {
+/** Pagination links (clause 6.3.x, "Link" with rel="prev"/"next") for a GET query at `base`. */
+function pageLinks(base: string, params: Record<string, string>, limit: number, offset: number, more: boolean): string | undefined {
+  const link = (o: number, rel: string) => `<${base}?${new URLSearchParams({ ...params, limit: String(limit), offset: String(o) }).toString()}>; rel="${rel}"`;
+  const links = [];
+  if (offset > 0 && limit > 0) links.push(link(Math.max(0, offset - limit), 'prev'));
+  if (more) links.push(link(offset + limit, 'next'));
+  return links.length ? links.join(', ') : undefined;
+}
+
+/** Runs a query and renders the page; `linkBase` (GET only) adds the pagination links. */
+export function runQuery(broker: Broker, req: RequestContext, input: QueryInput, linkBase?: string): OperationResult {
   const hasFilter = input.selectors.some((s) => s.type || s.id?.length || s.idPattern) || input.attrs?.length || input.q || input.geo;
   if (!hasFilter && req.params.local !== 'true') throw ngsiError('BadRequestData', 'A query needs at least one of type, id, idPattern, attrs, q or a geo-query (or local=true)');
   const page = paging(req.params);
@@ -53,6 +62,7 @@ export function runQuery(broker: Broker, req: RequestContext, input: QueryInput)
     selectors: input.selectors.filter((s) => s.type || s.id?.length || s.idPattern).map((s) => compileSelector(s, req, input.q !== undefined)),
     attrsAny: attrs,
     ...page,
+    limit: page.limit > 0 ? page.limit + 1 : 0, // one more row tells whether there is a next page
   };
   if (input.q !== undefined) plan.q = qToSql(parseQ(input.q), (t) => req.ctx.expand(t));
   if (input.geo) {
@@ -60,9 +70,13 @@ export function runQuery(broker: Broker, req: RequestContext, input: QueryInput)
     plan.geo = { path: req.ctx.expand(g.geoproperty), box: searchBox(g), match: (geom) => matchGeo(g, geom) };
   }
   const result = broker.tenants.forRead(req.tenant).query(plan);
+  const more = result.rows.length > page.limit;
+  const rows = more ? result.rows.slice(0, page.limit) : result.rows;
   const headers: Record<string, string> = {};
   if (page.count) headers['ngsild-results-count'] = String(result.count ?? 0);
-  return { status: 200, json: renderMany(broker, result.rows, req, render), headers };
+  const links = linkBase ? pageLinks(linkBase, req.params, page.limit, page.offset, more) : undefined;
+  if (links) headers.link = links;
+  return { status: 200, json: renderMany(broker, rows, req, render), headers };
 }
 
 /** The geo-query of the query parameters, if any. */
