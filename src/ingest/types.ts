@@ -1,0 +1,91 @@
+/**
+ * The adapter contract (DESIGN.md "Data flow"): a partner message is decoded and translated by a pure
+ * adapter into NGSI-LD entities, then validated and written by the ingest runtime. Anything that
+ * fails on the way becomes a FeedError, which the runtime answers with a 4xx and keeps as a dead
+ * letter (stage, reason, raw payload, time), replayable.
+ */
+import type { Readable } from 'node:stream';
+import type { Entity } from '../ngsi-ld/types';
+
+/** Where a message failed. */
+export type FeedStage = 'decode' | 'translate' | 'validate' | 'write';
+
+/** A message that cannot go through: the reason is for the integrator, the status for the sender. */
+export class FeedError extends Error {
+  readonly stage: FeedStage;
+  readonly status: number;
+  constructor(stage: FeedStage, reason: string, status = 400) {
+    super(reason);
+    this.name = 'FeedError';
+    this.stage = stage;
+    this.status = status;
+  }
+}
+
+/**
+ * What an adapter produces from one message: entities in normalized NGSI-LD using the Smart Data
+ * Models short names, and the @context URLs those names belong to (the core context is implied).
+ * `ignored` says why a message was acknowledged without entities (e.g. a LoRaWAN join event).
+ */
+export interface Translation {
+  entities: Entity[];
+  context: string[];
+  ignored?: string;
+  /**
+   * How the runtime writes: 'replace' (batch upsert, the default) or 'merge' (batch upsert with
+   * options=update: attributes not sent are kept, e.g. an Alert's validFrom when it is closed).
+   */
+  mode?: 'replace' | 'merge';
+}
+
+/** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */
+export interface DeviceInfo {
+  devEui: string;
+  /** Local id used in entity ids, e.g. the meter number. */
+  meterId: string;
+  commune?: string;
+  /** [longitude, latitude] */
+  location?: [number, number];
+  /** Payload codec name, e.g. 'axioma-qalcosonic-w1'. */
+  codec?: string;
+}
+
+export interface DeviceRegistry {
+  get(devEui: string): DeviceInfo | undefined;
+}
+
+/** One incoming message as the runtime hands it to an adapter. */
+export interface IngestMessage {
+  /** The raw body as text (JSON, XML, CSV …). */
+  body: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  /** ISO 8601 UTC arrival time (never used as an observation time when the payload has one). */
+  receivedAt: string;
+}
+
+export interface AdapterEnv {
+  devices: DeviceRegistry;
+  /** Territory or partner part of entity ids: urn:ngsi-ld:<Type>:<territory>:<local-id>. */
+  territory: string;
+}
+
+/** A feed adapter: pure decode + translate, mounted by the runtime as an HTTP webhook. */
+export interface Adapter {
+  /** e.g. 'water/chirpstack' — also the dead-letter and stats key. */
+  name: string;
+  /** Webhook path under /ingest, e.g. '/ingest/water/chirpstack'. */
+  path: string;
+  /** Accepted request media types, e.g. ['application/json']. */
+  contentTypes: string[];
+  /** HTTP status of a successful answer (TALQ wants 201), default 204. */
+  successStatus?: number;
+  /** Decode + translate one message; throws FeedError. Pure: no I/O. */
+  handle(message: IngestMessage, env: AdapterEnv): Translation;
+  /**
+   * For large documents (DATEX II publications of tens of MB): translate from a stream in bounded
+   * memory, yielding translations as they complete. When present, the runtime uses it instead of
+   * `handle` and never buffers the body.
+   */
+  handleStream?(body: Readable, message: Omit<IngestMessage, 'body'>, env: AdapterEnv): AsyncIterable<Translation>;
+}
