@@ -21,6 +21,8 @@ export interface Config {
   contextFetchTimeoutMs: number;
   /** Grace period for in-flight requests at shutdown, ms. */
   shutdownGraceMs: number;
+  /** The territory file (device registry, territory name); none: territory 'eclor', no devices. */
+  territoryFile?: string;
 }
 
 export const DEFAULTS: Config = {
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sqliteSync: sync,
     contextFetchTimeoutMs: int(env, 'CONTEXT_FETCH_TIMEOUT_MS', DEFAULTS.contextFetchTimeoutMs, 100, 120000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 600000),
+    territoryFile: env.TERRITORY_FILE ? path.resolve(env.TERRITORY_FILE) : undefined,
   };
   return { ...cfg, ...overrides };
 }

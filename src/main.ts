@@ -10,6 +10,8 @@ import { loadConfig, type Config } from './config';
 import { createApp } from './http/server';
 import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
+import { createIngest } from './ingest/create-ingest';
+import { ADAPTERS } from '../adapters';
 
 export interface Running {
   port: number;
@@ -27,7 +29,8 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     fetchTimeoutMs: config.contextFetchTimeoutMs,
     log,
   });
-  const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot() });
+  const ingest = createIngest({ broker, contexts, adapters: ADAPTERS, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody });
+  const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), ingest: ingest.routes });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -42,6 +45,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
       timer.unref();
       await app.close();
       clearTimeout(timer);
+      ingest.close();
       broker.close();
       log.info('stopped');
     })());

@@ -13,6 +13,7 @@ import { API_BASE, ROUTES } from '../broker/routes';
 import type { Broker } from '../broker/request';
 import { createDocsApp } from './docs-app';
 import { handle } from './pipeline';
+import { ingestRoutes, type IngestRoutesOptions } from '../ingest/routes';
 import { problemOf } from './problem';
 
 export interface AppOptions {
@@ -22,6 +23,8 @@ export interface AppOptions {
   log: Logger;
   /** Project root (for openapi.yaml). */
   root: string;
+  /** The feed webhooks, dead letters and counters under /ingest (absent: not mounted). */
+  ingest?: IngestRoutesOptions;
 }
 
 const FASTIFY_PREFIXES = ['/ngsi-ld/', '/ingest/', '/health'];
@@ -96,6 +99,7 @@ async function buildApp(opts: AppOptions) {
   for (const route of ROUTES) {
     app.route({ method: route.method, url: fastifyPath(route.path), handler: (req, reply) => handle(deps, route, req, reply) });
   }
+  if (opts.ingest) await app.register(ingestRoutes(opts.ingest));
   await app.ready();
   return app;
 }

@@ -1,0 +1,124 @@
+/**
+ * The records the DATEX II parser emits, one per site (measurement site, site measurements, parking
+ * site, parking site status). They are version-neutral: DATEX II v2 and v3 documents give the same
+ * shapes, so the translator does not care which version a partner sends.
+ */
+
+/** DATEX II major version of the document. */
+export type Datex2Version = 2 | 3;
+
+/** The publications we translate (DATEX II class names without the `Publication` suffix). */
+export type PublicationType = 'MeasurementSiteTable' | 'MeasuredData' | 'ParkingTable' | 'ParkingStatus';
+
+/** Header of the publication a record belongs to. */
+export interface Publication {
+  type: PublicationType;
+  version: Datex2Version;
+  /** `publicationTime`, normalized to ISO 8601 UTC (`Z`), when the document has a valid one. */
+  publicationTime?: string;
+}
+
+/** `[longitude, latitude]` (GeoJSON order) or a line of such positions. */
+export type Position = [number, number];
+export type SiteGeometry = { type: 'Point'; coordinates: Position } | { type: 'LineString'; coordinates: Position[] };
+
+/** What one index of a measurement site measures (`measurementSpecificCharacteristics`). */
+export interface MeasurementCharacteristic {
+  index: number;
+  /** e.g. 'lane1' */
+  lane?: string;
+  /** e.g. 'trafficFlow', 'trafficSpeed' */
+  valueType?: string;
+  /** e.g. 'anyVehicle', 'car', 'lorry' */
+  vehicleType?: string;
+  /** Measurement period in seconds. */
+  period?: number;
+  /** Vehicle length class, e.g. `['lessThan 5.6']` (comparison operator and length in metres). */
+  lengths: string[];
+}
+
+/** One `measurementSiteRecord` (v2) or `measurementSite` (v3) of a MeasurementSiteTablePublication. */
+export interface MeasurementSiteRecord {
+  kind: 'measurementSite';
+  id: string;
+  version?: string;
+  name?: string;
+  numberOfLanes?: number;
+  /** e.g. 'northWestBound' */
+  side?: string;
+  geometry?: SiteGeometry;
+  characteristics: MeasurementCharacteristic[];
+}
+
+/** One measured value of a site; absent numbers mean "no data" (−1, negative, dataError, missing). */
+export interface MeasuredValue {
+  index: number;
+  /** `TrafficFlow` `vehicleFlowRate`, vehicles per hour. */
+  flow?: number;
+  /** `TrafficSpeed` `averageVehicleSpeed`, km/h. */
+  speed?: number;
+  /** Per-value time when the value carries one, ISO 8601 UTC. */
+  time?: string;
+}
+
+/** One `siteMeasurements` of a MeasuredDataPublication. */
+export interface SiteMeasurementsRecord {
+  kind: 'siteMeasurements';
+  siteId: string;
+  siteVersion?: string;
+  /** `measurementTimeDefault` (v2) or `measurementTimeDefault/timeValue` (v3), ISO 8601 UTC. */
+  time?: string;
+  values: MeasuredValue[];
+}
+
+/** A single parking space declared by a parking site. */
+export interface ParkingSpaceInfo {
+  id: string;
+  geometry?: SiteGeometry;
+}
+
+/** One `parkingRecord` (v2.3 / v3) or `parkingFacility` (v2 German MDM profile) of a parking table. */
+export interface ParkingSiteRecord {
+  kind: 'parkingSite';
+  id: string;
+  version?: string;
+  name?: string;
+  geometry?: SiteGeometry;
+  /** `parkingNumberOfSpaces` or `totalParkingCapacity`. */
+  totalCapacity?: number;
+  spaces: ParkingSpaceInfo[];
+}
+
+/** Occupancy of a single space: DATEX II says occupied/vacant, the Smart Data Models free/occupied. */
+export type SpaceState = 'free' | 'occupied' | 'closed' | 'unknown';
+
+export interface ParkingSpaceState {
+  id: string;
+  state: SpaceState;
+}
+
+/** One `parkingRecordStatus` of a ParkingStatusPublication. */
+export interface ParkingStatusRecord {
+  kind: 'parkingStatus';
+  /** `parkingRecordReference/@id`. */
+  siteId: string;
+  /** `parkingStatusOriginTime`, ISO 8601 UTC. */
+  time?: string;
+  vacant?: number;
+  occupied?: number;
+  /** `parkingNumberOfSpacesOverride`: the capacity in force now. */
+  capacity?: number;
+  /** `parkingOccupancy`, percent 0..100. */
+  occupancyPercent?: number;
+  /** `parkingSiteStatus` and `parkingSiteOpeningStatus` / `openingStatus` values, as sent. */
+  status: string[];
+  spaces: ParkingSpaceState[];
+}
+
+export type Datex2Record = MeasurementSiteRecord | SiteMeasurementsRecord | ParkingSiteRecord | ParkingStatusRecord;
+
+/** What the parser emits: a record with the header of its publication. */
+export interface ParsedRecord {
+  publication: Publication;
+  record: Datex2Record;
+}

@@ -1,0 +1,41 @@
+/** Factory of the ingest runtime: dead letters, counters, territory, writer, and the adapters to mount. */
+import path from 'node:path';
+import type { Broker } from '../broker/request';
+import type { ContextResolver } from '../ngsi-ld/context';
+import { openDeadLetterStore } from './dead-letters';
+import { loadTerritory } from './device-registry';
+import type { IngestRoutesOptions } from './routes';
+import { createStats } from './stats';
+import type { Adapter } from './types';
+import { createWriter } from './write';
+
+export interface IngestOptions {
+  broker: Broker;
+  contexts: ContextResolver;
+  adapters: Adapter[];
+  /** Directory of ingest.sqlite, or ':memory:'. */
+  dataDir: string;
+  territoryFile?: string;
+  maxBody: number;
+  /** NGSILD-Tenant the feeds write to (default tenant when absent). */
+  tenant?: string;
+}
+
+/**
+ * @example
+ * const ingest = createIngest({ broker, contexts, adapters: ALL_ADAPTERS, dataDir: './data', maxBody: 2 << 20 });
+ * await app.register(ingestRoutes(ingest.routes));
+ */
+export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; close(): void } {
+  const deadLetters = openDeadLetterStore(o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'ingest.sqlite'));
+  const territory = loadTerritory(o.territoryFile);
+  const routes: IngestRoutesOptions = {
+    adapters: o.adapters,
+    maxBody: o.maxBody,
+    env: { devices: territory.devices, territory: territory.territory },
+    deadLetters,
+    stats: createStats(),
+    write: createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
+  };
+  return { routes, close: () => deadLetters.close() };
+}

@@ -1,0 +1,129 @@
+/**
+ * The dead-letter store: every message that could not be decoded, translated, validated or written,
+ * with the stage, the reason, the raw payload and the time, in SQLite (`<DATA_DIR>/ingest.sqlite`),
+ * so that an integrator can see why and replay it once fixed. The only SQL of the ingest runtime.
+ */
+import Database from 'better-sqlite3';
+import type { FeedStage } from './types';
+
+export interface DeadLetter {
+  id: number;
+  adapter: string;
+  stage: FeedStage;
+  reason: string;
+  status: number;
+  contentType: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  payload: string;
+  receivedAt: string;
+  /** Number of replays tried so far. */
+  replays: number;
+}
+
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays'>;
+
+export interface DeadLetterStore {
+  add(d: NewDeadLetter): number;
+  get(id: number): DeadLetter | undefined;
+  list(o: { adapter?: string; limit: number; offset: number }): { items: DeadLetter[]; total: number };
+  /** After a failed replay: the new reason and stage. */
+  update(id: number, stage: FeedStage, reason: string, status: number): void;
+  delete(id: number): boolean;
+  count(adapter?: string): number;
+  close(): void;
+}
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  adapter TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  query TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  replays INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS dead_letters_adapter ON dead_letters(adapter, id);
+`;
+
+interface Row {
+  id: number;
+  adapter: string;
+  stage: FeedStage;
+  reason: string;
+  status: number;
+  content_type: string;
+  query: string;
+  headers: string;
+  payload: string;
+  received_at: string;
+  replays: number;
+}
+
+const fromRow = (r: Row): DeadLetter => ({
+  id: r.id,
+  adapter: r.adapter,
+  stage: r.stage,
+  reason: r.reason,
+  status: r.status,
+  contentType: r.content_type,
+  query: JSON.parse(r.query) as Record<string, string>,
+  headers: JSON.parse(r.headers) as Record<string, string | undefined>,
+  payload: r.payload,
+  receivedAt: r.received_at,
+  replays: r.replays,
+});
+
+/**
+ * @example
+ * const dl = openDeadLetterStore('./data/ingest.sqlite');
+ * const id = dl.add({ adapter: 'water/chirpstack', stage: 'decode', reason: 'frame of 12 bytes, expected 51', … });
+ */
+export function openDeadLetterStore(file: string): DeadLetterStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(DDL);
+  const s = {
+    add: db.prepare(
+      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
+    listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
+    listOne: db.prepare('SELECT * FROM dead_letters WHERE adapter = ? ORDER BY id LIMIT ? OFFSET ?'),
+    countAll: db.prepare('SELECT count(*) FROM dead_letters').pluck(),
+    countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
+    update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1 WHERE id = ?'),
+    del: db.prepare('DELETE FROM dead_letters WHERE id = ?'),
+  };
+  const count = (adapter?: string): number => (adapter === undefined ? (s.countAll.get() as number) : (s.countOne.get(adapter) as number));
+  return {
+    add(d) {
+      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt);
+      return Number(r.lastInsertRowid);
+    },
+    get(id) {
+      const row = s.get.get(id) as Row | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+    list({ adapter, limit, offset }) {
+      const rows = (adapter === undefined ? s.listAll.all(limit, offset) : s.listOne.all(adapter, limit, offset)) as Row[];
+      return { items: rows.map(fromRow), total: count(adapter) };
+    },
+    update(id, stage, reason, status) {
+      s.update.run(stage, reason, status, id);
+    },
+    delete(id) {
+      return s.del.run(id).changes > 0;
+    },
+    count,
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

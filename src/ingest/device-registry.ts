@@ -1,0 +1,41 @@
+/**
+ * The territory's device registry: a JSON file (TERRITORY_FILE) listing the devices the partners
+ * operate: `{ "territory": "eclor", "devices": [{ "devEui": "…", "meterId": "…", "commune": "…",
+ * "location": [lon, lat], "codec": "axioma-qalcosonic-w1" }] }`. Checked at start.
+ */
+import fs from 'node:fs';
+import type { DeviceInfo, DeviceRegistry } from './types';
+
+export interface Territory {
+  territory: string;
+  devices: DeviceRegistry;
+}
+
+const EUI = /^[0-9a-fA-F]{16}$/;
+
+/** Builds a registry from a parsed territory document; throws with the path of a bad entry. */
+export function territoryFrom(doc: unknown, source = 'territory file'): Territory {
+  const d = (doc ?? {}) as { territory?: unknown; devices?: unknown };
+  const territory = d.territory ?? 'eclor';
+  if (typeof territory !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(territory)) throw new Error(`${source}: territory must be 1-64 letters, digits, '_' or '-'`);
+  const list = d.devices ?? [];
+  if (!Array.isArray(list)) throw new Error(`${source}: devices must be an array`);
+  const byEui = new Map<string, DeviceInfo>();
+  list.forEach((raw: unknown, i) => {
+    const x = raw as Partial<DeviceInfo>;
+    const where = `${source}: devices[${i}]`;
+    if (typeof x.devEui !== 'string' || !EUI.test(x.devEui)) throw new Error(`${where}.devEui must be 16 hex digits`);
+    if (typeof x.meterId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(x.meterId)) throw new Error(`${where}.meterId must be 1-64 letters, digits, '.', '_' or '-'`);
+    if (x.location !== undefined && !(Array.isArray(x.location) && x.location.length === 2 && x.location.every((n) => typeof n === 'number' && Number.isFinite(n)))) {
+      throw new Error(`${where}.location must be [longitude, latitude]`);
+    }
+    byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec });
+  });
+  return { territory, devices: { get: (eui) => byEui.get(eui.toLowerCase()) } };
+}
+
+/** Reads TERRITORY_FILE; no file → the default territory 'eclor' with no devices. */
+export function loadTerritory(file: string | undefined): Territory {
+  if (!file) return territoryFrom({});
+  return territoryFrom(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+}

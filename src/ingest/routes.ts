@@ -1,0 +1,126 @@
+/**
+ * The ingest HTTP surface, on the fastify side of the server: one webhook per adapter under
+ * /ingest/…, the dead letters (list, read, replay, delete) and the counters. Bodies are raw text (or a
+ * stream for large publications), so these routes live in their own fastify context with their own
+ * content-type handling; errors answer as ProblemDetails with the stage and the dead-letter id.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
+import type { DeadLetterStore } from './dead-letters';
+import { replay } from './replay';
+import { runMessage, writeTranslations, asFeedError, type IngestDeps, type MessageOutcome } from './run-message';
+import { FeedError, type Adapter } from './types';
+
+export interface IngestRoutesOptions extends IngestDeps {
+  adapters: Adapter[];
+  maxBody: number;
+}
+
+const KEPT_HEADERS = ['content-type', 'talq-api-version', 'user-agent', 'x-request-id'];
+
+function mediaType(req: FastifyRequest): string {
+  return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function problem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  return reply
+    .code(status)
+    .header('content-type', 'application/json')
+    .send(JSON.stringify({ type: ERROR_TYPE_BASE + (status === 413 ? 'PayloadTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'ResourceNotFound' : status >= 500 ? 'InternalError' : 'BadRequestData'), title, status, detail, ...extra }));
+}
+
+/** Reads a stream into text, refusing more than `max` bytes. */
+async function readText(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    size += (c as Buffer).length;
+    if (size > max) throw new FeedError('decode', `body larger than ${max} bytes`, 413);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
+  if (!out.ok) {
+    return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter });
+  }
+  if (out.rejected.length) {
+    return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, rejected: out.rejected }));
+  }
+  const status = adapter.successStatus ?? 204;
+  if (status === 204) return reply.code(204).send();
+  return reply.code(status).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ignored: out.ignored }));
+}
+
+async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyRequest, reply: FastifyReply) {
+  const type = mediaType(req);
+  if (!adapter.contentTypes.includes(type)) return problem(reply, 415, 'Unsupported media type', `${adapter.path} takes ${adapter.contentTypes.join(', ')}, not '${type}'`);
+  const headers = Object.fromEntries(KEPT_HEADERS.map((h) => [h, req.headers[h] as string | undefined]).filter(([, v]) => v !== undefined));
+  const base = { query: { ...(req.query as Record<string, string>) }, headers, receivedAt: new Date().toISOString() };
+  const length = Number(req.headers['content-length'] ?? NaN);
+  const stream = req.body as Readable | undefined;
+  if (adapter.handleStream && stream && !(length <= o.maxBody)) {
+    o.stats.of(adapter.name).received++;
+    try {
+      return answer(reply, adapter, await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream(stream, base, o.env), o, type));
+    } catch (err) {
+      const error = asFeedError(err, 'decode');
+      o.stats.of(adapter.name).rejected++;
+      const deadLetter = o.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (streamed document: the body is not kept, ask the publisher to send it again)`, status: error.status, contentType: type, ...base, payload: '' });
+      return answer(reply, adapter, { ok: false, error, deadLetter });
+    }
+  }
+  let body: string;
+  try {
+    body = stream ? await readText(stream, o.maxBody) : '';
+  } catch (err) {
+    const e = asFeedError(err, 'decode');
+    return problem(reply, e.status, 'Body refused', e.message);
+  }
+  return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
+}
+
+function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
+  const byName = new Map(o.adapters.map((a) => [a.name, a]));
+  const idOf = (req: FastifyRequest) => Number((req.params as { id: string }).id);
+  app.get('/ingest/dead-letters', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const limit = Math.min(Number(q.limit ?? 20), 1000);
+    const offset = Number(q.offset ?? 0);
+    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) return problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000)');
+    const { items, total } = dl.list({ adapter: q.adapter, limit, offset });
+    return reply.header('x-total-count', String(total)).send(items);
+  });
+  app.get('/ingest/dead-letters/:id', async (req, reply) => {
+    const d = dl.get(idOf(req));
+    return d ? reply.send(d) : problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`);
+  });
+  app.delete('/ingest/dead-letters/:id', async (req, reply) => (dl.delete(idOf(req)) ? reply.code(204).send() : problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`)));
+  app.post('/ingest/dead-letters/:id/replay', async (req, reply) => {
+    const d = dl.get(idOf(req));
+    if (!d) return problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`);
+    const adapter = byName.get(d.adapter);
+    if (!adapter) return problem(reply, 422, 'Unknown adapter', `The adapter '${d.adapter}' of dead letter ${d.id} is not loaded`);
+    if (d.payload === '') return problem(reply, 422, 'Nothing to replay', 'This dead letter is a streamed document whose body was not kept');
+    const out = await replay(d, adapter, o);
+    if (!out.ok) return problem(reply, out.error.status, `Replay failed at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: d.id });
+    return reply.send({ replayed: d.id, written: out.written, rejected: out.rejected });
+  });
+}
+
+/**
+ * Registers the webhooks, dead-letter and stats routes in their own fastify context.
+ * @example
+ * await app.register(ingestRoutes(options));
+ */
+export function ingestRoutes(o: IngestRoutesOptions) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    for (const adapter of o.adapters) app.post(adapter.path, (req, reply) => webhook(adapter, o, req, reply));
+    deadLetterRoutes(app, o, o.deadLetters);
+    app.get('/ingest/stats', async () => o.stats.snapshot());
+  };
+}

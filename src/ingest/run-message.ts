@@ -1,0 +1,77 @@
+/**
+ * One message through the pipeline: decode + translate (the adapter) → write (the broker). Every
+ * failure becomes a dead letter with its stage and reason; the caller gets the outcome to answer the
+ * sender. Used by the webhooks and by replay.
+ */
+import { isNgsiError } from '../ngsi-ld/errors';
+import type { DeadLetterStore } from './dead-letters';
+import type { IngestStats } from './stats';
+import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
+import type { WriteOutcome } from './write';
+
+export interface IngestDeps {
+  env: AdapterEnv;
+  deadLetters: DeadLetterStore;
+  stats: IngestStats;
+  write: (t: Translation) => Promise<WriteOutcome>;
+}
+
+export type MessageOutcome =
+  | { ok: true; written: string[]; ignored?: string; rejected: Array<{ entityId: string; reason: string; deadLetter: number }> }
+  | { ok: false; error: FeedError; deadLetter: number };
+
+/** Turns anything thrown by an adapter or the writer into a FeedError (an adapter bug is a 500-free translate error). */
+export function asFeedError(err: unknown, stage: FeedError['stage']): FeedError {
+  if (err instanceof FeedError) return err;
+  if (isNgsiError(err)) return new FeedError(stage === 'write' ? 'validate' : stage, err.message, err.status >= 500 ? 503 : 422);
+  return new FeedError(stage, `unexpected ${stage} failure: ${(err as Error)?.message ?? String(err)}`, stage === 'write' ? 503 : 422);
+}
+
+/** Writes the translations of one message and accounts for them. */
+export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessage, 'body'> & { body: string }, translations: Iterable<Translation> | AsyncIterable<Translation>, deps: IngestDeps, contentType: string): Promise<MessageOutcome> {
+  const stats = deps.stats.of(adapter.name);
+  const written: string[] = [];
+  const rejected: Array<{ entityId: string; reason: string; deadLetter: number }> = [];
+  let ignored: string | undefined;
+  for await (const t of translations) {
+    if (t.ignored && t.entities.length === 0) ignored = t.ignored;
+    const res = await deps.write(t);
+    stats.retried += res.retries;
+    written.push(...res.written);
+    for (const f of res.failed) {
+      const entity = t.entities.find((e) => e.id === f.entityId);
+      const deadLetter = deps.deadLetters.add({
+        adapter: adapter.name, stage: 'validate', reason: `entity ${f.entityId}: ${f.reason}`, status: 422, contentType,
+        query: msg.query, headers: msg.headers, payload: entity ? JSON.stringify({ '@context': t.context, ...entity }) : msg.body, receivedAt: msg.receivedAt,
+      });
+      rejected.push({ ...f, deadLetter });
+    }
+  }
+  stats.written += written.length;
+  stats.rejected += rejected.length;
+  if (ignored && written.length === 0) stats.ignored++;
+  stats.accepted++;
+  return { ok: true, written, ignored, rejected };
+}
+
+/** Runs a buffered message; never throws. */
+export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, existingDeadLetter?: number): Promise<MessageOutcome> {
+  const stats = deps.stats.of(adapter.name);
+  stats.received++;
+  let stage: FeedError['stage'] = 'decode';
+  try {
+    const t = adapter.handle(msg, deps.env);
+    stage = 'write';
+    return await writeTranslations(adapter, msg, [t], deps, contentType);
+  } catch (err) {
+    const error = asFeedError(err, stage);
+    stats.rejected++;
+    let deadLetter = existingDeadLetter;
+    if (deadLetter === undefined) {
+      deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+    } else {
+      deps.deadLetters.update(deadLetter, error.stage, error.message, error.status);
+    }
+    return { ok: false, error, deadLetter };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The write stage: a translation's entities go to the broker as one batch upsert (replace, or update
+ * for `mode: 'merge'`), with the translation's @context. Per-entity failures of a 207 come back one
+ * by one; a failure of the broker itself is retried with exponential backoff and jitter.
+ */
+import { batchUpsert } from '../broker/operations/batch-upsert';
+import type { Broker, RequestContext } from '../broker/request';
+import type { ContextResolver } from '../ngsi-ld/context';
+import { isNgsiError } from '../ngsi-ld/errors';
+import type { BatchOperationResult } from '../ngsi-ld/types';
+import type { Translation } from './types';
+
+export interface WriteOutcome {
+  written: string[];
+  failed: Array<{ entityId: string; reason: string }>;
+  retries: number;
+}
+
+export interface WriterOptions {
+  broker: Broker;
+  contexts: ContextResolver;
+  tenant?: string;
+  /** Attempts for a failing broker, default 4 (so 3 retries). */
+  attempts?: number;
+  /** First backoff in ms, doubled each time, ±50 % jitter; default 50. */
+  backoffMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/**
+ * @example
+ * const write = createWriter({ broker, contexts });
+ * const { written, failed } = await write(translation);
+ */
+export function createWriter(o: WriterOptions): (t: Translation) => Promise<WriteOutcome> {
+  const attempts = o.attempts ?? 4;
+  const backoff = o.backoffMs ?? 50;
+  return async (t) => {
+    const out: WriteOutcome = { written: [], failed: [], retries: 0 };
+    if (t.entities.length === 0) return out;
+    const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
+    const req: RequestContext = {
+      tenant: o.tenant,
+      ctx,
+      responseContext: undefined,
+      params: t.mode === 'merge' ? { options: 'update' } : {},
+      body: t.entities,
+      accept: 'application/json',
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await batchUpsert(o.broker, req);
+        if (res.status === 207) {
+          const r = res.body as BatchOperationResult;
+          out.written = r.success;
+          out.failed = r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` }));
+        } else {
+          out.written = t.entities.map((e) => e.id);
+        }
+        return out;
+      } catch (err) {
+        if (isNgsiError(err) || attempt >= attempts) throw err;
+        out.retries++;
+        await sleep(backoff * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      }
+    }
+  };
+}
