@@ -12,6 +12,7 @@ import { MAX_BATCH } from '../broker/operations/batch';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../broker/params';
 import { TENANT_NAME } from '../broker/store/tenants';
 import { projectRoot } from '../project-root';
+import { ADAPTERS } from '../../adapters';
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -19,6 +20,14 @@ const OPENAPI_FILE = path.join(projectRoot(), 'openapi.yaml');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 /** Endpoints outside the NGSI-LD base path, tagged "Platform". */
 const PLATFORM: Record<string, string[]> = { '/health': ['get'], '/openapi.yaml': ['get'], '/docs': ['get'] };
+/** The ingest surface: the admin routes of src/ingest/routes.ts and one webhook per adapter. */
+const INGEST: Record<string, string[]> = {
+  '/ingest/dead-letters': ['get'],
+  '/ingest/dead-letters/{id}': ['get', 'delete'],
+  '/ingest/dead-letters/{id}/replay': ['post'],
+  '/ingest/stats': ['get'],
+  ...Object.fromEntries(ADAPTERS.map((a) => [a.path, ['post']])),
+};
 
 export function load(): Obj {
   const doc = parseDocument(fs.readFileSync(OPENAPI_FILE, 'utf8'), { uniqueKeys: true });
@@ -268,6 +277,9 @@ export function checkRoutes(doc: Obj): string[] {
       if (o.op.tags?.includes('Platform')) out.push(`${o.label}: an NGSI-LD operation is tagged Platform`);
       if (!/ETSI GS CIM 009 v1\.8 clause \d+(\.\d+)+/.test(o.op.description ?? '')) out.push(`${o.label}: description must name the ETSI GS CIM 009 v1.8 clause`);
       if (!o.op.summary) out.push(`${o.label}: summary is missing`);
+    } else if (o.path.startsWith('/ingest/')) {
+      if (!INGEST[o.path]?.includes(o.method)) out.push(`${o.label}: documented in openapi.yaml but not an ingest route (adapters/index.ts ADAPTERS, src/ingest/routes.ts)`);
+      if (!o.op.tags?.includes('Ingest')) out.push(`${o.label}: ingest endpoint not tagged Ingest`);
     } else if (!PLATFORM[o.path]?.includes(o.method)) {
       out.push(`${o.label}: neither under ${API_BASE} nor a known platform endpoint (${Object.keys(PLATFORM).join(', ')})`);
     } else if (!o.op.tags?.includes('Platform')) {
@@ -275,6 +287,7 @@ export function checkRoutes(doc: Obj): string[] {
     }
   }
   for (const [p, methods] of Object.entries(PLATFORM)) for (const m of methods) if (!doc.paths?.[p]?.[m]) out.push(`${m.toUpperCase()} ${p}: platform endpoint missing in openapi.yaml`);
+  for (const [p, methods] of Object.entries(INGEST)) for (const m of methods) if (!doc.paths?.[p]?.[m]) out.push(`${m.toUpperCase()} ${p}: ingest endpoint missing in openapi.yaml`);
   const servers = (doc.servers ?? []).map((s: Obj) => s.url);
   if (servers.length !== 1 || servers[0] !== '/') out.push(`#/servers: paths carry ${API_BASE}, so the only server must be '/' (found ${JSON.stringify(servers)})`);
   return out;

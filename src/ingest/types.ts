@@ -36,6 +36,11 @@ export interface Translation {
    * options=update: attributes not sent are kept, e.g. an Alert's validFrom when it is closed).
    */
   mode?: 'replace' | 'merge';
+  /**
+   * Entities to write only where they already exist (batch update; absent ones are skipped), e.g. the
+   * closing of an Alert episode: a meter that never alarmed gets no closed Alert.
+   */
+  updateOnly?: Entity[];
 }
 
 /** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */

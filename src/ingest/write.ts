@@ -3,6 +3,7 @@
  * for `mode: 'merge'`), with the translation's @context. Per-entity failures of a 207 come back one
  * by one; a failure of the broker itself is retried with exponential backoff and jitter.
  */
+import { batchUpdate } from '../broker/operations/batch-update';
 import { batchUpsert } from '../broker/operations/batch-upsert';
 import type { Broker, RequestContext } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
@@ -38,8 +39,16 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
   const backoff = o.backoffMs ?? 50;
   return async (t) => {
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
-    if (t.entities.length === 0) return out;
+    if (t.entities.length === 0 && !t.updateOnly?.length) return out;
     const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
+    if (t.updateOnly?.length) {
+      const res = await batchUpdate(o.broker, { tenant: o.tenant, ctx, responseContext: undefined, params: {}, body: t.updateOnly, accept: 'application/json' });
+      const r = res.status === 207 ? (res.body as BatchOperationResult) : { success: t.updateOnly.map((e) => e.id), errors: [] };
+      out.written.push(...r.success);
+      // absent entities are skipped by design; other refusals are reported
+      for (const e of r.errors) if (e.error.status !== 404) out.failed.push({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` });
+      if (t.entities.length === 0) return out;
+    }
     const req: RequestContext = {
       tenant: o.tenant,
       ctx,
@@ -53,10 +62,10 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
         const res = await batchUpsert(o.broker, req);
         if (res.status === 207) {
           const r = res.body as BatchOperationResult;
-          out.written = r.success;
-          out.failed = r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` }));
+          out.written.push(...r.success);
+          out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` })));
         } else {
-          out.written = t.entities.map((e) => e.id);
+          out.written.push(...t.entities.map((e) => e.id));
         }
         return out;
       } catch (err) {

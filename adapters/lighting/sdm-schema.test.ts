@@ -1,0 +1,34 @@
+/** Every entity produced from the fixtures validates against the official SDM schema.json of its type. */
+import type { Entity } from '../../src/ngsi-ld/types';
+import { createSdmValidator, toKeyValues } from '../sdm-validate';
+import { fixtureCases, runCase } from './test-support';
+
+const sdm = createSdmValidator();
+const sdmErrors = (e: Entity, opts?: { partial?: boolean }) => sdm.errors(e, opts);
+const produced: Array<[string, Entity]> = fixtureCases().flatMap((name) => runCase(name).entities.map((e): [string, Entity] => [`${name} ${e.id}`, e]));
+
+describe('SDM schema validation of the fixture entities', () => {
+  it('covers the three types', () => {
+    expect(new Set(produced.map(([, e]) => e.type))).toEqual(new Set(['Streetlight', 'StreetlightControlCabinet', 'StreetlightGroup']));
+  });
+
+  it.each(produced)('%s is a valid merge fragment', (_label, entity) => {
+    expect(sdmErrors(entity, { partial: true })).toEqual([]);
+  });
+
+  it('a report with location and lamp failure gives a complete Streetlight (required members too)', () => {
+    const full = runCase('lamp-failure').entities[0];
+    expect(sdmErrors(full)).toEqual([]);
+  });
+
+  it('the validator does reject bad values and missing required members', () => {
+    const bad: Entity = { id: 'urn:ngsi-ld:Streetlight:eclor:x', type: 'Streetlight', illuminanceLevel: { type: 'Property', value: 1.5 }, status: { type: 'Property', value: 'broken' } };
+    expect(sdmErrors(bad, { partial: true }).map((e) => e.instancePath).sort()).toEqual(['/illuminanceLevel', '/status']);
+    expect(sdmErrors({ id: 'urn:ngsi-ld:Streetlight:eclor:x', type: 'Streetlight' }).some((e) => e.keyword === 'required')).toBe(true);
+  });
+
+  it('projects relationships and geo-properties to keyValues', () => {
+    expect(toKeyValues({ id: 'a', type: 'StreetlightGroup', refStreetlight: { type: 'Relationship', object: ['b'] }, location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [1, 2] } } }))
+      .toEqual({ id: 'a', type: 'StreetlightGroup', refStreetlight: ['b'], location: { type: 'Point', coordinates: [1, 2] } });
+  });
+});

@@ -1,0 +1,125 @@
+import { FeedError } from '../../../src/ingest/types';
+import { env, GATEWAY, logReportMessage } from '../test-support';
+import { decodeLogReport } from './decode';
+import { translateGroups, translateLogReport } from './translate';
+
+const DEV = 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e';
+const attr = (name: string, value: unknown, type = 'AttributeFloat', ts = '2025-01-15T05:00:00Z', src = `${DEV}/f1`) =>
+  ({ type: 'AttributeLogData', srcAddress: src, timestamp: ts, attributeName: name, attributeValue: { type, value } });
+const level = (v: number, ts?: string) => attr('actualLightState', { name: 'LevelState', value: v }, 'AttributeLevelState', ts);
+
+function translate(...data: unknown[]) {
+  const msg = logReportMessage(JSON.stringify({ entries: data.map((d) => ({ data: d })) }));
+  return translateLogReport(decodeLogReport(msg), env, msg.receivedAt);
+}
+
+function rejection(...data: unknown[]): FeedError {
+  try {
+    translate(...data);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FeedError);
+    return e as FeedError;
+  }
+  throw new Error('expected a FeedError');
+}
+
+describe('translateLogReport', () => {
+  it.each([
+    ['level above 100 %', level(120), /actualLightState: level 120 % is out of range 0\.\.100 %/],
+    ['negative level', level(-1), /level -1 %/],
+    ['negative power', attr('activePower', -3.5), /activePower: -3\.5 is out of range 0\.\.∞/],
+    ['negative energy', attr('activeEnergy', -1), /activeEnergy/],
+    ['power factor above 1', attr('powerFactor', 1.2), /powerFactor: 1\.2 is out of range 0\.\.1/],
+    ['percent THD above 100', attr('phase1VoltageTHD', 140), /phase1VoltageTHD: 140 is out of range 0\.\.100 %/],
+    ['latitude out of range', attr('location', { latitude: 95, longitude: 4 }, 'AttributeLocation'), /location: latitude 95/],
+    ['a string where a power is expected', attr('activePower', 'high', 'VendorPower'), /activePower: expected a number/],
+    ['a non-boolean lamp failure', attr('lampFailure', 1, 'VendorFlag'), /lampFailure: expected a boolean/],
+  ])('%s → translate 422', (_n, data, reason) => {
+    const e = rejection(data);
+    expect([e.stage, e.status]).toEqual(['translate', 422]);
+    expect(e.message).toMatch(reason);
+    expect(e.message).toMatch(/^entries\[0\]/);
+  });
+
+  it('keeps the latest value per attribute (by observedAt, then report order) and reports the superseded ones', () => {
+    const { translation, notes } = translate(
+      level(100, '2025-01-15T04:00:00Z'), level(40, '2025-01-15T06:00:00+01:00'), level(70, '2025-01-15T04:30:00Z'), level(10, '2025-01-15T05:00:00Z'),
+    );
+    const e = translation.entities[0];
+    expect(e.illuminanceLevel).toEqual({ type: 'Property', value: 0.1, unitCode: 'C62', observedAt: '2025-01-15T05:00:00.000Z' });
+    expect(notes.superseded.filter((s) => s.attribute === 'illuminanceLevel').map((s) => s.observedAt).sort())
+      .toEqual(['2025-01-15T04:00:00.000Z', '2025-01-15T04:30:00.000Z', '2025-01-15T05:00:00.000Z']);
+  });
+
+  it('maps the level to powerState: 0 off, 1..99 low, 100 on', () => {
+    for (const [v, s] of [[0, 'off'], [1, 'low'], [99, 'low'], [100, 'on']] as const) {
+      expect((translate(level(v)).translation.entities[0].powerState as { value: string }).value).toBe(s);
+    }
+  });
+
+  it('uses the attribute timestamp, then the arrival time, when the log data has none', () => {
+    const noTs = { ...attr('activePower', 5), timestamp: undefined };
+    expect((translate(noTs).translation.entities[0].powerConsumption as { observedAt: string }).observedAt).toBe('2025-01-15T09:45:00.000Z');
+    const attrTs = { ...noTs, attributeValue: { type: 'AttributeFloat', value: 5, timestamp: '2025-01-15T01:00:00-02:00' } };
+    expect((translate(attrTs).translation.entities[0].powerConsumption as { observedAt: string }).observedAt).toBe('2025-01-15T03:00:00.000Z');
+  });
+
+  it('lampFailure events: start → defectiveLamp, end → ok, no flag → defectiveLamp', () => {
+    const ev = (flag?: boolean) => ({ type: 'EventLogData', srcAddress: DEV, timestamp: '2025-01-15T05:00:00Z', eventType: 'lampFailure', ...(flag === undefined ? {} : { startEndFlag: flag }) });
+    const status = (flag?: boolean) => (translate(ev(flag)).translation.entities[0].status as { value: string }).value;
+    expect([status(true), status(false), status(undefined)]).toEqual(['defectiveLamp', 'ok', 'defectiveLamp']);
+  });
+
+  it('a device reporting cabinet data gets shared names as StreetlightControlCabinet; both kinds give two entities', () => {
+    const cab = translate(attr('totalPower', 3), attr('supplyVoltage', 230), attr('installationDate', '2020-01-01T00:00:00Z', 'AttributeDateTime')).translation.entities;
+    expect(cab.map((e) => e.type)).toEqual(['StreetlightControlCabinet']);
+    expect(Object.keys(cab[0])).toEqual(['id', 'type', 'dateServiceStarted', 'totalActivePower']);
+    const both = translate(attr('totalPower', 3), attr('activePower', 40)).translation.entities;
+    expect(both.map((e) => e.type).sort()).toEqual(['Streetlight', 'StreetlightControlCabinet']);
+  });
+
+  it('skips data of the gateway itself, commands and unmapped names, saying why', () => {
+    const { translation, notes } = translate(
+      { type: 'EventLogData', srcAddress: GATEWAY, eventType: 'deviceReset' },
+      attr('targetLightCommand', { state: { name: 'LevelState', value: 50 } }, 'AttributeCommand'),
+      { type: 'EventLogData', srcAddress: DEV, eventType: 'dimmingFailure', startEndFlag: true },
+      { ...attr('activePower', 1), attributeValue: { type: 'AttributeFloat' } },
+    );
+    expect(translation.entities).toEqual([]);
+    expect(notes.skipped.map((s) => s.reason)).toEqual([
+      'data of the gateway itself (EventLogData deviceReset)',
+      'no Streetlight attribute for TALQ AttributeLogData targetLightCommand',
+      'no Streetlight attribute for TALQ EventLogData dimmingFailure',
+      'activePower has no value',
+    ]);
+    expect(translation.ignored).toMatch(/^no Streetlight or StreetlightControlCabinet data: data of the gateway itself/);
+  });
+
+  it('builds URN-safe, distinct ids from arbitrary addresses', () => {
+    const ids = translate(attr('activePower', 1, undefined, undefined, 'lum:1/x'), attr('activePower', 1, undefined, undefined, 'lum%3A1'), attr('activePower', 1, undefined, undefined, 'Lampadaire é'))
+      .translation.entities.map((e) => e.id);
+    expect(ids).toEqual(['urn:ngsi-ld:Streetlight:eclor:Lampadaire%20%C3%A9', 'urn:ngsi-ld:Streetlight:eclor:lum%253A1', 'urn:ngsi-ld:Streetlight:eclor:lum%3A1']);
+  });
+
+  it('answers merge mode and the Streetlighting context', () => {
+    const { translation } = translate(attr('activePower', 1));
+    expect(translation.mode).toBe('merge');
+    expect(translation.context).toEqual(['https://raw.githubusercontent.com/smart-data-models/dataModel.Streetlighting/master/context.jsonld']);
+  });
+});
+
+describe('translateGroups', () => {
+  it('expands nested groups of the same list and cuts cycles', () => {
+    const t = translateGroups([
+      { address: 'a', ownerCMS: 'c', members: [{ resource: 'devices', address: 'd1' }, { resource: 'groups', address: 'b' }, { resource: 'groups', address: 'unknown' }] },
+      { address: 'b', ownerCMS: 'c', members: [{ resource: 'devices', address: 'd2/lampActuator1' }, { resource: 'groups', address: 'a' }] },
+      { address: 'empty', ownerCMS: 'c', members: [] },
+    ], env);
+    expect(t.entities).toEqual([
+      { id: 'urn:ngsi-ld:StreetlightGroup:eclor:a', type: 'StreetlightGroup', refStreetlight: { type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d1', 'urn:ngsi-ld:Streetlight:eclor:d2'] } },
+      { id: 'urn:ngsi-ld:StreetlightGroup:eclor:b', type: 'StreetlightGroup', refStreetlight: { type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d2', 'urn:ngsi-ld:Streetlight:eclor:d1'] } },
+      { id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', type: 'StreetlightGroup' },
+    ]);
+    expect(translateGroups([], env).ignored).toBe('empty TALQ group list');
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * Pure translation of a decoded TALQ log report into Smart Data Models entities (normalized NGSI-LD):
+ * `Streetlight` (LampActuator / LampMonitor data), `StreetlightControlCabinet` (ElectricalMeter data);
+ * and of a TALQ group list into `StreetlightGroup` (translateGroups). See mapping.ts for the tables.
+ *
+ * - One entity per device address and type; each attribute carries `observedAt` = the log data
+ *   timestamp (else the attribute's own timestamp, else the arrival time) and its `unitCode`.
+ * - Several values of one attribute for the same device: the latest (by observedAt, then by order in
+ *   the report) is written; earlier ones are counted in `notes.superseded` (the broker keeps history
+ *   across reports, not within one). Log data with no SDM counterpart are listed in `notes.skipped`.
+ * - Log reports carry partial state: the translation is written with mode 'merge' so attributes not
+ *   in the report (location, status …) are kept.
+ */
+import type { AdapterEnv, Translation } from '../../../src/ingest/types';
+import type { Entity } from '../../../src/ngsi-ld/types';
+import { deviceAddressOf, entityId } from './entity-id';
+import { evidenceOf, STATUS_CONDITIONS, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
+import type { DecodedLogReport, TalqGroup, TalqLogData } from './types';
+
+/** The Smart Data Models Streetlighting @context. */
+export const STREETLIGHTING_CONTEXT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Streetlighting/master/context.jsonld';
+
+export interface TranslationNotes {
+  /** Log entries acknowledged without effect, with the reason (index into report.entries). */
+  skipped: Array<{ entry: number; reason: string }>;
+  /** Values replaced by a later value of the same attribute in the same report. */
+  superseded: Array<{ entityId: string; attribute: string; observedAt: string }>;
+}
+
+interface Candidate { attribute: Record<string, unknown>; observedAt: string }
+
+const iso = (ts: string): string => new Date(ts.toUpperCase()).toISOString();
+
+function toAttribute(r: Reading, observedAt: string | undefined): Record<string, unknown> {
+  return {
+    type: r.geo ? 'GeoProperty' : 'Property',
+    value: r.value,
+    ...(r.unitCode ? { unitCode: r.unitCode } : {}),
+    ...(observedAt ? { observedAt } : {}),
+  };
+}
+
+/** The name a log datum is mapped by, and its value. */
+function nameAndValue(data: TalqLogData): { name: string; value?: unknown; readings?: (target: TargetType) => Reading[] } {
+  if (data.type === 'AttributeLogData') return { name: data.attributeName, value: data.attributeValue.value };
+  if (data.type === 'EventLogData') return { name: data.eventType, value: data.startEndFlag !== false };
+  const state = data.state ?? data.command.state;
+  return { name: data.eventType, readings: (t) => (t === 'Streetlight' && data.eventType === 'lightStateChange' ? stateReadings(state, `${data.eventType}.state`) : []) };
+}
+
+function deviceKinds(entries: DecodedLogReport['report']['entries']): Map<string, Set<TargetType>> {
+  const kinds = new Map<string, Set<TargetType>>();
+  for (const { data } of entries) {
+    if (!data) continue;
+    const ev = evidenceOf(nameAndValue(data).name);
+    if (!ev) continue;
+    const dev = deviceAddressOf(data.srcAddress);
+    kinds.set(dev, (kinds.get(dev) ?? new Set()).add(ev));
+  }
+  return kinds;
+}
+
+function targetOf(name: string, kinds: Set<TargetType> | undefined): TargetType {
+  const ev = evidenceOf(name);
+  if (ev) return ev;
+  return kinds?.has('StreetlightControlCabinet') && !kinds.has('Streetlight') ? 'StreetlightControlCabinet' : 'Streetlight';
+}
+
+/**
+ * Translates a decoded TALQ log report.
+ *
+ * @param receivedAt ISO arrival time, used as observedAt only for log data without any timestamp.
+ * @throws FeedError('translate', reason, 422) for a value out of range (level > 100 %, negative power …).
+ * @example
+ * const { translation } = translateLogReport(decodeLogReport(message), { territory: 'eclor', devices }, message.receivedAt);
+ * translation.entities[0].id; // 'urn:ngsi-ld:Streetlight:eclor:3f6b1c2e-…'
+ */
+export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, receivedAt: string): { translation: Translation; notes: TranslationNotes } {
+  const notes: TranslationNotes = { skipped: [], superseded: [] };
+  const { entries } = decoded.report;
+  const kinds = deviceKinds(entries);
+  const byId = new Map<string, { device: string; type: TargetType; attrs: Map<string, Candidate> }>();
+  const arrival = Number.isFinite(Date.parse(receivedAt)) ? iso(receivedAt) : receivedAt;
+  const gateway = decoded.request.clientAddress.toLowerCase();
+
+  entries.forEach(({ data }, i) => {
+    if (!data) return void notes.skipped.push({ entry: i, reason: 'entry without data' });
+    const device = deviceAddressOf(data.srcAddress);
+    if (device.toLowerCase() === gateway) return void notes.skipped.push({ entry: i, reason: `data of the gateway itself (${data.type} ${nameAndValue(data).name})` });
+    const { name, value, readings: fromState } = nameAndValue(data);
+    const target = targetOf(name, kinds.get(device));
+    let readings: Reading[];
+    if (fromState) readings = fromState(target);
+    else if (data.type === 'EventLogData' && !(name in STATUS_CONDITIONS)) readings = [];
+    else if (value === undefined) return void notes.skipped.push({ entry: i, reason: `${name} has no value` });
+    else readings = tableOf(target)[name]?.(value, `entries[${i}] ${name}`) ?? [];
+    if (readings.length === 0) return void notes.skipped.push({ entry: i, reason: `no ${target} attribute for TALQ ${data.type} ${name}` });
+
+    const ts = data.timestamp ?? (data.type === 'AttributeLogData' ? data.attributeValue.timestamp : undefined);
+    const observedAt = ts ? iso(ts) : arrival;
+    const id = entityId(target, env.territory, device);
+    if (!byId.has(id)) byId.set(id, { device, type: target, attrs: new Map() });
+    const { attrs } = byId.get(id)!;
+    for (const r of readings) {
+      const prev = attrs.get(r.attribute);
+      const cand: Candidate = { attribute: toAttribute(r, observedAt), observedAt };
+      if (prev && prev.observedAt > observedAt) {
+        notes.superseded.push({ entityId: id, attribute: r.attribute, observedAt });
+        continue;
+      }
+      if (prev) notes.superseded.push({ entityId: id, attribute: r.attribute, observedAt: prev.observedAt });
+      attrs.set(r.attribute, cand);
+    }
+  });
+
+  const entities: Entity[] = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs }]) => {
+    const entity: Entity = { id, type };
+    for (const name of [...attrs.keys()].sort()) entity[name] = attrs.get(name)!.attribute;
+    if (!entity.location) {
+      const known = env.devices.get(device)?.location;
+      if (known) entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: known } };
+    }
+    return entity;
+  });
+
+  const translation: Translation = { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge' };
+  if (entities.length === 0) {
+    translation.ignored = entries.length === 0
+      ? 'TALQ log report without entries'
+      : `no Streetlight or StreetlightControlCabinet data: ${[...new Set(notes.skipped.map((s) => s.reason))].slice(0, 5).join('; ')}`;
+  }
+  return { translation, notes };
+}
+
+/**
+ * Translates a TALQ group list (the CMS's `GET /groups` answer) into `StreetlightGroup` entities whose
+ * `refStreetlight` lists the Streetlight ids of the member devices; member groups found in the same
+ * list are expanded (cycles are cut), others are ignored.
+ *
+ * @example
+ * translateGroups([{ address: 'zone-nord', ownerCMS: 'cms', members: [{ resource: 'devices', address: 'd-1' }] }], env)
+ *   .entities[0].refStreetlight; // { type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d-1'] }
+ */
+export function translateGroups(groups: TalqGroup[], env: AdapterEnv): Translation {
+  const byAddress = new Map(groups.map((g) => [g.address, g]));
+  const devicesOf = (g: TalqGroup, seen: Set<string>): string[] => {
+    seen.add(g.address);
+    return g.members.flatMap((m) => {
+      if (m.resource === 'devices') return [deviceAddressOf(m.address)];
+      const sub = m.resource === 'groups' ? byAddress.get(m.address) : undefined;
+      return sub && !seen.has(sub.address) ? devicesOf(sub, seen) : [];
+    });
+  };
+  const entities: Entity[] = groups.map((g) => {
+    const lights = [...new Set(devicesOf(g, new Set()))].map((d) => entityId('Streetlight', env.territory, d));
+    const entity: Entity = { id: entityId('StreetlightGroup', env.territory, g.address), type: 'StreetlightGroup' };
+    if (lights.length > 0) entity.refStreetlight = { type: 'Relationship', object: lights };
+    return entity;
+  });
+  return { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge', ...(entities.length === 0 ? { ignored: 'empty TALQ group list' } : {}) };
+}

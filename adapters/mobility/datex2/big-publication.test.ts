@@ -1,0 +1,28 @@
+/** A large publication streams in bounded memory and time, in Translations of at most 500 entities. */
+import { DATEX2_BATCH } from '../index';
+import { handleStream } from '../test-support.fixture';
+import { bigPublication, VALUES_WITH_DATA_PER_SITE } from './big-publication.fixture';
+import { parseDatex2Stream } from './parse';
+
+describe('big publication (~5 MB)', () => {
+  it('parses every site quickly', async () => {
+    const { stream, sites } = bigPublication(5 * 1024 * 1024);
+    const start = Date.now();
+    let records = 0;
+    for await (const r of parseDatex2Stream(stream)) {
+      expect(r.record.kind).toBe('siteMeasurements');
+      records++;
+    }
+    expect(records).toBe(sites());
+    expect(records).toBeGreaterThan(1500);
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+
+  it('handleStream yields batches of at most 500 entities, covering every value with data', async () => {
+    const { stream, sites } = bigPublication(5 * 1024 * 1024);
+    const translations = await handleStream(stream);
+    expect(Math.max(...translations.map((t) => t.entities.length))).toBeLessThanOrEqual(DATEX2_BATCH);
+    expect(translations.reduce((n, t) => n + t.entities.length, 0)).toBe(sites() * VALUES_WITH_DATA_PER_SITE);
+    expect(translations.every((t) => t.mode === 'merge')).toBe(true);
+  });
+});

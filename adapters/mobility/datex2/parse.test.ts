@@ -1,0 +1,107 @@
+/** DATEX II parser: publication detection per version/wrapper, record extraction, and bad input. */
+import { FeedError } from '../../../src/ingest/types';
+import { Datex2Parser, parseDatex2 } from './parse';
+import { toUtc } from './records';
+
+const V2 = 'xmlns="http://datex2.eu/schema/2/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+const V3 = 'xmlns:com="http://datex2.eu/schema/3/common" xmlns:roa="http://datex2.eu/schema/3/roadTrafficData" xmlns:prk="http://datex2.eu/schema/3/parking" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+const SITE_V2 = '<siteMeasurements><measurementSiteReference id="S1"/><measurementTimeDefault>2025-01-01T00:00:00Z</measurementTimeDefault>'
+  + '<measuredValue index="1"><measuredValue><basicData xsi:type="TrafficFlow"><vehicleFlow><vehicleFlowRate>60</vehicleFlowRate></vehicleFlow></basicData></measuredValue></measuredValue>'
+  + '<measuredValue index="2"><measuredValue><basicData xsi:type="TrafficSpeed"><averageVehicleSpeed><speed>-1</speed></averageVehicleSpeed></basicData></measuredValue></measuredValue>'
+  + '</siteMeasurements>';
+const STATUS = '<prk:parkingRecordStatus><prk:parkingRecordReference id="P1"/><prk:parkingOccupancy><prk:parkingNumberOfVacantSpaces>3</prk:parkingNumberOfVacantSpaces></prk:parkingOccupancy></prk:parkingRecordStatus>';
+
+function decodeError(xml: string): FeedError {
+  try {
+    parseDatex2(xml);
+  } catch (err) {
+    expect(err).toBeInstanceOf(FeedError);
+    return err as FeedError;
+  }
+  throw new Error('expected a FeedError');
+}
+
+describe('parseDatex2: publications', () => {
+  it.each([
+    ['v2 d2LogicalModel', `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><publicationTime>2025-01-01T00:00:05Z</publicationTime>${SITE_V2}</payloadPublication></d2LogicalModel>`, 'MeasuredData', 2],
+    ['v2 in SOAP 1.1', `<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Header/><S:Body><d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}</payloadPublication></d2LogicalModel></S:Body></S:Envelope>`, 'MeasuredData', 2],
+    ['v2 in SOAP 1.2', `<S:Envelope xmlns:S="http://www.w3.org/2003/05/soap-envelope"><S:Body><d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}</payloadPublication></d2LogicalModel></S:Body></S:Envelope>`, 'MeasuredData', 2],
+    ['v2 prefixed xsi:type value', `<d2LogicalModel ${V2} xmlns:d2="http://datex2.eu/schema/2/2_0"><payloadPublication xsi:type="d2:MeasuredDataPublication">${SITE_V2}</payloadPublication></d2LogicalModel>`, 'MeasuredData', 2],
+    ['v2 GenericPublication', `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><publicationTime>2025-01-01T00:00:05Z</publicationTime><genericPublicationName>x</genericPublicationName><genericPublicationExtension><parkingStatusPublication>${STATUS.replace(/prk:/g, '')}</parkingStatusPublication></genericPublicationExtension></payloadPublication></d2LogicalModel>`, 'ParkingStatus', 2],
+    ['v3 d2:payload', `<d2:payload xmlns:d2="http://datex2.eu/schema/3/d2Payload" ${V3} xsi:type="prk:ParkingStatusPublication"><com:publicationTime>2025-01-01T00:00:05Z</com:publicationTime>${STATUS}</d2:payload>`, 'ParkingStatus', 3],
+    ['v3 messageContainer', `<mc:messageContainer xmlns:mc="http://datex2.eu/schema/3/messageContainer" ${V3}><mc:payload xsi:type="prk:ParkingStatusPublication">${STATUS}</mc:payload></mc:messageContainer>`, 'ParkingStatus', 3],
+    ['v3 publication root', `<prk:parkingStatusPublication ${V3}>${STATUS}</prk:parkingStatusPublication>`, 'ParkingStatus', 3],
+    ['v3 GenericPublication with direct records', `<mc:messageContainer xmlns:mc="http://datex2.eu/schema/3/messageContainer" ${V3}><mc:payload xsi:type="prk:GenericPublication">${STATUS}</mc:payload></mc:messageContainer>`, 'ParkingStatus', 3],
+  ])('%s', (_name, xml, type, version) => {
+    const records = parseDatex2(xml);
+    expect(records).toHaveLength(1);
+    expect(records[0].publication).toMatchObject({ type, version });
+  });
+
+  it('keeps the publication time in UTC', () => {
+    const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><publicationTime>2025-01-01T02:00:05+02:00</publicationTime>${SITE_V2}</payloadPublication></d2LogicalModel>`);
+    expect(r.publication.publicationTime).toBe('2025-01-01T00:00:05Z');
+  });
+
+  it('reads a site: −1 speed is no data, never a value', () => {
+    const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}</payloadPublication></d2LogicalModel>`);
+    expect(r.record).toEqual({ kind: 'siteMeasurements', siteId: 'S1', siteVersion: undefined, time: '2025-01-01T00:00:00Z', values: [{ index: 1, flow: 60 }, { index: 2 }] });
+  });
+
+  it('emits records as their element closes (streaming)', () => {
+    const xml = `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}${SITE_V2.replace('S1', 'S2')}</payloadPublication></d2LogicalModel>`;
+    const cut = xml.indexOf('</siteMeasurements>') + '</siteMeasurements>'.length;
+    const p = new Datex2Parser();
+    expect(p.write(xml.slice(0, cut)).map((r) => r.record)).toMatchObject([{ siteId: 'S1' }]);
+    expect(p.write(xml.slice(cut)).map((r) => r.record)).toMatchObject([{ siteId: 'S2' }]);
+    expect(p.close()).toEqual([]);
+  });
+
+  it('skips records without an id', () => {
+    expect(parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements/></payloadPublication></d2LogicalModel>`)).toEqual([]);
+  });
+});
+
+describe('parseDatex2: bad input', () => {
+  it.each([
+    ['malformed XML', 400, `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">\n<siteMeasurements></oops></payloadPublication></d2LogicalModel>`, /malformed XML at line 2, column \d+/],
+    ['truncated document', 400, `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}`, /malformed XML at line 1, column \d+: unclosed tag/],
+    ['empty body', 400, '', /malformed XML/],
+    ['not XML', 400, '{"flow": 1}', /malformed XML/],
+    ['unbound prefix', 400, '<d2LogicalModel xmlns="http://datex2.eu/schema/2/2_0"><payloadPublication xsi:type="MeasuredDataPublication"/></d2LogicalModel>', /unbound namespace prefix/],
+    ['unknown publication', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="SituationPublication"><situation id="x"/></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication SituationPublication/],
+    ['unknown v3 publication root', 422, `<sit:situationPublication xmlns:sit="http://datex2.eu/schema/3/situation"/>`, /unsupported DATEX II publication SituationPublication/],
+    ['unknown generic extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension><weatherPublication/></genericPublicationExtension></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication WeatherPublication/],
+    ['generic without extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationName>x</genericPublicationName></payloadPublication></d2LogicalModel>`, /GenericPublication without a supported extension/],
+    ['not DATEX II', 422, '<rss><channel/></rss>', /not a DATEX II document/],
+    ['no publication', 422, `<d2LogicalModel ${V2}><exchange/></d2LogicalModel>`, /no DATEX II publication/],
+  ])('%s → FeedError decode %i', (_name, status, xml, reason) => {
+    const err = decodeError(xml);
+    expect(err.stage).toBe('decode');
+    expect(err.status).toBe(status);
+    expect(err.message).toMatch(reason);
+  });
+
+  it('bounds the size of one record', () => {
+    const huge = `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements>${'<x/>'.repeat(25_000)}</siteMeasurements></payloadPublication></d2LogicalModel>`;
+    expect(decodeError(huge).message).toMatch(/record too large/);
+  });
+});
+
+describe('toUtc', () => {
+  it.each([
+    ['2025-08-15T21:48:00Z', '2025-08-15T21:48:00Z'],
+    ['2025-08-15T21:49:42.016Z', '2025-08-15T21:49:42.016Z'],
+    ['2025-05-09T21:41:58.5461534+02:00', '2025-05-09T19:41:58.546Z'],
+    ['2024-02-16T07:00:00.8822571+01:00', '2024-02-16T06:00:00.882Z'],
+    ['2025-01-01T00:30:00-0130', '2025-01-01T02:00:00Z'],
+    [' 2025-08-15T21:48:00Z ', '2025-08-15T21:48:00Z'],
+    ['2025-08-15T21:48:00', undefined],
+    ['2025-02-30T00:00:00Z', undefined],
+    ['2025-08-15T25:00:00Z', undefined],
+    ['yesterday', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (input, expected) => {
+    expect(toUtc(input)).toBe(expected);
+  });
+});

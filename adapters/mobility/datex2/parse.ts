@@ -1,0 +1,266 @@
+/**
+ * Streaming DATEX II parser on saxes. Accepts:
+ * - v2 (`http://datex2.eu/schema/2/2_0`): `d2LogicalModel/payloadPublication[@xsi:type]`, also inside a
+ *   SOAP envelope, and publications wrapped in a `GenericPublication` (`genericPublicationExtension/
+ *   parkingStatusPublication` …);
+ * - v3 (`http://datex2.eu/schema/3/…`): `d2:payload[@xsi:type]`, `messageContainer/payload`, or a
+ *   `…Publication` root element.
+ * Publications: MeasurementSiteTable, MeasuredData, ParkingTable (also the MDM
+ * `parkingFacilityTablePublication`), ParkingStatus. Only the current site record is held in memory
+ * (an element tree of a few kB); records are emitted as soon as their element closes.
+ *
+ * Errors are FeedErrors at stage 'decode': malformed or truncated XML → 400 with line and column;
+ * a document that is not DATEX II, or a publication we do not translate → 422.
+ */
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { FeedError } from '../../../src/ingest/types';
+import { measurementSite, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
+import type { Datex2Record, Datex2Version, ParsedRecord, Publication, PublicationType } from './types';
+import type { XmlNode } from './xml-tree';
+
+const V2_NS = 'http://datex2.eu/schema/2/';
+const V3_NS = 'http://datex2.eu/schema/3/';
+const SOAP_NS = new Set(['http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope']);
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** DATEX II publication class → what we translate it as. */
+const PUBLICATIONS: Record<string, PublicationType> = {
+  MeasurementSiteTablePublication: 'MeasurementSiteTable',
+  MeasuredDataPublication: 'MeasuredData',
+  ParkingTablePublication: 'ParkingTable',
+  ParkingFacilityTablePublication: 'ParkingTable',
+  ParkingStatusPublication: 'ParkingStatus',
+};
+
+/** Record element (local name) → its publication and extractor. */
+const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => Datex2Record | undefined }> = {
+  measurementSiteRecord: { type: 'MeasurementSiteTable', extract: measurementSite },
+  measurementSite: { type: 'MeasurementSiteTable', extract: measurementSite },
+  siteMeasurements: { type: 'MeasuredData', extract: siteMeasurements },
+  parkingRecord: { type: 'ParkingTable', extract: parkingSite },
+  parkingFacility: { type: 'ParkingTable', extract: parkingSite },
+  parkingRecordStatus: { type: 'ParkingStatus', extract: parkingStatus },
+};
+
+/** Bounds on one record, so a hostile document cannot grow memory through a single element. */
+const MAX_RECORD_NODES = 20_000;
+const MAX_TEXT = 65_536;
+
+function versionOf(uri: string): Datex2Version | undefined {
+  if (uri.startsWith(V2_NS)) return 2;
+  if (uri.startsWith(V3_NS)) return 3;
+  return undefined;
+}
+
+const stripPrefix = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Incremental parser: feed text with `write`, finish with `close`; each call returns the records
+ * completed by that chunk. Throws FeedError (see the module comment).
+ * @example
+ * const p = new Datex2Parser();
+ * const records = [...p.write(xml.slice(0, 1000)), ...p.write(xml.slice(1000)), ...p.close()];
+ * records[0].record.kind; // 'siteMeasurements'
+ */
+export class Datex2Parser {
+  /** Publications met so far, in document order. */
+  readonly publications: Publication[] = [];
+  private readonly sax = new SaxesParser({ xmlns: true, position: true });
+  private out: ParsedRecord[] = [];
+  private depth = 0;
+  private sawRoot = false;
+  /** The publication element being read, and its depth. */
+  private pubDepth = -1;
+  private pub?: Publication;
+  private pubVersion: Datex2Version = 2;
+  private publicationTime?: string;
+  /** Inside a GenericPublication (v2) whose extension is not known yet. */
+  private generic = false;
+  private extensionDepth = -1;
+  private timeText?: string;
+  /** The record being accumulated. */
+  private stack: XmlNode[] = [];
+  private recordNodes = 0;
+
+  constructor() {
+    this.sax.on('error', (err) => {
+      const m = err.message.match(/^(\d+):(\d+): (.*)$/s);
+      const where = m ? `line ${m[1]}, column ${m[2]}` : `line ${this.sax.line}, column ${this.sax.column}`;
+      throw new FeedError('decode', `malformed XML at ${where}: ${m ? m[3] : err.message}`, 400);
+    });
+    this.sax.on('opentag', (tag) => this.open(tag));
+    this.sax.on('closetag', () => this.closeTag());
+    this.sax.on('text', (t) => this.text(t));
+    this.sax.on('cdata', (t) => this.text(t));
+  }
+
+  /** Parses one chunk of the document; returns the records it completed. */
+  write(chunk: string): ParsedRecord[] {
+    this.sax.write(chunk);
+    return this.drain();
+  }
+
+  /** Ends the document (a truncated one fails here); returns the last records. */
+  close(): ParsedRecord[] {
+    this.sax.close();
+    if (this.publications.length === 0) throw new FeedError('decode', 'no DATEX II publication found in the document', 422);
+    return this.drain();
+  }
+
+  private drain(): ParsedRecord[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private where(): string {
+    return `line ${this.sax.line}, column ${this.sax.column}`;
+  }
+
+  private open(tag: SaxesTagNS): void {
+    this.depth++;
+    const local = tag.local;
+    if (this.stack.length > 0) {
+      this.push(tag);
+      return;
+    }
+    if (!this.sawRoot) {
+      this.sawRoot = true;
+      if (!SOAP_NS.has(tag.uri) && versionOf(tag.uri) === undefined) {
+        throw new FeedError('decode', `not a DATEX II document: root element {${tag.uri}}${local}`, 422);
+      }
+    }
+    if (this.pub) {
+      if (this.depth === this.pubDepth + 1 && local === 'publicationTime') this.timeText = '';
+      const rec = RECORDS[local];
+      if (rec && rec.type === this.pub.type) this.push(tag);
+      return;
+    }
+    if (this.generic) return this.openInGeneric(tag);
+    const version = versionOf(tag.uri);
+    if (version === undefined) return;
+    const xsiType = this.xsiType(tag);
+    if (local === 'payloadPublication' || local === 'payload') {
+      this.startPublication(version, xsiType ?? capitalize(local));
+    } else if (local.endsWith('Publication')) {
+      this.startPublication(version, capitalize(local));
+    }
+  }
+
+  private xsiType(tag: SaxesTagNS): string | undefined {
+    for (const a of Object.values(tag.attributes)) {
+      if (a.local === 'type' && a.uri === XSI_NS) return stripPrefix(a.value.trim());
+    }
+    return undefined;
+  }
+
+  private startPublication(version: Datex2Version, className: string): void {
+    this.pubDepth = this.depth;
+    this.pubVersion = version;
+    this.publicationTime = undefined;
+    if (className === 'GenericPublication') {
+      this.generic = true;
+      return;
+    }
+    this.setPublication(className);
+  }
+
+  private setPublication(className: string): void {
+    const type = PUBLICATIONS[className];
+    if (!type) throw new FeedError('decode', `unsupported DATEX II publication ${className} at ${this.where()}`, 422);
+    this.pub = { type, version: this.pubVersion };
+    if (this.publicationTime) this.pub.publicationTime = this.publicationTime;
+    this.publications.push(this.pub);
+    this.generic = false;
+  }
+
+  /** Inside a GenericPublication: the extension's first element names the publication. */
+  private openInGeneric(tag: SaxesTagNS): void {
+    const local = tag.local;
+    if (this.depth === this.pubDepth + 1 && local === 'publicationTime') this.timeText = '';
+    else if (local === 'genericPublicationExtension') this.extensionDepth = this.depth;
+    else if (this.extensionDepth >= 0 && this.depth === this.extensionDepth + 1) this.setPublication(capitalize(local));
+    else if (RECORDS[local]) {
+      // v3 generic payloads may carry records directly.
+      this.setPublication(Object.keys(PUBLICATIONS).find((k) => PUBLICATIONS[k] === RECORDS[local].type) as string);
+      this.push(tag);
+    }
+  }
+
+  private push(tag: SaxesTagNS): void {
+    if (++this.recordNodes > MAX_RECORD_NODES) {
+      throw new FeedError('decode', `record too large (over ${MAX_RECORD_NODES} elements) at ${this.where()}`, 400);
+    }
+    const attrs: Record<string, string> = {};
+    for (const a of Object.values(tag.attributes)) {
+      if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
+      attrs[a.local] = a.uri === XSI_NS && a.local === 'type' ? stripPrefix(a.value.trim()) : a.value;
+    }
+    const node: XmlNode = { name: tag.local, attrs, children: [], text: '' };
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.children.push(node);
+    this.stack.push(node);
+  }
+
+  private text(t: string): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top) {
+      if (top.text.length + t.length > MAX_TEXT) throw new FeedError('decode', `text too long at ${this.where()}`, 400);
+      top.text += t;
+    } else if (this.timeText !== undefined) {
+      this.timeText += t.slice(0, 200);
+    }
+  }
+
+  private closeTag(): void {
+    const depth = this.depth--;
+    if (this.stack.length > 0) {
+      const node = this.stack.pop() as XmlNode;
+      if (this.stack.length === 0) this.emit(node);
+      return;
+    }
+    if (this.timeText !== undefined) {
+      this.publicationTime = toUtc(this.timeText);
+      if (this.pub && this.publicationTime) this.pub.publicationTime = this.publicationTime;
+      this.timeText = undefined;
+    }
+    if (depth === this.extensionDepth) this.extensionDepth = -1;
+    if (depth === this.pubDepth) {
+      if (this.generic) throw new FeedError('decode', `GenericPublication without a supported extension, ending at ${this.where()}`, 422);
+      this.pub = undefined;
+      this.pubDepth = -1;
+    }
+  }
+
+  private emit(node: XmlNode): void {
+    this.recordNodes = 0;
+    const record = RECORDS[node.name]?.extract(node);
+    if (record && this.pub) this.out.push({ publication: this.pub, record });
+  }
+}
+
+/**
+ * Parses a whole document held in memory.
+ * @example parseDatex2(xml).map((r) => r.record.kind) // ['siteMeasurements', 'siteMeasurements']
+ */
+export function parseDatex2(xml: string): ParsedRecord[] {
+  const p = new Datex2Parser();
+  return [...p.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml), ...p.close()];
+}
+
+/**
+ * Parses a document from a byte or text stream (UTF-8), yielding records as their elements close:
+ * memory is bounded by one chunk plus one record, whatever the document size.
+ * @example for await (const { record } of parseDatex2Stream(fs.createReadStream('big.xml'))) count++;
+ */
+export async function* parseDatex2Stream(source: AsyncIterable<Buffer | Uint8Array | string>, parser = new Datex2Parser()): AsyncGenerator<ParsedRecord> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text) yield* parser.write(text);
+  }
+  const tail = decoder.decode();
+  if (tail) yield* parser.write(tail);
+  yield* parser.close();
+}

@@ -1,0 +1,211 @@
+/**
+ * Record extraction: one element tree of a site record (see xml-tree.ts) → one typed record. Names
+ * are DATEX II local names shared by v2 and v3 (v3 moved `measuredValue` to `physicalQuantity` and
+ * `measurementSiteRecord` to `measurementSite`; both are read). Missing or unusable values are left
+ * out, never guessed: a speed of −1, a negative flow or a `dataError` flag means "no data".
+ */
+import type {
+  MeasuredValue, MeasurementCharacteristic, MeasurementSiteRecord, ParkingSiteRecord, ParkingSpaceState,
+  ParkingStatusRecord, Position, SiteGeometry, SiteMeasurementsRecord, SpaceState,
+} from './types';
+import { child, children, find, findAll, findText, textAt, toNumber, type XmlNode } from './xml-tree';
+
+/**
+ * An ISO 8601 date-time with an offset → ISO 8601 UTC with `Z` (milliseconds kept only when not zero).
+ * DATEX II publishers send up to 7 fractional digits and local offsets (`+02:00`).
+ * @example toUtc('2025-05-09T21:41:58.5461534+02:00') // '2025-05-09T19:41:58.546Z'
+ */
+export function toUtc(text: string | undefined): string | undefined {
+  const m = text?.trim().match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms);
+  const check = new Date(base);
+  if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return undefined;
+  let t = base;
+  if (zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  const date = new Date(t);
+  return date.toISOString().replace('.000Z', 'Z');
+}
+
+function position(node: XmlNode | undefined): Position | undefined {
+  const lat = toNumber(textAt(node, 'latitude'));
+  const lon = toNumber(textAt(node, 'longitude'));
+  if (lat === undefined || lon === undefined || Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
+  return [lon, lat];
+}
+
+function firstWithLatLon(node: XmlNode): XmlNode | undefined {
+  if (child(node, 'latitude') && child(node, 'longitude')) return node;
+  for (const c of node.children) {
+    const hit = firstWithLatLon(c);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * The geometry of a location: the display point (v2 `locationForDisplay`, v3 `coordinatesForDisplay`),
+ * else a point by coordinates, else a GML `posList` (latitude longitude pairs) as a LineString, else
+ * the first latitude/longitude pair found.
+ */
+export function geometryOf(node: XmlNode | undefined): SiteGeometry | undefined {
+  if (!node) return undefined;
+  for (const name of ['locationForDisplay', 'coordinatesForDisplay', 'pointCoordinates']) {
+    const p = position(find(node, name));
+    if (p) return { type: 'Point', coordinates: p };
+  }
+  const posList = findText(node, 'posList')?.split(/\s+/).map(Number);
+  if (posList && posList.length >= 4 && posList.length % 2 === 0 && posList.every(Number.isFinite)) {
+    const line: Position[] = [];
+    for (let i = 0; i < posList.length; i += 2) line.push([posList[i + 1], posList[i]]);
+    if (line.every(([lon, lat]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return { type: 'LineString', coordinates: line };
+  }
+  const any = firstWithLatLon(node);
+  const p = any && position(any);
+  return p ? { type: 'Point', coordinates: p } : undefined;
+}
+
+/** First `value` of a multilingual string (`values/value`), e.g. a site name. */
+function multilingual(node: XmlNode | undefined): string | undefined {
+  return node ? findText(node, 'value') ?? textAt(node) : undefined;
+}
+
+function nonNegativeInt(text: string | undefined): number | undefined {
+  const n = toNumber(text);
+  return n !== undefined && n >= 0 && Number.isInteger(n) ? n : undefined;
+}
+
+/** `index` attribute, else the 1-based position among its siblings. */
+function indexOf(node: XmlNode, position1: number): number {
+  return nonNegativeInt(node.attrs.index) ?? position1;
+}
+
+function characteristic(outer: XmlNode, i: number): MeasurementCharacteristic {
+  const inner = child(outer, 'measurementSpecificCharacteristics') ?? outer;
+  const lengths = findAll(inner, 'lengthCharacteristic').map((l) => `${findText(l, 'comparisonOperator') ?? ''} ${findText(l, 'vehicleLength') ?? ''} m`.trim());
+  return {
+    index: indexOf(outer, i + 1),
+    lane: findText(inner, 'specificLane'),
+    valueType: findText(inner, 'specificMeasurementValueType'),
+    vehicleType: findText(inner, 'vehicleType'),
+    period: toNumber(findText(inner, 'period')),
+    lengths,
+  };
+}
+
+/** `measurementSiteRecord` (v2) / `measurementSite` (v3) → record; undefined without an id. */
+export function measurementSite(node: XmlNode): MeasurementSiteRecord | undefined {
+  const id = node.attrs.id?.trim();
+  if (!id) return undefined;
+  return {
+    kind: 'measurementSite',
+    id,
+    version: node.attrs.version,
+    name: multilingual(child(node, 'measurementSiteName')),
+    numberOfLanes: nonNegativeInt(textAt(node, 'measurementSiteNumberOfLanes')),
+    side: textAt(node, 'measurementSide'),
+    geometry: geometryOf(child(node, 'measurementSiteLocation')),
+    characteristics: children(node, 'measurementSpecificCharacteristics').map(characteristic),
+  };
+}
+
+/** A measurement value: finite and not negative (NDW sends −1 for "no speed"). */
+function measurement(text: string | undefined): number | undefined {
+  const n = toNumber(text);
+  return n !== undefined && n >= 0 ? n : undefined;
+}
+
+function measuredValue(node: XmlNode, i: number): MeasuredValue {
+  const index = indexOf(node, i + 1);
+  if (findText(node, 'dataError') === 'true') return { index };
+  const basic = find(node, 'basicData') ?? node;
+  const mt = find(node, 'measurementOrCalculationTime');
+  const value: MeasuredValue = { index, time: toUtc(textAt(mt) ?? findText(mt, 'timeValue')) };
+  const flow = measurement(findText(find(basic, 'vehicleFlow') ?? basic, 'vehicleFlowRate'));
+  if (flow !== undefined) value.flow = flow;
+  const speedNode = find(basic, 'averageVehicleSpeed');
+  const speed = speedNode ? measurement(findText(speedNode, 'speed') ?? textAt(speedNode)) : undefined;
+  if (speed !== undefined) value.speed = speed;
+  if (value.time === undefined) delete value.time;
+  return value;
+}
+
+/** `siteMeasurements` → record; undefined without a site reference. */
+export function siteMeasurements(node: XmlNode): SiteMeasurementsRecord | undefined {
+  const ref = child(node, 'measurementSiteReference');
+  const siteId = ref?.attrs.id?.trim();
+  if (!siteId) return undefined;
+  const timeNode = child(node, 'measurementTimeDefault');
+  const values = [...children(node, 'measuredValue'), ...children(node, 'physicalQuantity')].map(measuredValue);
+  return { kind: 'siteMeasurements', siteId, siteVersion: ref?.attrs.version, time: toUtc(textAt(timeNode) ?? textAt(timeNode, 'timeValue')), values };
+}
+
+/** `parkingRecord` (v2.3, v3) / `parkingFacility` (v2 MDM profile) → record; undefined without an id. */
+export function parkingSite(node: XmlNode): ParkingSiteRecord | undefined {
+  const id = node.attrs.id?.trim();
+  if (!id) return undefined;
+  const spaces = findAll(node, 'parkingSpace')
+    .filter((s) => s.attrs.id?.trim())
+    .map((s) => ({ id: s.attrs.id.trim(), geometry: geometryOf(s) }));
+  return {
+    kind: 'parkingSite',
+    id,
+    version: node.attrs.version,
+    name: multilingual(child(node, 'parkingName') ?? child(node, 'parkingFacilityName')),
+    geometry: geometryOf(child(node, 'parkingLocation') ?? child(node, 'facilityLocation')),
+    totalCapacity: nonNegativeInt(textAt(node, 'parkingNumberOfSpaces') ?? textAt(node, 'totalParkingCapacity')),
+    spaces,
+  };
+}
+
+const OCCUPIED = new Set(['occupied', 'full', 'true']);
+const FREE = new Set(['vacant', 'free', 'empty', 'spacesavailable', 'false']);
+
+/** A space status word or occupancy flag → SDM ParkingSpot status. */
+function spaceState(text: string | undefined): SpaceState {
+  const t = text?.toLowerCase();
+  if (t === undefined) return 'unknown';
+  if (OCCUPIED.has(t)) return 'occupied';
+  if (FREE.has(t)) return 'free';
+  return t === 'closed' ? 'closed' : 'unknown';
+}
+
+function parkingSpaceState(node: XmlNode): ParkingSpaceState | undefined {
+  const id = (child(node, 'parkingSpaceReference')?.attrs.id ?? node.attrs.id ?? node.attrs.index)?.trim();
+  if (!id) return undefined;
+  const flag = findText(node, 'parkingSpaceOccupancyDetected') ?? findText(node, 'occupied');
+  const word = textAt(node, 'parkingSpaceStatus') ?? textAt(node, 'status');
+  return { id, state: spaceState(flag ?? word) };
+}
+
+/** `parkingRecordStatus` → record; undefined without a parking record reference. */
+export function parkingStatus(node: XmlNode): ParkingStatusRecord | undefined {
+  const siteId = child(node, 'parkingRecordReference')?.attrs.id?.trim();
+  if (!siteId) return undefined;
+  const occ = child(node, 'parkingOccupancy');
+  const status = ['parkingSiteStatus', 'parkingSiteOpeningStatus', 'openingStatus']
+    .map((n) => textAt(node, n))
+    .filter((s): s is string => s !== undefined);
+  const spaces = findAll(node, 'parkingSpaceStatus')
+    .filter((s) => s.children.length > 0)
+    .map(parkingSpaceState)
+    .filter((s): s is ParkingSpaceState => s !== undefined);
+  const percent = measurement(textAt(occ, 'parkingOccupancy'));
+  return {
+    kind: 'parkingStatus',
+    siteId,
+    time: toUtc(textAt(node, 'parkingStatusOriginTime')),
+    vacant: nonNegativeInt(textAt(occ, 'parkingNumberOfVacantSpaces')),
+    occupied: nonNegativeInt(textAt(occ, 'parkingNumberOfOccupiedSpaces')),
+    capacity: nonNegativeInt(textAt(occ, 'parkingNumberOfSpacesOverride')),
+    occupancyPercent: percent !== undefined && percent <= 100 ? percent : undefined,
+    status,
+    spaces,
+  };
+}

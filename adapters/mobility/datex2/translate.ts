@@ -1,0 +1,179 @@
+/**
+ * Pure translation of DATEX II records into Smart Data Models entities (normalized NGSI-LD).
+ *
+ * The runtime cannot join messages, so static and dynamic parts are translated separately and both
+ * are written with `mode: 'merge'` on the same entity ids:
+ * - MeasurementSiteTable → TrafficFlowObserved per site and measurement index: name, location,
+ *   laneId, vehicleType / vehicleSubType, description (what the index measures);
+ * - MeasuredData → the same entities: dateObserved, intensity (vehicleFlowRate, vehicles per hour),
+ *   averageVehicleSpeed (km/h, unitCode KMH), each with observedAt;
+ * - ParkingTable → OffStreetParking (name, location, totalSpotNumber) and ParkingSpot per declared space;
+ * - ParkingStatus → OffStreetParking (availableSpotNumber, occupiedSpotNumber, occupancy 0..1,
+ *   status) and ParkingSpot (status free/occupied/closed/unknown) per reported space.
+ */
+import type { Entity, GeoProperty, Property, Relationship } from '../../../src/ngsi-ld/types';
+import type {
+  MeasurementSiteRecord, ParkingSiteRecord, ParkingStatusRecord, ParsedRecord, SiteGeometry, SiteMeasurementsRecord,
+} from './types';
+
+export const TRANSPORTATION_CONTEXT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld';
+export const PARKING_CONTEXT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Parking/master/context.jsonld';
+
+/** What the translation needs from the message and the runtime. */
+export interface TranslateOptions {
+  /** Territory part of entity ids. */
+  territory: string;
+  /** Arrival time: the observation time of last resort, when the document carries none. */
+  receivedAt: string;
+}
+
+/** SDM TrafficFlowObserved `vehicleType` values that DATEX II VehicleTypeEnum also has. */
+const SDM_VEHICLE_TYPES = new Set([
+  'agriculturalVehicle', 'bicycle', 'bus', 'car', 'caravan', 'carWithCaravan', 'carWithTrailer',
+  'constructionOrMaintenanceVehicle', 'lorry', 'moped', 'motorcycle', 'motorcycleWithSideCar', 'motorscooter',
+  'tanker', 'trailer', 'van',
+]);
+
+/** SDM OffStreetParking `status` values (DATEX II ParkingSiteStatusEnum and OpeningStatusEnum). */
+const SDM_PARKING_STATUS = new Set(['almostFull', 'closed', 'closedAbnormal', 'full', 'fullAtEntrance', 'open', 'openingTimesInForce', 'spacesAvailable']);
+
+/**
+ * Local part of an entity id: characters outside `A-Z a-z 0-9 . _ ~ - :` are percent-encoded (UTF-8).
+ * @example localId('PZH01_MST_0629_00') // 'PZH01_MST_0629_00'
+ * @example localId('P+R Bondorf') // 'P%2BR%20Bondorf'
+ */
+export function localId(raw: string): string {
+  return raw.trim().replace(/[^A-Za-z0-9._~:-]/gu, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+/**
+ * A parking record id as referenced by status records. Some publishers suffix the facility's name in
+ * brackets in `parkingRecordReference/@id` (VRS Stuttgart: table `1035`, status `1035[P+R Bondorf]`);
+ * the suffix is dropped so both land on the same entity.
+ * @example parkingLocalId('1035[P+R Bondorf]') // '1035'
+ */
+export function parkingLocalId(raw: string): string {
+  const m = raw.trim().match(/^(.+?)\s*\[[^\]]*\]$/);
+  return localId(m ? m[1] : raw);
+}
+
+const urn = (type: string, territory: string, ...parts: string[]): string => ['urn:ngsi-ld', type, localId(territory), ...parts].join(':');
+
+const prop = (value: Property['value'], extra: Partial<Property> = {}): Property => ({ type: 'Property', value, ...extra });
+const dateTime = (iso: string): Property => prop({ '@type': 'DateTime', '@value': iso });
+const geo = (g: SiteGeometry): GeoProperty => ({ type: 'GeoProperty', value: g });
+const rel = (object: string): Relationship => ({ type: 'Relationship', object });
+const round = (x: number, digits = 6): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Sets `entity[name]` when `attr` is defined (entities never carry empty attributes). */
+function set(entity: Entity, name: string, attr: unknown): void {
+  if (attr !== undefined) entity[name] = attr;
+}
+
+function trafficId(territory: string, siteId: string, index: number): string {
+  return urn('TrafficFlowObserved', territory, localId(siteId), String(index));
+}
+
+/** Static part of TrafficFlowObserved, one per measurement index of the site. */
+export function translateMeasurementSite(rec: MeasurementSiteRecord, opts: TranslateOptions): Entity[] {
+  return rec.characteristics.map((c) => {
+    const e: Entity = { id: trafficId(opts.territory, rec.id, c.index), type: 'TrafficFlowObserved' };
+    set(e, 'name', rec.name === undefined ? undefined : prop(rec.name));
+    set(e, 'location', rec.geometry && geo(rec.geometry));
+    const lane = c.lane?.match(/(\d+)$/);
+    set(e, 'laneId', lane && Number(lane[1]) >= 1 ? prop(Number(lane[1])) : undefined);
+    set(e, 'vehicleType', c.vehicleType && SDM_VEHICLE_TYPES.has(c.vehicleType) ? prop(c.vehicleType) : undefined);
+    set(e, 'vehicleSubType', c.lengths.length > 0 ? prop(`length ${c.lengths.join(' and ')}`) : undefined);
+    const what = [c.valueType, c.lane, c.vehicleType, c.lengths.length > 0 ? `length ${c.lengths.join(' and ')}` : undefined, c.period !== undefined ? `period ${c.period} s` : undefined];
+    const description = what.filter((w) => w !== undefined).join(', ');
+    set(e, 'description', description ? prop(description) : undefined);
+    return e;
+  });
+}
+
+/** Dynamic part of TrafficFlowObserved: one entity per index that has data (−1 / missing give none). */
+export function translateSiteMeasurements(rec: SiteMeasurementsRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
+  const out: Entity[] = [];
+  for (const v of rec.values) {
+    if (v.flow === undefined && v.speed === undefined) continue;
+    const observedAt = v.time ?? rec.time ?? publicationTime ?? opts.receivedAt;
+    const e: Entity = { id: trafficId(opts.territory, rec.siteId, v.index), type: 'TrafficFlowObserved', dateObserved: dateTime(observedAt) };
+    set(e, 'intensity', v.flow === undefined ? undefined : prop(v.flow, { observedAt }));
+    set(e, 'averageVehicleSpeed', v.speed === undefined ? undefined : prop(v.speed, { unitCode: 'KMH', observedAt }));
+    out.push(e);
+  }
+  return out;
+}
+
+function parkingIds(territory: string, siteId: string): { site: string; space: (id: string) => string } {
+  const local = parkingLocalId(siteId);
+  return {
+    site: urn('OffStreetParking', territory, local),
+    space: (id) => urn('ParkingSpot', territory, local, localId(id)),
+  };
+}
+
+/** Static OffStreetParking and its declared ParkingSpots. */
+export function translateParkingSite(rec: ParkingSiteRecord, opts: TranslateOptions): Entity[] {
+  const ids = parkingIds(opts.territory, rec.id);
+  const site: Entity = { id: ids.site, type: 'OffStreetParking' };
+  set(site, 'name', rec.name === undefined ? undefined : prop(rec.name));
+  set(site, 'location', rec.geometry && geo(rec.geometry));
+  set(site, 'totalSpotNumber', rec.totalCapacity !== undefined && rec.totalCapacity >= 1 ? prop(rec.totalCapacity) : undefined);
+  const spaces = rec.spaces.map((s) => {
+    const e: Entity = { id: ids.space(s.id), type: 'ParkingSpot', category: prop(['offStreet']), refParkingSite: rel(ids.site) };
+    set(e, 'location', s.geometry && geo(s.geometry));
+    return e;
+  });
+  return [site, ...spaces];
+}
+
+/** Dynamic OffStreetParking (occupancy, availability, status) and per-space ParkingSpot status. */
+export function translateParkingStatus(rec: ParkingStatusRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
+  const ids = parkingIds(opts.territory, rec.siteId);
+  const observedAt = rec.time ?? publicationTime ?? opts.receivedAt;
+  const { capacity } = rec;
+  let { vacant, occupied } = rec;
+  if (vacant === undefined && capacity !== undefined && occupied !== undefined && capacity >= occupied) vacant = capacity - occupied;
+  if (occupied === undefined && capacity !== undefined && vacant !== undefined && capacity >= vacant) occupied = capacity - vacant;
+  let occupancy = rec.occupancyPercent === undefined ? undefined : rec.occupancyPercent / 100;
+  if (occupancy === undefined && occupied !== undefined && vacant !== undefined && occupied + vacant > 0) occupancy = occupied / (occupied + vacant);
+
+  const site: Entity = { id: ids.site, type: 'OffStreetParking' };
+  set(site, 'availableSpotNumber', vacant === undefined ? undefined : prop(vacant, { observedAt }));
+  set(site, 'occupiedSpotNumber', occupied === undefined ? undefined : prop(occupied, { observedAt }));
+  set(site, 'totalSpotNumber', capacity !== undefined && capacity >= 1 ? prop(capacity, { observedAt }) : undefined);
+  set(site, 'occupancy', occupancy === undefined ? undefined : prop(round(occupancy), { observedAt }));
+  const status = [...new Set(rec.status.filter((s) => SDM_PARKING_STATUS.has(s)))];
+  set(site, 'status', status.length > 0 ? prop(status, { observedAt }) : undefined);
+  const spaces = rec.spaces.map((s): Entity => ({
+    id: ids.space(s.id), type: 'ParkingSpot', status: prop(s.state, { observedAt }), category: prop(['offStreet']), refParkingSite: rel(ids.site),
+  }));
+  // A status record that carries nothing usable for the site itself yields only its spaces.
+  return Object.keys(site).length > 2 ? [site, ...spaces] : spaces;
+}
+
+/**
+ * One parsed record → its entities (pure).
+ * @example
+ * translateRecord(
+ *   { publication: { type: 'MeasuredData', version: 2, publicationTime: '2025-08-15T21:49:42.016Z' },
+ *     record: { kind: 'siteMeasurements', siteId: 'S1', time: '2025-08-15T21:48:00Z', values: [{ index: 1, flow: 120 }] } },
+ *   { territory: 'demo', receivedAt: '2025-08-15T21:50:00Z' },
+ * )[0].id; // 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1'
+ */
+export function translateRecord({ publication, record }: ParsedRecord, opts: TranslateOptions): Entity[] {
+  switch (record.kind) {
+    case 'measurementSite': return translateMeasurementSite(record, opts);
+    case 'siteMeasurements': return translateSiteMeasurements(record, publication.publicationTime, opts);
+    case 'parkingSite': return translateParkingSite(record, opts);
+    case 'parkingStatus': return translateParkingStatus(record, publication.publicationTime, opts);
+  }
+}
+
+/** The @context URLs for a set of entities (core context implied). */
+export function contextFor(types: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const t of types) out.add(t === 'TrafficFlowObserved' ? TRANSPORTATION_CONTEXT : PARKING_CONTEXT);
+  return [...out];
+}

@@ -1,0 +1,65 @@
+/**
+ * A tiny element tree for ONE record of a DATEX II publication (a site record is a few kB): the
+ * streaming parser builds it while inside a record and drops it once the record is emitted, so memory
+ * stays bounded by the largest record, not by the document. Names are local names (DATEX II v2 and v3
+ * use the same local names under different namespaces); `xsi:type` values lose their prefix.
+ */
+
+export interface XmlNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  text: string;
+}
+
+/** First direct child named `name`. */
+export function child(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  return node?.children.find((c) => c.name === name);
+}
+
+/** All direct children named `name`. */
+export function children(node: XmlNode | undefined, name: string): XmlNode[] {
+  return node ? node.children.filter((c) => c.name === name) : [];
+}
+
+/** First descendant named `name` (depth first, document order), the node itself excluded. */
+export function find(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  if (!node) return undefined;
+  for (const c of node.children) {
+    if (c.name === name) return c;
+    const deeper = find(c, name);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/** All descendants named `name` that are not inside another match (outermost only). */
+export function findAll(node: XmlNode | undefined, name: string, out: XmlNode[] = []): XmlNode[] {
+  if (!node) return out;
+  for (const c of node.children) {
+    if (c.name === name) out.push(c);
+    else findAll(c, name, out);
+  }
+  return out;
+}
+
+/** Trimmed text of the node at `path` below `node` (each step a direct child); undefined when absent or empty. */
+export function textAt(node: XmlNode | undefined, ...path: string[]): string | undefined {
+  let n = node;
+  for (const step of path) n = child(n, step);
+  const t = n?.text.trim();
+  return t ? t : undefined;
+}
+
+/** Trimmed text of the first descendant leaf named `name`. */
+export function findText(node: XmlNode | undefined, name: string): string | undefined {
+  const t = find(node, name)?.text.trim();
+  return t ? t : undefined;
+}
+
+/** The text as a finite number, else undefined (empty, NaN, Infinity). */
+export function toNumber(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}

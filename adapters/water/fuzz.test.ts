@@ -1,0 +1,136 @@
+/**
+ * Bounded fuzzing with a fixed seed: random frames for the decoder, random mutations of the fixture
+ * inputs for every adapter. Only FeedError may escape; whatever is accepted must be well-formed.
+ */
+import { FeedError, type Translation } from '../../src/ingest/types';
+import { createSdmValidator } from '../sdm-validate';
+import { fixtureCases, fixtureEnv, type FixtureCase } from './fixtures';
+import { decodeAxiomaW1 } from './lorawan/axioma-w1';
+
+/** mulberry32: small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rand = prng(0xec10);
+const int = (n: number) => Math.floor(rand() * n);
+const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+
+function onlyFeedErrors(run: () => unknown, what: () => string): unknown {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof FeedError) return err;
+    throw new Error(`${what()}: ${String(err)}`);
+  }
+}
+
+test('decoder: 2,000 random frames give a frame or a FeedError', () => {
+  let decoded = 0;
+  for (let i = 0; i < 2000; i++) {
+    const frame = bytes(rand() < 0.7 ? 51 : int(64));
+    if (rand() < 0.5) frame[0] = 1;
+    const port = rand() < 0.8 ? 100 : int(256);
+    const out = onlyFeedErrors(() => decodeAxiomaW1(frame, port), () => `frame ${Buffer.from(frame).toString('hex')} port ${port}`);
+    if (out instanceof FeedError) continue;
+    decoded++;
+    const f = out as ReturnType<typeof decodeAxiomaW1>;
+    expect(Number.isSafeInteger(f.volumeLitres)).toBe(true);
+    expect(f.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+    expect(f.hourlyDeltasLitres.every((d) => d >= 0 && d < 16384)).toBe(true);
+  }
+  expect(decoded).toBeGreaterThan(500);
+});
+
+const WEIRD: readonly unknown[] = [null, true, 0, -1, 1e308, 3.5, '', 'x', '0101010101010101', '2026-09-02T23:10:02Z', 'not a date', [], [1, 'a'], {}, { a: 1 }];
+
+function paths(x: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof x !== 'object' || x === null) return [prefix];
+  const keys: (string | number)[] = Array.isArray(x) ? x.map((_, i) => i) : Object.keys(x);
+  return [prefix, ...keys.flatMap((k) => paths((x as Record<string | number, unknown>)[k], [...prefix, k]))];
+}
+
+/** One random structural mutation of a JSON document (deep-copied). */
+function mutateJson(doc: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(doc)) as unknown;
+  const all = paths(copy).filter((p) => p.length > 0);
+  if (all.length === 0) return pick(WEIRD);
+  const p = pick(all);
+  const parent = p.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], copy) as Record<string | number, unknown>;
+  const key = p[p.length - 1];
+  const op = int(4);
+  if (op === 0) delete parent[key];
+  else if (op === 1) parent[key] = pick(WEIRD);
+  else if (op === 2) parent[key] = Buffer.from(bytes(int(60))).toString('base64');
+  else parent[key] = typeof parent[key] === 'number' ? (parent[key] as number) * pick([-1, 0, 1000, 0.5]) : pick(WEIRD);
+  return copy;
+}
+
+function mutateText(body: string): string {
+  const at = int(body.length + 1);
+  switch (int(4)) {
+    case 0:
+      return body.slice(0, at);
+    case 1:
+      return body.slice(0, at) + pick([';', '\n', '"', '{', ',', '\u0000', 'é', '-', '9']) + body.slice(at);
+    case 2:
+      return body.slice(0, at) + body.slice(at + 1 + int(5));
+    default: {
+      const lines = body.split('\n');
+      const i = int(lines.length);
+      const j = int(lines.length);
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+      return lines.join('\n');
+    }
+  }
+}
+
+const sdm = createSdmValidator();
+
+/** Accepted output is well-formed and valid for its Smart Data Model. */
+function checkTranslation(t: Translation): void {
+  expect(Array.isArray(t.entities)).toBe(true);
+  for (const e of t.entities) {
+    expect(e.id).toMatch(/^urn:ngsi-ld:[A-Za-z]+:[^:]+:/);
+    expect(JSON.stringify(e)).not.toMatch(/NaN|Infinity|null/);
+    expect(sdm.errors(e)).toEqual([]);
+  }
+}
+
+const cases = fixtureCases();
+const env = fixtureEnv();
+
+test.each(['chirpstack', 'tts', 'quality', 'csv'])('%s: 2,000 mutated inputs give a translation or a FeedError', (prefix) => {
+  const mine = cases.filter((c) => c.name.startsWith(`${prefix}-`));
+  let accepted = 0;
+  for (let i = 0; i < 2000; i++) {
+    const base: FixtureCase = pick(mine);
+    let body = base.message.body;
+    const rounds = 1 + int(3);
+    for (let r = 0; r < rounds; r++) {
+      if (prefix !== 'csv' && rand() < 0.85) {
+        try {
+          body = JSON.stringify(mutateJson(JSON.parse(body)));
+          continue;
+        } catch {
+          // an unparsable body stays text
+        }
+      }
+      body = mutateText(body);
+    }
+    const message = { ...base.message, body };
+    const out = onlyFeedErrors(() => base.adapter.handle(message, env), () => `${base.name} mutated to ${body.slice(0, 500)}`);
+    if (out instanceof FeedError) continue;
+    accepted++;
+    checkTranslation(out as Translation);
+  }
+  expect(accepted).toBeGreaterThan(0);
+});

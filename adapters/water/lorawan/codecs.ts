@@ -1,0 +1,38 @@
+/**
+ * The payload codec registry (name → decoder) and how a device's codec is chosen: the territory
+ * registry's `codec` first, then what the network server says (a ChirpStack device tag `codec`, or
+ * TTS `version_ids` brand/model).
+ */
+import { decodeAxiomaW1 } from './axioma-w1';
+import type { Codec } from './types';
+
+export const AXIOMA_W1 = 'axioma-qalcosonic-w1';
+
+/** Known codecs by name. */
+export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([[AXIOMA_W1, { name: AXIOMA_W1, decode: decodeAxiomaW1 }]]);
+
+/**
+ * A codec by name (case-insensitive), or undefined.
+ * @example codecByName('axioma-qalcosonic-w1')?.decode(bytes, 100)
+ */
+export function codecByName(name: string | undefined): Codec | undefined {
+  return name === undefined ? undefined : CODECS.get(name.trim().toLowerCase());
+}
+
+/** TTS end-device version identifiers (LoRaWAN Device Repository). */
+export interface VersionIds {
+  brand_id?: string;
+  model_id?: string;
+}
+
+/**
+ * The codec name for TTS `version_ids`, if one is known.
+ * @example codecForVersionIds({ brand_id: 'axioma', model_id: 'qalcosonic-w1' }) // 'axioma-qalcosonic-w1'
+ */
+export function codecForVersionIds(ids: VersionIds | undefined): string | undefined {
+  const brand = ids?.brand_id?.toLowerCase();
+  const model = ids?.model_id?.toLowerCase() ?? '';
+  // 'qalcosonic' alone is the W1 family name; other Qalcosonic models (E3 …) are not W1 meters.
+  if (brand === 'axioma' && (model.includes('w1') || model === 'qalcosonic')) return AXIOMA_W1;
+  return undefined;
+}

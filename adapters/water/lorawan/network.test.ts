@@ -1,0 +1,122 @@
+import { FeedError, type AdapterEnv, type IngestMessage } from '../../../src/ingest/types';
+import { fixtureEnv } from '../fixtures';
+import { parseChirpStack } from './chirpstack';
+import { bestReception } from './translate';
+import { parseTts } from './tts';
+
+const env: AdapterEnv = fixtureEnv();
+const VECTOR_B64 = 'Aa6smGoAMhcAAAAAAAAAAAAAgAOAAFQADkAFEABIAAJAAgAAIAAAAAAAAAAAAAAAAAAA';
+const msg = (body: unknown, query: Record<string, string> = {}): IngestMessage => ({
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  query,
+  headers: {},
+  receivedAt: '2026-09-03T00:00:00.000Z',
+});
+const feedError = (run: () => unknown): FeedError => {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof FeedError) return e;
+    throw e;
+  }
+  throw new Error('no FeedError');
+};
+
+describe('ChirpStack', () => {
+  const up = (devEui: string, extra: Record<string, unknown> = {}) => ({ deviceInfo: { devEui, ...extra }, fPort: 100, data: VECTOR_B64 });
+
+  test('the event query parameter is required', () => {
+    expect(feedError(() => parseChirpStack(msg(up('0101010101010101')), env))).toMatchObject({ stage: 'decode', status: 400 });
+  });
+
+  test.each(['join', 'ack', 'txack', 'log', 'location', 'integration'])('%s events are ignored', (event) => {
+    expect(parseChirpStack(msg({ deviceInfo: { devEui: '0101010101010101' } }, { event }), env)).toMatchObject({ entities: [], ignored: `${event} event` });
+  });
+
+  test('without time, the arrival time is the reception time; the meter time stays the observation time', () => {
+    const t = parseChirpStack(msg(up('0101010101010101'), { event: 'up' }), env);
+    expect(t.entities[1].dateLastValueReported).toEqual({ type: 'Property', value: { '@type': 'DateTime', '@value': '2026-09-03T00:00:00.000Z' } });
+    expect(t.entities[0].waterConsumption).toMatchObject({ observedAt: '2026-09-02T23:09:34.000Z' });
+  });
+
+  test('the registry codec wins over a tag; an unknown codec is refused', () => {
+    const t = parseChirpStack(msg(up('0101010101010101', { tags: { codec: 'other' } }), { event: 'up' }), env);
+    expect(t.entities).toHaveLength(2); // the meter and its device; no flag raised
+    expect(t.updateOnly).toHaveLength(3); // the three Alert kinds close where they exist
+    expect(feedError(() => parseChirpStack(msg(up('0303030303030303', { tags: { codec: 'other' } }), { event: 'up' }), env)).message).toBe(
+      "unknown payload codec 'other' for device 0303030303030303",
+    );
+  });
+
+  test('a tag meterId that cannot be part of an id falls back to the DevEUI', () => {
+    const t = parseChirpStack(msg(up('0303030303030303', { tags: { codec: 'axioma-qalcosonic-w1', meterId: 'bad id!' } }), { event: 'up' }), env);
+    expect(t.entities[0].id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:0303030303030303');
+  });
+
+  test.each([
+    [{ batteryLevel: 50 }, 0.5],
+    [{ batteryLevel: 0 }, 0],
+    [{ batteryLevel: 100, margin: -3 }, 1],
+    [{ batteryLevelUnavailable: true }, -1],
+    [{ externalPowerSource: true, batteryLevel: 0 }, undefined],
+    [{ margin: 5 }, undefined],
+  ])('status %j → batteryLevel %s', (fields, level) => {
+    const t = parseChirpStack(msg({ deviceInfo: { devEui: '0101010101010101' }, time: '2026-09-02T23:12:06Z', ...fields }, { event: 'status' }), env);
+    expect((t.entities[0].batteryLevel as { value: number } | undefined)?.value).toBe(level);
+    expect(t.mode).toBe('merge');
+  });
+
+  test.each([
+    [{ deviceInfo: {} }, 'up', 'decode', 400],
+    [{ deviceInfo: { devEui: 'xyz' } }, 'up', 'decode', 422],
+    [[], 'up', 'decode', 400],
+    [{ deviceInfo: { devEui: '0101010101010101' }, fPort: 100.5, data: VECTOR_B64 }, 'up', 'decode', 400],
+    [{ deviceInfo: { devEui: '0101010101010101' }, fPort: 100, data: VECTOR_B64, rxInfo: [3] }, 'up', 'decode', 400],
+    [{ deviceInfo: { devEui: '0101010101010101' }, fPort: 100, data: VECTOR_B64, time: 'yesterday' }, 'up', 'decode', 400],
+    [{ deviceInfo: { devEui: '0101010101010101' }, batteryLevel: 130 }, 'status', 'decode', 400],
+    [{ deviceInfo: { devEui: '0404040404040404' }, batteryLevel: 30 }, 'status', 'translate', 422],
+  ])('bad event %j (%s) → %s %s', (body, event, stage, status) => {
+    expect(feedError(() => parseChirpStack(msg(body, { event }), env))).toMatchObject({ stage, status });
+  });
+});
+
+describe('The Things Stack', () => {
+  const uplink = (ids: Record<string, unknown>, up: Record<string, unknown>) => ({ end_device_ids: ids, uplink_message: { f_port: 100, frm_payload: VECTOR_B64, ...up } });
+
+  test('version_ids select the codec; the meter id defaults to the DevEUI', () => {
+    const t = parseTts(msg(uplink({ dev_eui: '0004A30B001C0530' }, { version_ids: { brand_id: 'axioma', model_id: 'qalcosonic-w1' } })), env);
+    expect(t.entities.map((e) => e.id).slice(0, 2)).toEqual(['urn:ngsi-ld:WaterConsumptionObserved:demo:0004a30b001c0530', 'urn:ngsi-ld:Device:demo:0004a30b001c0530']);
+  });
+
+  test('channel_rssi is used when rssi is absent', () => {
+    const t = parseTts(msg(uplink({ dev_eui: '0101010101010101' }, { rx_metadata: [{ channel_rssi: -120, snr: -5 }] })), env);
+    expect(t.entities[1].rssi).toMatchObject({ value: -120, unitCode: 'DBM' });
+  });
+
+  test.each([
+    [{ end_device_ids: { dev_eui: '0101010101010101' }, downlink_ack: {} }, 'not an uplink message (downlink_ack)'],
+    [uplink({ dev_eui: '0101010101010101' }, { f_port: 0 }), 'uplink without application payload'],
+    [uplink({ dev_eui: '0101010101010101' }, { frm_payload: undefined }), 'uplink without application payload'],
+  ])('%j is ignored', (body, reason) => {
+    expect(parseTts(msg(body), env)).toMatchObject({ entities: [], ignored: reason });
+  });
+
+  test.each([
+    ['{', 'decode', 400],
+    [uplink({}, {}), 'decode', 400],
+    [uplink({ dev_eui: '0101010101010101' }, { f_port: 2 }), 'decode', 422],
+    [uplink({ dev_eui: '0101010101010101' }, { frm_payload: 'AA' }), 'decode', 400],
+    [uplink({ dev_eui: '0505050505050505' }, {}), 'translate', 422],
+  ])('bad message %j → %s %s', (body, stage, status) => {
+    expect(feedError(() => parseTts(msg(body), env))).toMatchObject({ stage, status });
+  });
+});
+
+test.each([
+  [[], undefined],
+  [[{ rssi: -100, snr: 1 }, { rssi: -90, snr: -2 }], { rssi: -90, snr: -2 }],
+  [[{ rssi: -90, snr: 1 }, { rssi: -90, snr: 7 }], { rssi: -90, snr: 7 }],
+  [[{ snr: 9 }, { rssi: -130 }], { rssi: -130 }],
+])('best gateway of %j', (rx, best) => {
+  expect(bestReception(rx)).toEqual(best);
+});

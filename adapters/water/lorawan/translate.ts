@@ -1,0 +1,119 @@
+/**
+ * LoRaWAN water meters → NGSI-LD (pure). One uplink gives the meter's WaterConsumptionObserved, its
+ * Device and one Alert per alarm kind (leak, burst, backflow); a status event gives the Device.
+ * Everything is written in merge mode, so attributes from other events (battery level, an Alert's
+ * validFrom) are kept by the broker. See README.md "Alerts" for the episode rule.
+ */
+import type { DeviceInfo, Translation } from '../../../src/ingest/types';
+import type { Entity } from '../../../src/ngsi-ld/types';
+import { CONTEXT, dateTime, point, property, relationship, urn } from '../ngsi';
+import type { DeviceStatus, MeterFlags, MeterReading, Reception, Uplink } from './types';
+
+export type AlertKind = 'leak' | 'burst' | 'backflow';
+export const ALERT_KINDS: readonly AlertKind[] = ['leak', 'burst', 'backflow'];
+
+const SEVERITY: Record<AlertKind, string> = { leak: 'medium', burst: 'critical', backflow: 'high' };
+const DESCRIPTION: Record<AlertKind, string> = {
+  leak: 'Continuous flow (leak) reported by the water meter',
+  burst: 'Burst (very high flow) reported by the water meter',
+  backflow: 'Backflow reported by the water meter',
+};
+
+export const meterEntityId = (territory: string, meterId: string): string => urn('WaterConsumptionObserved', territory, meterId);
+export const deviceEntityId = (territory: string, devEui: string): string => urn('Device', territory, devEui);
+export const alertEntityId = (territory: string, meterId: string, kind: AlertKind): string => urn('Alert', territory, meterId, kind);
+
+/** The gateway with the strongest signal (rssi, then snr). */
+export function bestReception(rx: Reception[]): Reception | undefined {
+  const score = (r: Reception) => [r.rssi ?? -Infinity, r.snr ?? -Infinity];
+  return rx.reduce<Reception | undefined>((best, r) => {
+    if (!best) return r;
+    const [a, b] = [score(r), score(best)];
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? r : best;
+  }, undefined);
+}
+
+function deviceState(f: MeterFlags): string {
+  if (f.permanentError) return 'permanentError';
+  if (f.pipeEmpty) return 'pipeEmpty';
+  if (f.temporaryError) return 'temporaryError';
+  if (f.lowBattery) return 'lowBattery';
+  return 'ok';
+}
+
+/** The Device attributes every event carries (SDM Device; `deviceCategory`, since Alert owns the term `category`). */
+function deviceBase(device: DeviceInfo, territory: string): Entity {
+  const e: Entity = {
+    id: deviceEntityId(territory, device.devEui),
+    type: 'Device',
+    deviceCategory: property(['meter']),
+    controlledProperty: property(['waterConsumption']),
+    supportedProtocol: property(['lora']),
+    serialNumber: property(device.meterId),
+  };
+  if (device.location) e.location = point(device.location);
+  return e;
+}
+
+function alert(kind: AlertKind, open: boolean, time: string, device: DeviceInfo, territory: string): Entity {
+  const e: Entity = {
+    id: alertEntityId(territory, device.meterId, kind),
+    type: 'Alert',
+    category: property('environment'),
+    severity: property(SEVERITY[kind]),
+    description: property(DESCRIPTION[kind]),
+    alertSource: relationship(meterEntityId(territory, device.meterId)),
+    dateIssued: dateTime(time),
+    data: property({ kind, meterId: device.meterId, devEui: device.devEui }),
+  };
+  if (kind === 'backflow') e.subCategory = property('waterPollution');
+  if (device.location) e.location = point(device.location);
+  e[open ? 'validFrom' : 'validTo'] = dateTime(time);
+  return e;
+}
+
+/**
+ * One decoded uplink → WaterConsumptionObserved + Device + an open Alert per raised flag (merge mode), and
+ * the closing of the Alerts whose flag is clear, written only where such an Alert exists (`updateOnly`).
+ * @example
+ * const t = translateUplink(decodeAxiomaW1(bytes, 100), uplink, { devEui, meterId: 'W1-0001' }, 'eclor');
+ * t.entities.map((e) => e.type); // ['WaterConsumptionObserved', 'Device', 'Alert', 'Alert', 'Alert']
+ */
+export function translateUplink(reading: MeterReading, uplink: Uplink, device: DeviceInfo, territory: string): Translation {
+  const at = { observedAt: reading.time };
+  const f = reading.flags;
+  const meter: Entity = {
+    id: meterEntityId(territory, device.meterId),
+    type: 'WaterConsumptionObserved',
+    waterConsumption: property(reading.volumeLitres, { unitCode: 'LTR', ...at }),
+    alarmInProgress: property(f.leak || f.burst || f.backflow ? 1 : 0, at),
+    alarmFlowPersistence: property(f.leak ? 'In progress persistence' : 'Nothing to report', at),
+    alarmWaterQuality: property(f.backflow ? 1 : 0, at),
+    refDevice: relationship(deviceEntityId(territory, device.devEui)),
+  };
+  if (device.location) meter.location = point(device.location);
+
+  const dev = deviceBase(device, territory);
+  dev.dateLastValueReported = dateTime(uplink.receivedAt);
+  dev.deviceState = property(deviceState(f), at);
+  const best = bestReception(uplink.receptions);
+  if (best?.rssi !== undefined) dev.rssi = property(best.rssi, { unitCode: 'DBM', observedAt: uplink.receivedAt });
+  if (best?.snr !== undefined) dev.snr = property(best.snr, { unitCode: '2N', observedAt: uplink.receivedAt });
+
+  // an episode opens with a flag (written, merge); a cleared flag closes an existing episode only
+  const open = ALERT_KINDS.filter((k) => f[k]).map((k) => alert(k, true, reading.time, device, territory));
+  const closing = ALERT_KINDS.filter((k) => !f[k]).map((k) => alert(k, false, reading.time, device, territory));
+  return { entities: [meter, dev, ...open], updateOnly: closing, context: [CONTEXT.waterConsumption, CONTEXT.device, CONTEXT.alert], mode: 'merge' };
+}
+
+/**
+ * A network-server status report → the Device with batteryLevel (0..1) and linkMargin (dB), merge mode.
+ * @example translateStatus({ devEui, time, batteryLevel: 0.883, margin: 10 }, device, 'eclor')
+ */
+export function translateStatus(status: DeviceStatus, device: DeviceInfo, territory: string): Translation {
+  const dev = deviceBase(device, territory);
+  const at = { observedAt: status.time };
+  if (status.batteryLevel !== undefined) dev.batteryLevel = property(status.batteryLevel, at);
+  if (status.margin !== undefined) dev.linkMargin = property(status.margin, { unitCode: '2N', ...at });
+  return { entities: [dev], context: [CONTEXT.device], mode: 'merge' };
+}

@@ -1,0 +1,54 @@
+/** Shared types of the LoRaWAN water-meter path: what codecs produce and what the network parsers hand over. */
+
+/** Alarm and status flags a meter reports, normalized across codecs. */
+export interface MeterFlags {
+  leak: boolean;
+  burst: boolean;
+  backflow: boolean;
+  lowBattery: boolean;
+  permanentError: boolean;
+  temporaryError: boolean;
+  lowTemperature: boolean;
+  pipeEmpty: boolean;
+}
+
+/** A decoded meter frame, the input of the translator, whatever the codec. */
+export interface MeterReading {
+  /** The meter's own clock, ISO 8601 UTC (never the arrival time). */
+  time: string;
+  /** Current index in litres. */
+  volumeLitres: number;
+  flags: MeterFlags;
+}
+
+/** A payload codec: bytes of one fPort → reading; throws FeedError('decode', …, 422) on frames it cannot read. */
+export interface Codec {
+  name: string;
+  decode(bytes: Uint8Array, fPort: number): MeterReading;
+}
+
+/** One gateway's reception of an uplink. */
+export interface Reception {
+  rssi?: number;
+  snr?: number;
+}
+
+/** What the network-server parsers (ChirpStack, TTS) extract before translation. */
+export interface Uplink {
+  devEui: string;
+  fPort: number;
+  bytes: Uint8Array;
+  /** Network reception time, ISO 8601 UTC. */
+  receivedAt: string;
+  receptions: Reception[];
+}
+
+/** A device status report (battery, link margin) from the network server. */
+export interface DeviceStatus {
+  devEui: string;
+  time: string;
+  /** 0..1, or -1 when the device cannot measure it (SDM Device.batteryLevel). Absent on external power. */
+  batteryLevel?: number;
+  /** Demodulation margin of the last DevStatusAns, dB. */
+  margin?: number;
+}
