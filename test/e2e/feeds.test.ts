@@ -1,0 +1,104 @@
+/**
+ * Feeds end to end in-process: partner messages posted to the real webhooks (the reference DATEX II
+ * publications of ../shared/reference, our LoRaWAN and TALQ fixtures) become Smart Data Models
+ * entities that NGSI-LD queries return.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { ADAPTERS } from '../../adapters';
+import { createBroker } from '../../src/broker/create-broker';
+import { createApp } from '../../src/http/server';
+import { createIngest } from '../../src/ingest/create-ingest';
+import { createContextResolver } from '../../src/ngsi-ld/context';
+import { projectRoot } from '../../src/project-root';
+
+const ROOT = projectRoot();
+const REF = path.resolve(ROOT, '../shared/reference/feeds');
+const read = (p: string) => fs.readFileSync(path.join(ROOT, p), 'utf8');
+const link = (domain: string) => `<https://raw.githubusercontent.com/smart-data-models/dataModel.${domain}/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`;
+
+let app: FastifyInstance;
+let close: () => void;
+beforeAll(async () => {
+  const broker = createBroker({ dataDir: ':memory:' });
+  const contexts = createContextResolver({});
+  const ingest = createIngest({ broker, contexts, adapters: ADAPTERS, dataDir: ':memory:', maxBody: 2 * 1024 * 1024, territoryFile: path.join(ROOT, 'adapters/water/fixtures/devices.json') });
+  app = await createApp({ broker, contexts, maxBody: 2 * 1024 * 1024, log: pino({ level: 'silent' }), root: ROOT, ingest: ingest.routes });
+  close = () => {
+    ingest.close();
+    broker.close();
+  };
+});
+afterAll(async () => {
+  await app.close();
+  close();
+});
+
+const post = (url: string, body: string, type = 'application/json', headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, headers: { 'content-type': type, ...headers }, payload: body });
+const query = async (qs: string, domain: string) => {
+  const r = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities?${qs}`, headers: { link: link(domain) } });
+  expect(r.statusCode).toBe(200);
+  return JSON.parse(r.body) as Array<Record<string, { value?: unknown }>>;
+};
+
+it('water: a ChirpStack uplink of an Axioma W1 meter becomes its WaterConsumptionObserved and Device', async () => {
+  const input = JSON.parse(read('adapters/water/fixtures/chirpstack-up-axioma.input.json'));
+  const body = input.body ?? input;
+  const res = await post('/ingest/water/chirpstack?event=up', typeof body === 'string' ? body : JSON.stringify(body));
+  expect(res.statusCode).toBe(204);
+  const [meter] = await query('type=WaterConsumptionObserved&q=waterConsumption==6054', 'WaterConsumption');
+  expect(meter.id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:W1-0001');
+  expect(meter.waterConsumption).toMatchObject({ value: 6054, unitCode: 'LTR', observedAt: '2026-09-02T23:09:34.000Z' });
+  expect(await query('type=Device&id=urn:ngsi-ld:Device:demo:0101010101010101', 'Device')).toHaveLength(1);
+  // no flag raised: no Alert was created (closing only touches existing episodes)
+  expect(await query('type=Alert', 'Alert')).toHaveLength(0);
+});
+
+it('water: a join event is acknowledged and ignored; an unknown device is a dead letter', async () => {
+  expect((await post('/ingest/water/chirpstack?event=join', read('adapters/water/fixtures/chirpstack-join-otaa.input.json'))).statusCode).toBe(204);
+  const bad = await post('/ingest/water/chirpstack?event=up', read('adapters/water/fixtures/chirpstack-up-unknown-device.input.json'));
+  expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+  const p = JSON.parse(bad.body);
+  const d = await app.inject({ method: 'GET', url: `/ingest/dead-letters/${p.deadLetter}` });
+  expect(JSON.parse(d.body)).toMatchObject({ adapter: 'water/chirpstack', stage: p.stage });
+});
+
+it('lighting: a TALQ log report with a lamp failure gives a defective Streetlight (201 as TALQ says)', async () => {
+  const res = await post(
+    '/ingest/lighting/talq/log-reports?clientAddress=7c9e6679-7425-40de-944b-e07fc1f90ae7&talqRequestId=16fd2706-8baf-433b-82eb-8c7fada847da',
+    read('adapters/lighting/fixtures/lamp-failure.input.json'),
+    'application/json',
+    { 'talq-api-version': '2.7.1' },
+  );
+  expect(res.statusCode).toBe(201);
+  const lights = await query('type=Streetlight&q=status=="defectiveLamp"', 'Streetlighting');
+  expect(lights.length).toBeGreaterThan(0);
+});
+
+describe('mobility: the reference DATEX II publications', () => {
+  const ref = (f: string) => fs.readFileSync(path.join(REF, 'datex2', f), 'utf8');
+  const hasRef = fs.existsSync(REF);
+  (hasRef ? it : it.skip)('site table → located TrafficFlowObserved; measured data → flow and speed (the reference files cover different sites)', async () => {
+    expect((await post('/ingest/mobility/datex2', ref('ndw-MeasurementSiteTable.xml'), 'application/xml')).statusCode).toBe(204);
+    expect((await post('/ingest/mobility/datex2', ref('ndw-trafficspeed-excerpt-5sites.xml'), 'application/xml')).statusCode).toBe(204);
+    const flows = await query('type=TrafficFlowObserved&limit=1000', 'Transportation');
+    expect(flows.some((f) => f.id.toString().includes('PZH01_MST_0629_00') && f.laneId)).toBe(true); // this excerpt has no coordinates
+    expect(flows.some((f) => f.id.toString().includes('PZH01_MST_0065_00') && (f.intensity || f.averageVehicleSpeed))).toBe(true);
+    expect(flows.every((f) => (f.averageVehicleSpeed?.value ?? 0) as number >= 0)).toBe(true); // -1 means no data
+  });
+  (hasRef ? it : it.skip)('parking table + status → OffStreetParking with available and total spots', async () => {
+    expect((await post('/ingest/mobility/datex2', ref('vrs_bondorf-ParkingTable-static.xml'), 'application/xml')).statusCode).toBe(204);
+    expect((await post('/ingest/mobility/datex2', ref('vrs_bondorf-ParkingStatus-realtime.xml'), 'application/xml')).statusCode).toBe(204);
+    const parkings = await query('type=OffStreetParking', 'Parking');
+    expect(parkings.length).toBeGreaterThan(0);
+    expect(parkings[0]).toMatchObject({ totalSpotNumber: expect.anything(), availableSpotNumber: expect.anything() });
+  });
+  it('malformed XML is a 400 with a dead letter', async () => {
+    const res = await post('/ingest/mobility/datex2', '<d2LogicalModel xmlns="http://datex2.eu/schema/2/2_0"><exchange></wrong></d2LogicalModel>', 'application/xml');
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ stage: 'decode', deadLetter: expect.any(Number) });
+  });
+});
