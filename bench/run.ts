@@ -8,7 +8,7 @@
  * Env:  BENCH_CONNECTIONS  concurrent connections (default 32)
  *       BENCH_DURATION     seconds per run (default 10)
  *       BENCH_RUNS         runs per scenario; the median req/s and p99 are reported with the min–max (default 3)
- *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch (default all)
+ *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex (default all)
  *       BENCH_PROFILE=1    run the server with --cpu-prof (profile kept in the temp dir) and print its top functions
  *
  * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
@@ -22,13 +22,15 @@
  *
  * Exit code: 0 when the bench ran (PASS or MISS), 1 when it could not (server crash, seed failure).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/project-root';
 import { runScenario, type RunResult } from './measure';
 import { machine, notes, summarize, table, writeResults, type ScenarioSummary } from './report';
 import { profileArgs, summarizeProfile } from './profile';
-import { SCENARIOS, seed, verify } from './scenarios';
+import { SCENARIOS, seed, uplinkScenario, verify } from './scenarios';
+import { datexRun, writeTerritory, type DatexResult } from './feeds';
 import { dataDirFiles, startServer, type Server } from './server';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -44,13 +46,15 @@ async function main(): Promise<void> {
   const duration = envInt('BENCH_DURATION', 10, 1, 300);
   const runs = envInt('BENCH_RUNS', 3, 1, 20);
   const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const scenarios = SCENARIOS.filter((s) => !only?.length || only.includes(s.key));
   const root = projectRoot();
+  const scenarios = [...SCENARIOS, uplinkScenario(root)].filter((s) => !only?.length || only.includes(s.key));
+  const wantDatex = !only?.length || only.includes('datex');
+  const territoryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-territory-'));
 
   console.log(`ECLOR bench: ${connections} connections, ${duration} s × ${runs} runs per scenario, ${JSON.stringify(machine())}`);
   const profileDir = path.join(os.tmpdir(), `eclor-bench-profile-${Date.now()}`); // kept: open it in Chrome DevTools
   const profile = process.env.BENCH_PROFILE === '1';
-  const server: Server = await startServer(root, profile ? profileArgs(profileDir) : []);
+  const server: Server = await startServer(root, profile ? profileArgs(profileDir) : [], 20_000, { TERRITORY_FILE: writeTerritory(territoryDir) });
   const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -81,6 +85,14 @@ async function main(): Promise<void> {
       summaries.push({ ...summarize(s, results), dataDirAfter: files });
     }
 
+    let datex: DatexResult | undefined;
+    if (wantDatex) {
+      datex = await datexRun(root);
+      console.log(
+        `  datex: ${(datex.bytes / 1048576).toFixed(1)} MB DATEX II publication streamed in ${datex.seconds.toFixed(2)} s (target < 10 s), ` +
+          `server peak RSS ${datex.peakRssMiB ?? '?'} MiB (target < 200 MiB; ${datex.baselineRssMiB ?? '?'} MiB before), HTTP ${datex.status}, ${datex.entities} TrafficFlowObserved`,
+      );
+    }
     console.log('\n' + table(summaries));
     const lines = notes(summaries);
     if (lines.length) console.log('\n' + lines.join('\n'));
@@ -93,11 +105,13 @@ async function main(): Promise<void> {
       seedMs,
       checks,
       scenarios: summaries,
+      datex,
       serverLog: log,
     });
     console.log(`\nresults: ${path.relative(root, file)} (and bench/results/latest.json)`);
   } finally {
     await server.stop();
+    fs.rmSync(territoryDir, { recursive: true, force: true });
     if (profile) console.log('\n' + summarizeProfile(profileDir, root).join('\n'));
   }
 }

@@ -4,6 +4,7 @@
  * Orion-LD figures on 2 CPUs).
  */
 import type autocannon from 'autocannon';
+import { uplinkRequests } from './feeds';
 import { BASE_COUNT, BASE_TYPE, BATCH_SIZE, BATCH_TYPE, BUCKETS, baseId, randomIndex, streetlight, trafficFlow, updateBody } from './entities';
 
 export const API = '/ngsi-ld/v1';
@@ -35,6 +36,11 @@ const updateBodies = Array.from({ length: 64 }, (_, n) => updateBody(n * 37));
 const entityPath = (i: number): string => `${API}/entities/${encodeURIComponent(baseId(i))}`;
 export const queryPath = (bucket: number, extra = ''): string =>
   `${API}/entities?type=${BASE_TYPE}&q=${encodeURIComponent(`bucket==${bucket}`)}${extra}`;
+
+/** Issue 3: ChirpStack uplinks end to end (webhook → codec → entities → broker), target ≥ 5,000/s. */
+export function uplinkScenario(root: string): Scenario {
+  return { key: 'uplink', title: 'ChirpStack uplinks (Axioma W1, 1,000 meters)', okStatus: 204, factor: 1, unit: 'req/s', target: 5000, requests: uplinkRequests(root) };
+}
 
 /** In this order: reads and updates run on exactly the 10,000 base entities; the batch runs last (see run.ts). */
 export const SCENARIOS: Scenario[] = [

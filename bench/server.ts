@@ -35,12 +35,12 @@ export function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the server and resolves once GET /health answers 200 (at most `timeoutMs`). */
-export async function startServer(root: string, nodeArgs: string[] = [], timeoutMs = 20_000): Promise<Server> {
+export async function startServer(root: string, nodeArgs: string[] = [], timeoutMs = 20_000, extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-'));
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

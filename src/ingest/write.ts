@@ -29,6 +29,15 @@ export interface WriterOptions {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+function exists(o: WriterOptions, id: unknown): boolean {
+  if (typeof id !== 'string') return false;
+  try {
+    return o.broker.tenants.forRead(o.tenant).getRow(id) !== undefined;
+  } catch {
+    return false; // no such tenant yet: nothing exists
+  }
+}
+
 /**
  * @example
  * const write = createWriter({ broker, contexts });
@@ -41,13 +50,23 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
     if (t.entities.length === 0 && !t.updateOnly?.length) return out;
     const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
-    if (t.updateOnly?.length) {
-      const res = await batchUpdate(o.broker, { tenant: o.tenant, ctx, responseContext: undefined, params: {}, body: t.updateOnly, accept: 'application/json' });
-      const r = res.status === 207 ? (res.body as BatchOperationResult) : { success: t.updateOnly.map((e) => e.id), errors: [] };
+    // only the entities that exist (cheap reads, no exception per absent one); started first and not
+    // awaited yet, so that both writes join the same group commit
+    const present = (t.updateOnly ?? []).filter((e) => exists(o, e.id));
+    const closing = present.length
+      ? batchUpdate(o.broker, { tenant: o.tenant, ctx, responseContext: undefined, params: {}, body: present, accept: 'application/json' })
+      : undefined;
+    const collectClosing = async () => {
+      if (!closing) return;
+      const res = await closing;
+      const r = res.status === 207 ? (res.body as BatchOperationResult) : { success: present.map((e) => e.id), errors: [] };
       out.written.push(...r.success);
       // absent entities are skipped by design; other refusals are reported
       for (const e of r.errors) if (e.error.status !== 404) out.failed.push({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` });
-      if (t.entities.length === 0) return out;
+    };
+    if (t.entities.length === 0) {
+      await collectClosing();
+      return out;
     }
     const req: RequestContext = {
       tenant: o.tenant,
@@ -59,7 +78,7 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await batchUpsert(o.broker, req);
+        const [res] = await Promise.all([batchUpsert(o.broker, req), attempt === 1 ? collectClosing() : undefined]);
         if (res.status === 207) {
           const r = res.body as BatchOperationResult;
           out.written.push(...r.success);

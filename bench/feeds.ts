@@ -1,0 +1,95 @@
+/**
+ * Feed benchmarks (issue 3): ChirpStack uplinks per second end to end (webhook → Axioma W1 codec →
+ * NGSI-LD entities → embedded broker), and a 50 MB DATEX II publication streamed to the webhook
+ * (time and the server's peak RSS). The uplink scenario is one more autocannon scenario of run.ts;
+ * the DATEX II run uses its own fresh server so that its peak RSS is the parse's.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type autocannon from 'autocannon';
+import { writeBigPublication } from '../adapters/mobility/datex2/big-publication.fixture';
+import { startServer } from './server';
+
+export const METERS = 1000;
+const hex = (i: number): string => i.toString(16).padStart(16, '0');
+
+/** A territory file with METERS Axioma W1 meters; returns its path. */
+export function writeTerritory(dir: string): string {
+  const file = path.join(dir, 'bench-territory.json');
+  const devices = Array.from({ length: METERS }, (_, i) => ({ devEui: hex(i + 1), meterId: `BENCH-${i + 1}`, codec: 'axioma-qalcosonic-w1', location: [3.87, 43.6] }));
+  fs.writeFileSync(file, JSON.stringify({ territory: 'bench', devices }));
+  return file;
+}
+
+/** A ChirpStack v4 `up` event of the reference Axioma W1 frame, for meter `n` (1..METERS). */
+function uplinkTemplate(root: string): string {
+  const event = JSON.parse(fs.readFileSync(path.join(root, 'adapters/water/fixtures/chirpstack-up-axioma.input.json'), 'utf8'));
+  return JSON.stringify(event).replaceAll('0101010101010101', '@@EUI@@');
+}
+
+export function uplinkRequests(root: string): () => autocannon.Request[] {
+  const template = uplinkTemplate(root);
+  return () => [
+    {
+      method: 'POST',
+      path: '/ingest/water/chirpstack?event=up',
+      headers: { 'content-type': 'application/json' },
+      body: template.replaceAll('@@EUI@@', hex(1)),
+      setupRequest: (req) => ({ ...req, body: template.replaceAll('@@EUI@@', hex(1 + Math.floor(Math.random() * METERS))) }),
+    },
+  ];
+}
+
+function peakRssMiB(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function postFile(base: string, file: string): Promise<{ status: number; body: string }> {
+  const url = new URL('/ingest/mobility/datex2', base);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/xml', 'content-length': fs.statSync(file).size } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    fs.createReadStream(file).pipe(req);
+  });
+}
+
+export interface DatexResult {
+  bytes: number;
+  seconds: number;
+  status: number;
+  peakRssMiB?: number;
+  baselineRssMiB?: number;
+  entities?: number;
+}
+
+/** Streams a synthetic 50 MB MeasuredDataPublication to a fresh server; time and peak RSS. */
+export async function datexRun(root: string, bytes = 50 * 1024 * 1024): Promise<DatexResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-datex-'));
+  const file = path.join(dir, 'publication.xml');
+  await writeBigPublication(file, bytes);
+  const server = await startServer(root);
+  try {
+    const baselineRssMiB = peakRssMiB(server.pid);
+    const t0 = process.hrtime.bigint();
+    const res = await postFile(server.base, file);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const count = await fetch(`${server.base}/ngsi-ld/v1/entities?type=TrafficFlowObserved&count=true&limit=0`, {
+      headers: { link: '<https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"' },
+    });
+    return { bytes: fs.statSync(file).size, seconds, status: res.status, peakRssMiB: peakRssMiB(server.pid), baselineRssMiB, entities: Number(count.headers.get('ngsild-results-count')) };
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
