@@ -23,6 +23,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** The territory file (device registry, territory name); none: territory 'eclor', no devices. */
   territoryFile?: string;
+  /** An external NGSI-LD broker (e.g. Orion-LD) the feeds write to; none: the embedded broker. */
+  brokerUrl?: string;
+  /** Its known differences: 'orion-ld' (core context v1.6, no batch merge before 1.x) or 'standard'. */
+  brokerFlavour: 'standard' | 'orion-ld';
 }
 
 export const DEFAULTS: Config = {
@@ -32,6 +36,7 @@ export const DEFAULTS: Config = {
   maxBody: 2 * 1024 * 1024,
   logLevel: 'info',
   sqliteSync: 'NORMAL',
+  brokerFlavour: 'standard',
   contextFetchTimeoutMs: 5000,
   shutdownGraceMs: 10000,
 };
@@ -53,6 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const sync = (env.SQLITE_SYNC ?? DEFAULTS.sqliteSync).toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new Error(`SQLITE_SYNC=${sync}: expected NORMAL or FULL`);
   const dataDir = env.DATA_DIR || DEFAULTS.dataDir;
+  const flavour = env.BROKER_FLAVOUR || DEFAULTS.brokerFlavour;
+  if (flavour !== 'standard' && flavour !== 'orion-ld') throw new Error(`BROKER_FLAVOUR=${flavour}: expected standard or orion-ld`);
+  if (env.BROKER_URL && !/^https?:\/\/[^\s]+$/.test(env.BROKER_URL)) throw new Error(`BROKER_URL=${env.BROKER_URL}: expected an http(s) URL`);
   const cfg: Config = {
     port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     host: env.HOST || DEFAULTS.host,
@@ -63,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     contextFetchTimeoutMs: int(env, 'CONTEXT_FETCH_TIMEOUT_MS', DEFAULTS.contextFetchTimeoutMs, 100, 120000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 600000),
     territoryFile: env.TERRITORY_FILE ? path.resolve(env.TERRITORY_FILE) : undefined,
+    brokerUrl: env.BROKER_URL || undefined,
+    brokerFlavour: flavour,
   };
   return { ...cfg, ...overrides };
 }

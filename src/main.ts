@@ -11,6 +11,8 @@ import { createApp } from './http/server';
 import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
+import { createNgsiLdClient, createRemoteWriter } from './client';
+import { loadSources, startSources } from './ingest/sources/config';
 import { ADAPTERS } from '../adapters';
 
 export interface Running {
@@ -29,7 +31,13 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     fetchTimeoutMs: config.contextFetchTimeoutMs,
     log,
   });
-  const ingest = createIngest({ broker, contexts, adapters: ADAPTERS, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody });
+  const remote = config.brokerUrl ? createNgsiLdClient({ baseUrl: config.brokerUrl, flavour: config.brokerFlavour, log }) : undefined;
+  if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
+  const ingest = createIngest({
+    broker, contexts, adapters: ADAPTERS, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
+    write: remote && createRemoteWriter(remote),
+  });
+  const sources = startSources(loadSources(config.territoryFile), ADAPTERS, ingest.routes, log);
   const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), ingest: ingest.routes });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -45,6 +53,8 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
       timer.unref();
       await app.close();
       clearTimeout(timer);
+      await sources.stop();
+      remote?.close();
       ingest.close();
       broker.close();
       log.info('stopped');

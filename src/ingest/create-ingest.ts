@@ -6,8 +6,8 @@ import { openDeadLetterStore } from './dead-letters';
 import { loadTerritory } from './device-registry';
 import type { IngestRoutesOptions } from './routes';
 import { createStats } from './stats';
-import type { Adapter } from './types';
-import { createWriter } from './write';
+import type { Adapter, Translation } from './types';
+import { createWriter, type WriteOutcome } from './write';
 
 export interface IngestOptions {
   broker: Broker;
@@ -19,6 +19,8 @@ export interface IngestOptions {
   maxBody: number;
   /** NGSILD-Tenant the feeds write to (default tenant when absent). */
   tenant?: string;
+  /** Where translations are written; default the embedded broker (an external one: src/client createRemoteWriter). */
+  write?: (t: Translation) => Promise<WriteOutcome>;
 }
 
 /**
@@ -35,7 +37,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     env: { devices: territory.devices, territory: territory.territory },
     deadLetters,
     stats: createStats(),
-    write: createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
+    write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
   };
   return { routes, close: () => deadLetters.close() };
 }

@@ -1,0 +1,28 @@
+/**
+ * A compiled mapping as an ingest Adapter (src/ingest/types.ts): POST /ingest/mapping/<name>, JSON.
+ */
+import { FeedError, type Adapter } from '../../src/ingest/types';
+import { translateMapping } from './translate';
+import type { CompiledMapping } from './types';
+
+/**
+ * @example
+ * const adapter = mappingAdapter(loadMappingFile('adapters/mapping/examples/waste-bin.yaml'));
+ * adapter.path // '/ingest/mapping/waste-bin'
+ */
+export function mappingAdapter(m: CompiledMapping): Adapter {
+  return {
+    name: `mapping/${m.name}`,
+    path: m.path,
+    contentTypes: ['application/json'],
+    handle(message, env) {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message.body) as unknown;
+      } catch {
+        throw new FeedError('decode', `mapping ${m.name}: body is not valid JSON`, 400);
+      }
+      return translateMapping(m, payload, env, { receivedAt: message.receivedAt });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** The directory registry: add, change and break mapping files; the others keep working. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMappingRegistry, type MappingRegistry } from './registry';
+import { BASE_MAPPING, env, exampleFile, message } from './test-support.fixture';
+
+const log = { info: jest.fn(), warn: jest.fn() };
+let dir: string;
+let registry: MappingRegistry | undefined;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-mappings-'));
+  fs.copyFileSync(exampleFile('waste-bin', '.yaml'), path.join(dir, 'waste-bin.yaml'));
+  log.info.mockClear();
+  log.warn.mockClear();
+});
+afterEach(() => {
+  registry?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+const body = JSON.stringify({ id: 'B1', level: 40 });
+
+test('reload: add, change, break, remove', () => {
+  registry = createMappingRegistry(dir, log, { watch: false });
+  expect(registry.list().map((m) => m.name)).toEqual(['waste-bin']);
+  expect(registry.get('waste-bin')?.path).toBe('/ingest/mapping/waste-bin');
+  expect(registry.get('probe')).toBeUndefined();
+
+  write('probe.yml', BASE_MAPPING);
+  write('notes.txt', 'not a mapping');
+  expect(registry.reload()).toEqual({ loaded: ['probe', 'waste-bin'], errors: [] });
+  expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.4 });
+
+  write('probe.yml', BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
+  registry.reload();
+  expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.04 });
+
+  write('probe.yml', BASE_MAPPING.replace('payload.level | percent', 'payload.level +'));
+  const broken = registry.reload();
+  expect(broken.loaded).toEqual(['waste-bin']);
+  expect(broken.errors).toEqual([{ file: 'probe.yml', error: expect.stringMatching(/^probe\.yml:11: \/attributes\/fillingLevel\/expr: expression/) }]);
+  expect(registry.get('probe')).toBeUndefined();
+  expect(registry.get('waste-bin')).toBeDefined();
+  expect(registry.adapters().map((a) => a.name)).toEqual(['mapping/waste-bin']);
+  expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ file: 'probe.yml' }), 'mapping skipped');
+
+  fs.rmSync(path.join(dir, 'probe.yml'));
+  expect(registry.reload()).toEqual({ loaded: ['waste-bin'], errors: [] });
+});
+
+test('a name used twice: the second file is skipped', () => {
+  write('z-copy.yaml', fs.readFileSync(exampleFile('waste-bin', '.yaml'), 'utf8'));
+  registry = createMappingRegistry(dir, log, { watch: false });
+  expect(registry.reload()).toEqual({ loaded: ['waste-bin'], errors: [{ file: 'z-copy.yaml', error: expect.stringMatching(/already used by waste-bin\.yaml/) }] });
+});
+
+test('a missing directory is reported, not thrown', () => {
+  registry = createMappingRegistry(path.join(dir, 'nope'), log);
+  expect(registry.list()).toEqual([]);
+  expect(registry.reload().errors).toEqual([{ file: path.join(dir, 'nope'), error: expect.stringMatching(/cannot read/) }]);
+});
+
+test('watch: a new file is picked up without reload()', async () => {
+  registry = createMappingRegistry(dir, log, { debounceMs: 20 });
+  write('probe.yaml', BASE_MAPPING);
+  const deadline = Date.now() + 5000;
+  while (!registry.get('probe') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  expect(registry.get('probe')?.name).toBe('mapping/probe');
+});

@@ -1,0 +1,101 @@
+/**
+ * The mappings of a directory (MAPPINGS_DIR): every *.yaml / *.yml is loaded; a broken file is
+ * reported and skipped while the others keep working. The directory is watched (debounced) so a
+ * mapping added, changed or removed takes effect without a restart; `reload()` does it on demand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from '../../src/ingest/types';
+import { mappingAdapter } from './adapter';
+import { loadMappingFile } from './load';
+import type { CompiledMapping } from './types';
+
+/** The logger subset used (pino-compatible). */
+export interface MappingLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface ReloadResult {
+  loaded: string[];
+  errors: Array<{ file: string; error: string }>;
+}
+
+export interface MappingRegistry {
+  list(): CompiledMapping[];
+  /** The adapter of a mapping by name (mounted at /ingest/mapping/<name>). */
+  get(name: string): Adapter | undefined;
+  adapters(): Adapter[];
+  reload(): ReloadResult;
+  close(): void;
+}
+
+export interface MappingRegistryOptions {
+  /** Watch the directory (default true). */
+  watch?: boolean;
+  debounceMs?: number;
+}
+
+const isMappingFile = (f: string) => /\.ya?ml$/i.test(f) && !f.startsWith('.');
+
+/**
+ * @example
+ * const mappings = createMappingRegistry(process.env.MAPPINGS_DIR ?? 'mappings', log);
+ * mappings.get('waste-bin')?.handle(message, env);
+ */
+export function createMappingRegistry(dir: string, log: MappingLog, opts: MappingRegistryOptions = {}): MappingRegistry {
+  let current = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
+  let watcher: fs.FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function reload(): ReloadResult {
+    const result: ReloadResult = { loaded: [], errors: [] };
+    const next = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
+    let files: string[] = [];
+    try {
+      files = fs.readdirSync(dir).filter(isMappingFile).sort();
+    } catch (err) {
+      result.errors.push({ file: dir, error: `cannot read the mappings directory: ${(err as Error).message}` });
+    }
+    for (const f of files) {
+      try {
+        const mapping = loadMappingFile(path.join(dir, f));
+        const other = next.get(mapping.name);
+        if (other) throw new Error(`${f}: mapping name "${mapping.name}" is already used by ${other.mapping.file}`);
+        next.set(mapping.name, { mapping, adapter: mappingAdapter(mapping) });
+        result.loaded.push(mapping.name);
+      } catch (err) {
+        result.errors.push({ file: f, error: (err as Error).message });
+      }
+    }
+    current = next;
+    for (const e of result.errors) log.warn({ dir, ...e }, 'mapping skipped');
+    log.info({ dir, loaded: result.loaded, errors: result.errors.length }, 'mappings loaded');
+    return result;
+  }
+
+  reload();
+  if (opts.watch ?? true) {
+    try {
+      watcher = fs.watch(dir, { persistent: false }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(reload, opts.debounceMs ?? 200);
+      });
+      watcher.on('error', (err) => log.warn({ dir, error: err.message }, 'mappings watch failed'));
+    } catch (err) {
+      log.warn({ dir, error: (err as Error).message }, 'mappings directory not watched');
+    }
+  }
+
+  return {
+    list: () => [...current.values()].map((e) => e.mapping),
+    get: (name) => current.get(name)?.adapter,
+    adapters: () => [...current.values()].map((e) => e.adapter),
+    reload,
+    close() {
+      clearTimeout(timer);
+      watcher?.close();
+      watcher = undefined;
+    },
+  };
+}

@@ -1,0 +1,171 @@
+/** Translation: the shipped examples (fixture pairs), transforms, and every failure as a FeedError. */
+import fs from 'node:fs';
+import { FeedError, type AdapterEnv } from '../../src/ingest/types';
+import { mappingAdapter } from './adapter';
+import { toIsoTime, TRANSFORMS } from './expressions';
+import { loadMappingFile, parseMapping } from './load';
+import { translateMapping } from './translate';
+import { BASE_MAPPING, env, EXAMPLES, exampleFile, message, readJson, RECEIVED_AT } from './test-support.fixture';
+
+const base = parseMapping(BASE_MAPPING, 'probe.yaml');
+const run = (payload: unknown, m = base, e: AdapterEnv = env) => translateMapping(m, payload, e, { receivedAt: RECEIVED_AT });
+
+function feedError(f: () => unknown): FeedError {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof FeedError) return err;
+    throw err;
+  }
+  throw new Error('no FeedError');
+}
+
+describe.each(EXAMPLES)('example %s', (name) => {
+  const adapter = mappingAdapter(loadMappingFile(exampleFile(name, '.yaml')));
+  test('adapter contract', () => {
+    expect(adapter).toMatchObject({ name: `mapping/${name}`, path: `/ingest/mapping/${name}`, contentTypes: ['application/json'] });
+  });
+  test('input → expected', () => {
+    const out = adapter.handle(message(fs.readFileSync(exampleFile(name, '.input.json'), 'utf8')), env);
+    expect(out).toEqual(readJson(exampleFile(name, '.expected.json')));
+  });
+});
+
+test('a base message', () => {
+  expect(run({ id: 'B-1', level: 42 })).toEqual({
+    context: base.entity.context,
+    mode: 'merge',
+    entities: [
+      {
+        id: 'urn:ngsi-ld:WasteContainer:eclor:B-1',
+        type: 'WasteContainer',
+        fillingLevel: { type: 'Property', value: 0.42, observedAt: RECEIVED_AT },
+        location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [4.83, 45.75] } },
+      },
+    ],
+  });
+});
+
+test('a JSON array is a batch; errors name the element', () => {
+  expect(run([{ id: 1, level: 10 }, { id: 2, level: 20, t: 3 }]).entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:WasteContainer:eclor:1', 'urn:ngsi-ld:WasteContainer:eclor:2']);
+  expect(run([])).toMatchObject({ entities: [], ignored: 'empty batch' });
+  expect(feedError(() => run([{ id: 1, level: 10 }, { id: 2, level: 120 }])).message).toMatch(/^payload\[1\]: attribute fillingLevel \(probe.yaml line 10\)/);
+});
+
+describe('failures are FeedError(translate, 422) naming the attribute and the line', () => {
+  test.each<[string, unknown, RegExp]>([
+    ['above max', { id: 'a', level: 101 }, /^attribute fillingLevel \(probe\.yaml line 10\): 1\.01 is out of range 0\.\.1$/],
+    ['below min', { id: 'a', level: -5 }, /^attribute fillingLevel \(probe\.yaml line 10\): -0\.05 is out of range 0\.\.1$/],
+    ['missing value', { id: 'a' }, /^attribute fillingLevel \(probe\.yaml line 10\): expression "payload\.level \| percent" gave no value/],
+    ['not a number', { id: 'a', level: 'full' }, /^attribute fillingLevel \(probe\.yaml line 11\): expression .* failed: percent: "full" is not a number/],
+    ['bool where a number is expected', { id: 'a', level: true }, /^attribute fillingLevel .*is not a number/],
+    ['missing device id', { level: 3 }, /^deviceId \(probe\.yaml line 4\): expression "payload\.id" gave no value/],
+    ['bad device id', { id: 'a:b', level: 3 }, /^deviceId \(probe\.yaml line 4\): "a:b" is not a device id/],
+    ['object device id', { id: { x: 1 }, level: 3 }, /^deviceId .* is not a device id/],
+    ['payload not an object', 'hello', /^deviceId .* gave no value/],
+  ])('%s', (_label, payload, reason) => {
+    const e = feedError(() => run(payload));
+    expect({ stage: e.stage, status: e.status }).toEqual({ stage: 'translate', status: 422 });
+    expect(e.message).toMatch(reason);
+  });
+
+  test('observedAt, location, relationship, geo and DateTime values', () => {
+    const m = parseMapping(
+      BASE_MAPPING.replace('location:\n  coordinates: [4.83, 45.75]', 'location:\n  lon: payload.lon\n  lat: payload.lat')
+        .replace('attributes:', 'observedAt: payload.time | date\nattributes:\n  refDevice:\n    type: Relationship\n    expr: payload.ref\n    optional: true\n  area:\n    type: GeoProperty\n    expr: payload.area\n    optional: true\n  dateLastEmptying:\n    expr: payload.emptied\n    valueType: DateTime\n    optional: true'),
+      'probe.yaml',
+    );
+    const ok = { id: 'a', level: 50, lon: 4.8, lat: 45.7, time: '2026-09-02T08:00:00+02:00' };
+    const e = run({ ...ok, ref: 'urn:ngsi-ld:Device:x', area: [4.8, 45.7], emptied: 1788300000000 }, m).entities[0];
+    expect(e.fillingLevel).toEqual({ type: 'Property', value: 0.5, observedAt: '2026-09-02T06:00:00Z' });
+    expect(e.refDevice).toEqual({ type: 'Relationship', object: 'urn:ngsi-ld:Device:x' });
+    expect(e.area).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } });
+    expect(e.dateLastEmptying).toEqual({ type: 'Property', value: { '@type': 'DateTime', '@value': '2026-09-01T22:00:00Z' } });
+    expect(e.location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } });
+    const fails: Array<[unknown, RegExp]> = [
+      [{ ...ok, time: 'yesterday' }, /^observedAt \(probe\.yaml line 9\): .*"yesterday" is not a time/],
+      [{ ...ok, time: undefined }, /^observedAt .*undefined is not a time/],
+      [{ ...ok, lat: 91 }, /^location \(probe\.yaml line \d+\): latitude 91 is not a number in -90\.\.90/],
+      [{ ...ok, lon: '4.8' }, /^location .*longitude "4\.8" is not a number/],
+      [{ ...ok, ref: 'not a urn' }, /^attribute refDevice \(probe\.yaml line 11\): "not a urn" is not an entity id/],
+      [{ ...ok, area: { type: 'Circle' } }, /^attribute area .*neither \[lon, lat\] nor a GeoJSON geometry/],
+      [{ ...ok, emptied: 'soon' }, /^attribute dateLastEmptying .*"soon" is not a time/],
+    ];
+    for (const [payload, reason] of fails) expect(feedError(() => run(payload, m)).message).toMatch(reason);
+  });
+});
+
+test('optional attributes are skipped when absent; observedAt defaults to numeric Properties', () => {
+  const m = parseMapping(BASE_MAPPING.replace('attributes:', 'attributes:\n  serialNumber:\n    expr: payload.sn | toUpperCase\n    optional: true'), 'probe.yaml');
+  const e = run({ id: 'a', level: 1, sn: 'ab-1', t: 7 }, m).entities[0];
+  expect(e.serialNumber).toEqual({ type: 'Property', value: 'AB-1' });
+  expect(e.temperature).toEqual({ type: 'Property', value: 7, unitCode: 'CEL', observedAt: RECEIVED_AT });
+  const bare = run({ id: 'a', level: 1, t: null }, m).entities[0];
+  expect(Object.keys(bare)).toEqual(['id', 'type', 'fillingLevel', 'location']);
+});
+
+test('static attributes fill {territory}, {deviceId} and {name}', () => {
+  const m = parseMapping(
+    BASE_MAPPING.replace('location:', "static:\n  storedWasteKind: glass\n  binCapacity: { value: 3, unitCode: MTQ }\n  refDevice: { type: Relationship, object: 'urn:ngsi-ld:Device:{territory}:{deviceId}' }\n  description: 'sensor {name} {unknown}'\nlocation:"),
+    'probe.yaml',
+  );
+  const e = run({ id: 'X9', level: 1 }, m, { ...env, territory: 'lyon' }).entities[0];
+  expect(e.storedWasteKind).toEqual({ type: 'Property', value: 'glass' });
+  expect(e.binCapacity).toEqual({ type: 'Property', value: 3, unitCode: 'MTQ' });
+  expect(e.refDevice).toEqual({ type: 'Relationship', object: 'urn:ngsi-ld:Device:lyon:X9' });
+  expect(e.description).toEqual({ type: 'Property', value: 'sensor probe {unknown}' });
+  expect(e.id).toBe('urn:ngsi-ld:WasteContainer:lyon:X9');
+});
+
+test('expressions see the device registry entry', () => {
+  const m = parseMapping(BASE_MAPPING.replace('location:\n  coordinates: [4.83, 45.75]', 'location:\n  lon: device.location[0]\n  lat: device.location[1]'), 'probe.yaml');
+  const devices = { get: (id: string) => (id === 'B7' ? { devEui: 'B7', meterId: 'B7', location: [4.9, 45.8] as [number, number] } : undefined) };
+  expect(run({ id: 'B7', level: 1 }, m, { ...env, devices }).entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.9, 45.8] } });
+  expect(feedError(() => run({ id: 'B8', level: 1 }, m, { ...env, devices })).message).toMatch(/^location \(probe\.yaml line 19\): expression "device\.location\[0\]" failed/);
+});
+
+test('non-JSON bodies are decode errors', () => {
+  const e = feedError(() => mappingAdapter(base).handle(message('{"id":'), env));
+  expect({ stage: e.stage, status: e.status }).toEqual({ stage: 'decode', status: 400 });
+});
+
+describe('transforms', () => {
+  test.each<[string, unknown, unknown[], unknown]>([
+    ['number', '12.5', [], 12.5],
+    ['number', undefined, [], undefined],
+    ['string', 12, [], '12'],
+    ['round', 0.12345, [2], 0.12],
+    ['round', 2.5, [], 3],
+    ['percent', 85, [], 0.85],
+    ['toUpperCase', 'ab', [], 'AB'],
+    ['toLowerCase', 'AB', [], 'ab'],
+    ['date', 1788328800, [], '2026-09-02T06:00:00Z'],
+    ['date', 1788328800123, [], '2026-09-02T06:00:00.123Z'],
+    ['date', 1788328800, ['s'], '2026-09-02T06:00:00Z'],
+    ['date', '2026-09-02T08:00:00+02:00', [], '2026-09-02T06:00:00Z'],
+    ['default', null, [0], 0],
+    ['default', 5, [0], 5],
+  ])('%s(%p, %p)', (name, x, args, expected) => {
+    expect(TRANSFORMS[name](x, ...args)).toEqual(expected);
+  });
+  test.each<[string, unknown, unknown[]]>([
+    ['number', 'abc', []],
+    ['number', {}, []],
+    ['round', 1, [20]],
+    ['toUpperCase', 3, []],
+    ['date', '2026-09-02', []],
+    ['date', 1, ['h']],
+    ['date', 1e20, []],
+  ])('%s(%p, %p) throws', (name, x, args) => {
+    expect(() => TRANSFORMS[name](x, ...args)).toThrow();
+  });
+  test('toIsoTime keeps milliseconds only when set', () => {
+    expect(toIsoTime('2026-09-02T06:00:00.000Z')).toBe('2026-09-02T06:00:00Z');
+    expect(toIsoTime('2026-09-02T06:00:00.5Z')).toBe('2026-09-02T06:00:00.500Z');
+  });
+});
+
+test('expressions cannot reach functions or prototypes', () => {
+  const m = parseMapping(BASE_MAPPING.replace('    expr: payload.t\n', "    expr: payload['constructor']\n"), 'probe.yaml');
+  expect(feedError(() => run({ id: 'a', level: 1 }, m)).message).toMatch(/^attribute temperature .*gives a function, not a JSON value/);
+});

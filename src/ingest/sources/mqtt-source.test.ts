@@ -1,0 +1,167 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import { startTestBroker, type TestBroker } from './mqtt-broker.fixture';
+import { startMqttSource, topicMatches, type MqttSource, type MqttSourceOptions } from './mqtt-source';
+import { jsonAdapter, recordingDeps, sleep, waitFor, writtenIds, type RecordingDeps } from './sources.fixture';
+
+describe('topicMatches', () => {
+  it.each([
+    ['a/b/c', 'a/b/c', true],
+    ['a/+/c', 'a/x/c', true],
+    ['a/+/c', 'a/x/y/c', false],
+    ['a/#', 'a', true],
+    ['a/#', 'a/b/c', true],
+    ['#', 'a/b', true],
+    ['#', '$SYS/x', false],
+    ['+/b', '$SYS/b', false],
+    ['a/b', 'a/b/c', false],
+    ['a/b/c', 'a/b', false],
+    ['$share/g/a/+', 'a/b', true],
+    ['application/+/device/+/event/up', 'application/1/device/0004a30b001c0530/event/up', true],
+    ['application/+/device/+/event/up', 'application/1/device/0004a30b001c0530/event/join', false],
+  ])('%s ~ %s → %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected);
+  });
+});
+
+describe('startMqttSource', () => {
+  let broker: TestBroker | undefined;
+  let source: MqttSource | undefined;
+  let publisher: Promise<MqttClient> | undefined;
+  let deps: RecordingDeps;
+  const logs: string[] = [];
+  const log = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m) };
+  const count = (m: string) => logs.filter((l) => l.includes(m)).length;
+
+  const start = (o: Partial<MqttSourceOptions> & Pick<MqttSourceOptions, 'subscriptions'>) =>
+    (source = startMqttSource({ url: broker!.url, deps, log, reconnectMs: 100, maxReconnectMs: 400, ...o }));
+  const publish = async (topic: string, body: string) => {
+    publisher ??= connectAsync(broker!.url, { reconnectPeriod: 100 });
+    await (await publisher).publishAsync(topic, body, { qos: 1 });
+  };
+
+  beforeEach(async () => {
+    logs.length = 0;
+    deps = recordingDeps();
+    broker = await startTestBroker();
+  });
+
+  afterEach(async () => {
+    await (await publisher)?.endAsync(true);
+    await source?.stop();
+    await broker?.close();
+    deps.close();
+    publisher = source = broker = undefined;
+  });
+
+  it('subscribes, and runs each message through its adapter with the topic and query', async () => {
+    const up = jsonAdapter('test/up');
+    const other = jsonAdapter('test/other');
+    start({ subscriptions: [{ topic: 'app/+/event/up', adapter: up, query: { event: 'up' } }, { topic: 'other/#', adapter: other }] });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    expect(source!.connected()).toBe(true);
+    await publish('app/1/event/up', '{"id":"m1","value":1}');
+    await publish('other/a/b', '{"id":"o1","value":2}');
+    await publish('app/1/event/join', '{"id":"nobody"}');
+    await waitFor(() => writtenIds(deps).length === 2, 'two writes');
+    expect(writtenIds(deps).sort()).toEqual(['urn:ngsi-ld:Device:test:m1', 'urn:ngsi-ld:Device:test:o1']);
+    expect(up.seen[0]).toMatchObject({ body: '{"id":"m1","value":1}', query: { event: 'up', topic: 'app/1/event/up' }, headers: {} });
+    expect(other.seen[0].query).toEqual({ topic: 'other/a/b' });
+    expect(deps.stats.of('test/up')).toMatchObject({ received: 1, accepted: 1, written: 1 });
+  });
+
+  it('turns a bad message into a dead letter and keeps going', async () => {
+    start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    await publish('t', 'not json');
+    await publish('t', '{"id":"after","value":3}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the good message');
+    const { items, total } = deps.deadLetters.list({ adapter: 'test/json', limit: 10, offset: 0 });
+    expect(total).toBe(1);
+    expect(items[0]).toMatchObject({ stage: 'decode', reason: 'not JSON', payload: 'not json', contentType: 'application/json', query: { topic: 't' } });
+    expect(deps.stats.of('test/json')).toMatchObject({ received: 2, rejected: 1, accepted: 1 });
+  });
+
+  it('reconnects and subscribes again after the broker restarts on the same port', async () => {
+    start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    await publish('t', '{"id":"before"}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the first message');
+
+    const port = broker!.port;
+    await (await publisher!).endAsync(true);
+    publisher = undefined;
+    await broker!.close();
+    await waitFor(() => !source!.connected(), 'the disconnection');
+    expect(count('disconnected')).toBe(1);
+
+    broker = await startTestBroker(port); // a fresh broker: no session, the source must subscribe again
+    await waitFor(() => count('subscribed') === 2, 'the new subscription', 10000);
+    expect(source!.connected()).toBe(true);
+    await publish('t', '{"id":"after"}');
+    await waitFor(() => writtenIds(deps).length === 2, 'the message after the restart');
+    expect(writtenIds(deps)).toEqual(['urn:ngsi-ld:Device:test:before', 'urn:ngsi-ld:Device:test:after']);
+  });
+
+  it('keeps trying while the broker is down at start', async () => {
+    const port = broker!.port;
+    await broker!.close();
+    start({ url: `mqtt://127.0.0.1:${port}`, subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
+    await waitFor(() => count('reconnecting') >= 2, 'two reconnect attempts');
+    expect(source!.connected()).toBe(false);
+    broker = await startTestBroker(port);
+    await waitFor(() => count('subscribed') === 1, 'the subscription', 10000);
+    await publish('t', '{"id":"late"}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the message');
+  });
+
+  it('stops promptly while the broker is down', async () => {
+    const port = broker!.port;
+    await broker!.close();
+    start({ url: `mqtt://127.0.0.1:${port}`, subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
+    await waitFor(() => count('reconnecting') >= 1, 'a reconnect attempt');
+    const t0 = Date.now();
+    await source!.stop();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const attempts = count('reconnecting');
+    await sleep(300);
+    expect(count('reconnecting')).toBe(attempts);
+  });
+
+  it('handles a subscription in order, pausing reading when the writer is slow', async () => {
+    deps.close();
+    deps = recordingDeps({ delayMs: 30 });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const write = deps.write;
+    deps.write = async (t) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await write(t);
+      } finally {
+        inFlight--;
+      }
+    };
+    start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }], maxPending: 2 });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    const n = 12;
+    await Promise.all(Array.from({ length: n }, (_, i) => publish('t', JSON.stringify({ id: `m${i}`, value: i }))));
+    await waitFor(() => writtenIds(deps).length === n, `${n} writes`, 10000);
+    expect(writtenIds(deps)).toEqual(Array.from({ length: n }, (_, i) => `urn:ngsi-ld:Device:test:m${i}`));
+    expect(maxInFlight).toBe(1);
+    expect(count('reading paused')).toBeGreaterThan(0);
+    expect(count('resumed reading')).toBe(count('reading paused'));
+  });
+
+  it('stop() waits for the messages already received', async () => {
+    deps.close();
+    deps = recordingDeps({ delayMs: 50 });
+    start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    await publish('t', '{"id":"a"}');
+    await publish('t', '{"id":"b"}');
+    await waitFor(() => deps.stats.of('test/json').received >= 1, 'the first message');
+    await source!.stop();
+    expect(source!.connected()).toBe(false);
+    expect(deps.stats.of('test/json').received).toBe(writtenIds(deps).length);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The MQTT source: subscribes (QoS 1) to partner topics on an MQTT broker (a ChirpStack or TTS
+ * network server, a lighting operator's gateway…) and runs every message through its adapter like a
+ * webhook body: payload as UTF-8 text, query = the subscription's query plus `topic`.
+ *
+ * - Reconnects forever, with a backoff doubling from `reconnectMs` to `maxReconnectMs`, and subscribes
+ *   again on every connect (the broker may have lost the session).
+ * - A bad message never stops the source: runMessage turns it into a dead letter.
+ * - Messages of one subscription are handled in order, subscriptions in parallel; at most
+ *   `maxPending` messages wait in memory: beyond that the client stops reading the socket (the
+ *   PUBACK is held), so a slow writer slows the broker down instead of piling up promises.
+ * - With a fixed `clientId` the session is persistent (clean=false): QoS 1 messages published while
+ *   the source is offline are delivered at reconnect, if the broker keeps them.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { runMessage, type IngestDeps } from '../run-message';
+import type { Adapter, IngestMessage } from '../types';
+import { noLog, type SourceLog } from './log';
+
+export interface MqttSubscription {
+  /** Topic filter; `+` and `#` wildcards and `$share/<group>/…` shared subscriptions are accepted. */
+  topic: string;
+  adapter: Adapter;
+  /** Added to every message's query, e.g. { event: 'up' } for ChirpStack. */
+  query?: Record<string, string>;
+}
+
+export interface MqttSourceOptions {
+  /** mqtt://host:1883, mqtts://…, ws://…, wss://… */
+  url: string;
+  subscriptions: MqttSubscription[];
+  deps: IngestDeps;
+  /** A fixed id makes the session persistent (clean=false); default a random 'eclor-ingest-…' with clean=true. */
+  clientId?: string;
+  username?: string;
+  password?: string;
+  log?: SourceLog;
+  /** First reconnect delay in ms, doubled after each failed attempt; default 1000. */
+  reconnectMs?: number;
+  /** Longest reconnect delay in ms; default 30000. */
+  maxReconnectMs?: number;
+  /** Messages received but not yet handled, across subscriptions, before reading pauses; default 100. */
+  maxPending?: number;
+}
+
+export interface MqttSource {
+  /** Disconnects, then waits for the messages already received to be handled. */
+  stop(): Promise<void>;
+  connected(): boolean;
+}
+
+/** MQTT topic filter matching (MQTT 3.1.1 §4.7): `+` one level, `#` the rest; `$share/<group>/` ignored. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = (filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter).split('/');
+  const t = topic.split('/');
+  if (t[0].startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+interface Lane {
+  sub: MqttSubscription;
+  queue: IngestMessage[];
+  running: boolean;
+}
+
+/**
+ * @example
+ * const source = startMqttSource({
+ *   url: 'mqtt://127.0.0.1:1883',
+ *   subscriptions: [{ topic: 'application/+/device/+/event/up', adapter: chirpstack, query: { event: 'up' } }],
+ *   deps: ingest.routes,
+ *   log,
+ * });
+ * // … at shutdown
+ * await source.stop();
+ */
+export function startMqttSource(o: MqttSourceOptions): MqttSource {
+  const log = o.log ?? noLog;
+  const firstDelay = o.reconnectMs ?? 1000;
+  const maxDelay = o.maxReconnectMs ?? 30000;
+  const maxPending = o.maxPending ?? 100;
+  const lanes: Lane[] = o.subscriptions.map((sub) => ({ sub, queue: [], running: false }));
+  const idle: Array<() => void> = [];
+  let pending = 0;
+  let held: (() => void) | undefined;
+  let stopping = false;
+  let wasConnected = false;
+
+  const options: IClientOptions = {
+    clientId: o.clientId ?? `eclor-ingest-${randomBytes(6).toString('hex')}`,
+    clean: o.clientId === undefined,
+    username: o.username,
+    password: o.password,
+    reconnectPeriod: firstDelay,
+    connectTimeout: 10000,
+    // We subscribe ourselves on every 'connect'.
+    resubscribe: false,
+  };
+  const client: MqttClient = connect(o.url, options);
+
+  const subscribe = () => {
+    const filters = Object.fromEntries(o.subscriptions.map((s) => [s.topic, { qos: 1 as const }]));
+    client.subscribe(filters, (err, granted) => {
+      if (err) return log.warn({ url: o.url, err: err.message }, 'mqtt source: subscribe failed');
+      for (const g of granted ?? []) {
+        if (g.qos === 128) log.warn({ url: o.url, topic: g.topic }, 'mqtt source: subscription refused by the broker');
+      }
+      log.info({ url: o.url, topics: Object.keys(filters) }, 'mqtt source: subscribed');
+    });
+  };
+
+  client.on('connect', (connack) => {
+    wasConnected = true;
+    client.options.reconnectPeriod = firstDelay;
+    log.info({ url: o.url, clientId: options.clientId, sessionPresent: connack.sessionPresent }, 'mqtt source: connected');
+    subscribe();
+  });
+  client.on('reconnect', () => {
+    log.info({ url: o.url }, 'mqtt source: reconnecting');
+    // Backoff: if this attempt fails, the next one waits twice as long, up to maxDelay; reset on connect.
+    client.options.reconnectPeriod = Math.min(maxDelay, (client.options.reconnectPeriod ?? firstDelay) * 2);
+  });
+  client.on('close', () => {
+    if (stopping) return;
+    if (wasConnected) log.warn({ url: o.url }, 'mqtt source: disconnected');
+    wasConnected = false;
+  });
+  // Without a listener an 'error' would crash the process; mqtt keeps reconnecting after it.
+  client.on('error', (err) => log.warn({ url: o.url, err: err.message }, 'mqtt source: connection error'));
+
+  const drained = () => {
+    pending--;
+    if (held && pending < maxPending) {
+      const resume = held;
+      held = undefined;
+      log.info({ url: o.url, pending }, 'mqtt source: resumed reading');
+      resume();
+    }
+    if (pending === 0) idle.splice(0).forEach((f) => f());
+  };
+
+  const run = async (lane: Lane) => {
+    lane.running = true;
+    for (let msg = lane.queue.shift(); msg; msg = lane.queue.shift()) {
+      try {
+        await runMessage(lane.sub.adapter, msg, o.deps, 'application/json');
+      } catch (err) {
+        // runMessage never throws; a failing dead-letter store is the only way here.
+        log.warn({ url: o.url, topic: msg.query.topic, err: (err as Error).message }, 'mqtt source: message lost');
+      } finally {
+        drained();
+      }
+    }
+    lane.running = false;
+  };
+
+  // Called by mqtt for each PUBLISH; the PUBACK (and the reading of the next packet) waits for `done`.
+  client.handleMessage = (packet, done) => {
+    const topic = packet.topic;
+    const lane = lanes.find((l) => topicMatches(l.sub.topic, topic));
+    if (!lane) {
+      log.warn({ url: o.url, topic }, 'mqtt source: message on a topic no subscription matches, dropped');
+      return done();
+    }
+    const payload = packet.payload;
+    const body = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+    lane.queue.push({ body, query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() });
+    pending++;
+    if (!lane.running) void run(lane);
+    if (pending < maxPending) return done();
+    log.warn({ url: o.url, pending }, 'mqtt source: writer is slow, reading paused');
+    held = () => done();
+  };
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    stopping = true;
+    held = undefined;
+    await client.endAsync(true);
+    if (pending > 0) await new Promise<void>((ok) => idle.push(ok));
+    log.info({ url: o.url }, 'mqtt source: stopped');
+  };
+  return {
+    connected: () => client.connected,
+    stop: () => (stopped ??= stop()),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The poll source: fetches a partner document every `everyMs` (a DATEX II publication, a CSV export,
+ * a SOAP service) and runs it through its adapter.
+ *
+ * - One poll at a time: the next starts `everyMs` after the previous one started, or right after it
+ *   ended if it took longer; pollNow() during a poll joins it.
+ * - An unchanged document is skipped: conditional GET (If-None-Match / If-Modified-Since → 304) and,
+ *   for servers without validators, the SHA-256 of the body.
+ * - gzip: Content-Encoding gzip is undone by fetch; a body that is itself a .gz file (1f 8b) is gunzipped.
+ * - Large documents (over `streamAbove` bytes) go to `adapter.handleStream` when the adapter has one.
+ * - A network failure or an HTTP error is logged and retried at the next period; it is not a dead
+ *   letter (there is no message). A document the adapter refuses is one, like a webhook body.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb } from 'node:zlib';
+import { asFeedError, runMessage, writeTranslations, type IngestDeps, type MessageOutcome } from '../run-message';
+import type { Adapter, IngestMessage } from '../types';
+import { noLog, type SourceLog } from './log';
+
+const gunzip = promisify(gunzipCb);
+
+export interface PollSourceOptions {
+  /** http:// or https:// */
+  url: string;
+  everyMs: number;
+  adapter: Adapter;
+  deps: IngestDeps;
+  /** Whole request (headers and body), default 30000 ms. */
+  timeoutMs?: number;
+  /** SOAPAction header of a SOAP 1.1 call. */
+  soapAction?: string;
+  /** When set, the poll POSTs it as text/xml: a whole envelope, or the Body's content to wrap in one. */
+  soapBody?: string;
+  /** Extra request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
+  /** The query the adapter sees, as for a webhook. */
+  query?: Record<string, string>;
+  log?: SourceLog;
+  /** Largest document accepted, in bytes after decompression; default 256 MiB. */
+  maxBytes?: number;
+  /** Documents above this size go to adapter.handleStream when present; default 1 MiB. */
+  streamAbove?: number;
+}
+
+export interface PollSource {
+  /** Stops the timer, aborts a running fetch and waits for the poll to end. */
+  stop(): Promise<void>;
+  /** Polls now (or joins the running poll); undefined when nothing was handed to the adapter. */
+  pollNow(): Promise<MessageOutcome | undefined>;
+}
+
+/** Wraps the content of a SOAP 1.1 Body in an envelope, unless it already is one. */
+export function soapEnvelope(body: string): string {
+  if (/<([\w-]+:)?Envelope[\s>]/.test(body)) return body;
+  return `<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+}
+
+async function readCapped(res: Response, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!res.body) return Buffer.alloc(0);
+  for await (const c of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+    size += (c as Buffer).length;
+    if (size > max) throw new Error(`document larger than ${max} bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * @example
+ * const poll = startPollSource({ url: 'https://partner.example/datex2/parking.xml', everyMs: 60_000, adapter: datex2Adapter, deps: ingest.routes, log });
+ * // … at shutdown
+ * await poll.stop();
+ */
+export function startPollSource(o: PollSourceOptions): PollSource {
+  const log = o.log ?? noLog;
+  const { adapter, deps } = o;
+  const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
+  const streamAbove = o.streamAbove ?? 2 ** 20;
+  const stopper = new AbortController();
+  let etag: string | undefined;
+  let lastModified: string | undefined;
+  let lastHash: string | undefined;
+  let failing = false;
+  let running: Promise<MessageOutcome | undefined> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function fetchDocument(): Promise<{ body: Buffer; type: string; validators: { etag?: string; lastModified?: string } } | undefined> {
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...o.headers };
+    if (etag) headers['if-none-match'] = etag;
+    if (lastModified) headers['if-modified-since'] = lastModified;
+    let body: string | undefined;
+    if (o.soapBody !== undefined) {
+      body = soapEnvelope(o.soapBody);
+      headers['content-type'] ??= 'text/xml; charset=utf-8';
+      if (o.soapAction !== undefined) headers.soapaction = `"${o.soapAction}"`;
+    }
+    const signal = AbortSignal.any([stopper.signal, AbortSignal.timeout(o.timeoutMs ?? 30000)]);
+    const res = await fetch(o.url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
+    if (res.status === 304) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`HTTP ${res.status} ${res.statusText}`);
+    }
+    let raw = await readCapped(res, maxBytes);
+    if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) raw = await gunzip(raw, { maxOutputLength: maxBytes });
+    const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    return { body: raw, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
+  }
+
+  async function hand(body: Buffer, type: string): Promise<MessageOutcome> {
+    const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
+    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
+    if (!adapter.handleStream || body.length <= streamAbove) return runMessage(adapter, { ...base, body: body.toString('utf8') }, deps, contentType);
+    deps.stats.of(adapter.name).received++;
+    try {
+      return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream(Readable.from([body]), base, deps.env), deps, contentType);
+    } catch (err) {
+      const error = asFeedError(err, 'decode');
+      deps.stats.of(adapter.name).rejected++;
+      const reason = `${error.message} (polled document of ${body.length} bytes from ${o.url}: not kept, it is fetched again when it changes)`;
+      const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason, status: error.status, contentType, ...base, payload: '' });
+      return { ok: false, error, deadLetter };
+    }
+  }
+
+  async function poll(): Promise<MessageOutcome | undefined> {
+    let doc;
+    try {
+      doc = await fetchDocument();
+      if (failing) log.info({ url: o.url }, 'poll source: reachable again');
+      failing = false;
+    } catch (err) {
+      if (stopper.signal.aborted) return undefined;
+      const e = err as Error & { cause?: Error };
+      log.warn({ url: o.url, err: e.cause?.message ?? e.message }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
+      failing = true;
+      return undefined;
+    }
+    if (!doc) return undefined;
+    const hash = createHash('sha256').update(doc.body).digest('hex');
+    if (hash === lastHash) {
+      ({ etag, lastModified } = doc.validators);
+      return undefined;
+    }
+    const outcome = await hand(doc.body, doc.type);
+    // A broker failure (5xx) leaves the document unseen, so that it is tried again next period.
+    if (outcome.ok || outcome.error.status < 500) {
+      lastHash = hash;
+      ({ etag, lastModified } = doc.validators);
+    }
+    return outcome;
+  }
+
+  function pollNow(): Promise<MessageOutcome | undefined> {
+    if (stopper.signal.aborted) return Promise.resolve(undefined);
+    running ??= poll().finally(() => (running = undefined));
+    return running;
+  }
+
+  async function loop() {
+    const started = Date.now();
+    try {
+      await pollNow();
+    } catch (err) {
+      // Only a failing dead-letter store gets here: keep polling.
+      log.warn({ url: o.url, err: (err as Error).message }, 'poll source: poll failed');
+    }
+    if (!stopper.signal.aborted) timer = setTimeout(loop, Math.max(0, o.everyMs - (Date.now() - started)));
+  }
+  void loop();
+
+  return {
+    pollNow,
+    async stop() {
+      stopper.abort();
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
