@@ -61,7 +61,11 @@ export function createSdmValidator(dir = SDM_REFERENCE_DIR): SdmValidator {
   const common = path.join(dir, '_common');
   for (const f of fs.readdirSync(common).filter((n) => n.endsWith('.json'))) {
     const schema = JSON.parse(fs.readFileSync(path.join(common, f), 'utf8')) as { $id?: string };
-    if (schema.$id && !ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+    if (!schema.$id || ajv.getSchema(schema.$id)) continue;
+    ajv.addSchema(schema);
+    // some type schemas $ref the same file by its raw.githubusercontent.com address (e.g. AirQualityObserved)
+    const raw = /^https:\/\/smart-data-models\.github\.io\/([^/]+)\/(.+)$/.exec(schema.$id);
+    if (raw) ajv.addSchema({ ...schema, $id: `https://raw.githubusercontent.com/smart-data-models/${raw[1]}/master/${raw[2]}` });
   }
   const byType = new Map<string, ValidateFunction>();
   const validatorFor = (type: string): ValidateFunction => {

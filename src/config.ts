@@ -23,6 +23,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** The territory file (device registry, territory name); none: territory 'eclor', no devices. */
   territoryFile?: string;
+  /** Directory of the declarative adapters (mapping YAML files), reloaded on change. */
+  mappingsDir: string;
   /** An external NGSI-LD broker (e.g. Orion-LD) the feeds write to; none: the embedded broker. */
   brokerUrl?: string;
   /** Its known differences: 'orion-ld' (core context v1.6, no batch merge before 1.x) or 'standard'. */
@@ -37,6 +39,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   sqliteSync: 'NORMAL',
   brokerFlavour: 'standard',
+  mappingsDir: './mappings',
   contextFetchTimeoutMs: 5000,
   shutdownGraceMs: 10000,
 };
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     contextFetchTimeoutMs: int(env, 'CONTEXT_FETCH_TIMEOUT_MS', DEFAULTS.contextFetchTimeoutMs, 100, 120000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 600000),
     territoryFile: env.TERRITORY_FILE ? path.resolve(env.TERRITORY_FILE) : undefined,
+    mappingsDir: path.resolve(env.MAPPINGS_DIR || DEFAULTS.mappingsDir),
     brokerUrl: env.BROKER_URL || undefined,
     brokerFlavour: flavour,
   };

@@ -13,6 +13,7 @@ import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
 import { createNgsiLdClient, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
+import { createMappingRegistry } from '../adapters/mapping';
 import { ADAPTERS } from '../adapters';
 
 export interface Running {
@@ -33,8 +34,9 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   });
   const remote = config.brokerUrl ? createNgsiLdClient({ baseUrl: config.brokerUrl, flavour: config.brokerFlavour, log }) : undefined;
   if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
+  const mappings = createMappingRegistry(config.mappingsDir, log);
   const ingest = createIngest({
-    broker, contexts, adapters: ADAPTERS, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
+    broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
     write: remote && createRemoteWriter(remote),
   });
   const sources = startSources(loadSources(config.territoryFile), ADAPTERS, ingest.routes, log);
@@ -54,6 +56,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
       await app.close();
       clearTimeout(timer);
       await sources.stop();
+      mappings.close();
       remote?.close();
       ingest.close();
       broker.close();

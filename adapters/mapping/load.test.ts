@@ -1,4 +1,6 @@
 /** Loading mappings: schema and expression errors name the pointer and the line of the node at fault. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMapping, MappingError } from './load';
 import { BASE_MAPPING } from './test-support.fixture';
 
@@ -99,4 +101,11 @@ test('YAML syntax errors and duplicate keys give their line', () => {
 test('a document that is not a mapping', () => {
   expect(errorOf('- a\n- b\n')).toMatchObject({ pointer: '', line: 1, reason: 'must be object' });
   expect(errorOf('')).toMatchObject({ line: 1 });
+});
+
+test('the annotated mapping of README.md loads', () => {
+  const md = readFileSync(join(__dirname, 'README.md'), 'utf8');
+  const m = parseMapping(md.split('```yaml\n')[1].split('```')[0], 'README.md');
+  expect(m.attributes.map((a) => a.name)).toEqual(['fillingLevel', 'dateLastEmptying', 'refDevice']);
+  expect(Object.keys(m.static)).toEqual(['storedWasteKind', 'binCapacity', 'refWasteContainerIsle']);
 });

@@ -19,6 +19,8 @@ export interface IngestOptions {
   maxBody: number;
   /** NGSILD-Tenant the feeds write to (default tenant when absent). */
   tenant?: string;
+  /** The declarative adapters (adapters/mapping registry), mounted under /ingest/mapping/<name>. */
+  mappings?: IngestRoutesOptions['mappings'];
   /** Where translations are written; default the embedded broker (an external one: src/client createRemoteWriter). */
   write?: (t: Translation) => Promise<WriteOutcome>;
 }
@@ -33,6 +35,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
   const territory = loadTerritory(o.territoryFile);
   const routes: IngestRoutesOptions = {
     adapters: o.adapters,
+    mappings: o.mappings,
     maxBody: o.maxBody,
     env: { devices: territory.devices, territory: territory.territory },
     deadLetters,

@@ -15,7 +15,11 @@ import { FeedError, type Adapter } from './types';
 export interface IngestRoutesOptions extends IngestDeps {
   adapters: Adapter[];
   maxBody: number;
+  /** Declarative adapters (mappings) that can change without restart: looked up at each request by name. */
+  mappings?: { get(name: string): Adapter | undefined };
 }
+
+const MAPPING_PREFIX = 'mapping/';
 
 const KEPT_HEADERS = ['content-type', 'talq-api-version', 'user-agent', 'x-request-id'];
 
@@ -84,6 +88,7 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
 
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
+  const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_PREFIX) ? o.mappings?.get(name.slice(MAPPING_PREFIX.length)) : undefined);
   const idOf = (req: FastifyRequest) => Number((req.params as { id: string }).id);
   app.get('/ingest/dead-letters', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
@@ -101,7 +106,7 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
   app.post('/ingest/dead-letters/:id/replay', async (req, reply) => {
     const d = dl.get(idOf(req));
     if (!d) return problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`);
-    const adapter = byName.get(d.adapter);
+    const adapter = adapterOf(d.adapter);
     if (!adapter) return problem(reply, 422, 'Unknown adapter', `The adapter '${d.adapter}' of dead letter ${d.id} is not loaded`);
     if (d.payload === '') return problem(reply, 422, 'Nothing to replay', 'This dead letter is a streamed document whose body was not kept');
     const out = await replay(d, adapter, o);
@@ -120,6 +125,12 @@ export function ingestRoutes(o: IngestRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     for (const adapter of o.adapters) app.post(adapter.path, (req, reply) => webhook(adapter, o, req, reply));
+    app.post('/ingest/mapping/:name', (req, reply) => {
+      const name = (req.params as { name: string }).name;
+      const adapter = o.mappings?.get(name);
+      if (!adapter) return problem(reply, 404, 'No such mapping', `No mapping '${name}' is loaded (MAPPINGS_DIR)`);
+      return webhook(adapter, o, req, reply);
+    });
     deadLetterRoutes(app, o, o.deadLetters);
     app.get('/ingest/stats', async () => o.stats.snapshot());
   };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { ADAPTERS } from '../../adapters';
+import { createMappingRegistry } from '../../adapters/mapping';
 import { createBroker } from '../../src/broker/create-broker';
 import { createApp } from '../../src/http/server';
 import { createIngest } from '../../src/ingest/create-ingest';
@@ -21,12 +22,15 @@ const link = (domain: string) => `<https://raw.githubusercontent.com/smart-data-
 
 let app: FastifyInstance;
 let close: () => void;
+let mappings: ReturnType<typeof createMappingRegistry>;
 beforeAll(async () => {
   const broker = createBroker({ dataDir: ':memory:' });
   const contexts = createContextResolver({});
-  const ingest = createIngest({ broker, contexts, adapters: ADAPTERS, dataDir: ':memory:', maxBody: 2 * 1024 * 1024, territoryFile: path.join(ROOT, 'adapters/water/fixtures/devices.json') });
+  mappings = createMappingRegistry(path.join(ROOT, 'adapters/mapping/examples'), { info: () => undefined, warn: () => undefined }, { watch: false });
+  const ingest = createIngest({ broker, contexts, adapters: ADAPTERS, mappings, dataDir: ':memory:', maxBody: 2 * 1024 * 1024, territoryFile: path.join(ROOT, 'adapters/water/fixtures/devices.json') });
   app = await createApp({ broker, contexts, maxBody: 2 * 1024 * 1024, log: pino({ level: 'silent' }), root: ROOT, ingest: ingest.routes });
   close = () => {
+    mappings.close();
     ingest.close();
     broker.close();
   };
@@ -101,4 +105,13 @@ describe('mobility: the reference DATEX II publications', () => {
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ stage: 'decode', deadLetter: expect.any(Number) });
   });
+});
+
+it('a declarative mapping turns a waste-bin sensor message into a WasteContainer; an unknown mapping is a 404', async () => {
+  const res = await post('/ingest/mapping/waste-bin', read('adapters/mapping/examples/waste-bin.input.json'));
+  expect(res.statusCode).toBe(204);
+  const bins = await query('type=WasteContainer', 'WasteManagement');
+  expect(bins).toHaveLength(1);
+  expect(bins[0].fillingLevel.value).toEqual(expect.any(Number));
+  expect((await post('/ingest/mapping/nothing', '{}')).statusCode).toBe(404);
 });
