@@ -137,7 +137,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     }
     return { types: e.types, attrs, geo };
   }
-  const keyOf = (row: readonly unknown[]): string => JSON.stringify(row);
+  /** Identity of an index row for the diff: values are strings, numbers or null (never containing U+0001). */
+  const keyOf = (row: readonly unknown[]): string => row.map((v) => (v === null ? '\u0000' : typeof v === 'number' ? `n${v}` : `s${String(v)}`)).join('\u0001');
 
   /**
    * Brings the index rows of `rid` to what `e` needs, touching only the rows that changed: an update
