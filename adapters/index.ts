@@ -4,4 +4,5 @@ import { talqGroupsAdapter, talqLogReportAdapter } from './lighting';
 import { datex2Adapter } from './mobility';
 import { waterAdapters } from './water';
 
-export const ADAPTERS: Adapter[] = [...waterAdapters, talqLogReportAdapter, talqGroupsAdapter, datex2Adapter];
+/** The built-in adapters; what they emit is checked against schemas/entities at run time. */
+export const ADAPTERS: Adapter[] = [...waterAdapters, talqLogReportAdapter, talqGroupsAdapter, datex2Adapter].map((a) => ({ ...a, validateEntities: true }));

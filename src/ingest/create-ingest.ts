@@ -7,6 +7,7 @@ import { loadTerritory } from './device-registry';
 import type { IngestRoutesOptions } from './routes';
 import { createStats } from './stats';
 import type { Adapter, Translation } from './types';
+import { createEntityValidator } from './validate';
 import { createWriter, type WriteOutcome } from './write';
 
 export interface IngestOptions {
@@ -38,6 +39,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     mappings: o.mappings,
     maxBody: o.maxBody,
     env: { devices: territory.devices, territory: territory.territory },
+    validate: createEntityValidator(),
     deadLetters,
     stats: createStats(),
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),

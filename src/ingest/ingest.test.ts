@@ -56,7 +56,8 @@ beforeEach(async () => {
   strict = true;
   const broker = createBroker({ dataDir: ':memory:' });
   const contexts = createContextResolver({});
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed], dataDir: ':memory:', maxBody: 4096 });
+  const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();
@@ -140,4 +141,15 @@ it('streams a large document through handleStream without the body limit', async
   expect(res.statusCode).toBe(204);
   const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Line&count=true&limit=0' });
   expect(count.headers['ngsild-results-count']).toBe('2000');
+});
+
+it('checks the entities of a built-in adapter against schemas/entities before writing (validate stage)', async () => {
+  // the test feed's Device lacks what schemas/entities/Device.schema.json requires
+  const res = await send('{"id":"v1","battery":0.5}', '/ingest/test/checked');
+  expect(res.statusCode).toBe(207);
+  const body = JSON.parse(res.body);
+  expect(body.rejected[0]).toMatchObject({ entityId: 'urn:ngsi-ld:Device:eclor:v1', reason: expect.stringContaining('Device.schema.json') });
+  expect(await entity('urn:ngsi-ld:Device:eclor:v1')).toBeUndefined();
+  const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
+  expect(d.stage).toBe('validate');
 });

@@ -6,11 +6,15 @@
 import { isNgsiError } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import type { IngestStats } from './stats';
+import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
+import type { EntityValidator } from './validate';
 import type { WriteOutcome } from './write';
 
 export interface IngestDeps {
   env: AdapterEnv;
+  /** The validate stage for adapters with `validateEntities` (absent: no schema check). */
+  validate?: EntityValidator;
   deadLetters: DeadLetterStore;
   stats: IngestStats;
   write: (t: Translation) => Promise<WriteOutcome>;
@@ -33,18 +37,31 @@ export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessag
   const written: string[] = [];
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number }> = [];
   let ignored: string | undefined;
-  for await (const t of translations) {
-    if (t.ignored && t.entities.length === 0) ignored = t.ignored;
+  const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string) =>
+    deps.deadLetters.add({
+      adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status: 422, contentType,
+      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt,
+    });
+  for await (const raw of translations) {
+    if (raw.ignored && raw.entities.length === 0) ignored = raw.ignored;
+    let t = raw;
+    if (adapter.validateEntities && deps.validate) {
+      const ok = (e: Entity) => {
+        const why = deps.validate!(e);
+        if (why) rejected.push({ entityId: String(e.id), reason: why, deadLetter: deadLetter(e, raw, 'validate', why) });
+        return !why;
+      };
+      t = { ...raw, entities: raw.entities.filter(ok), updateOnly: raw.updateOnly?.filter(ok) };
+    }
     const res = await deps.write(t);
     stats.retried += res.retries;
     written.push(...res.written);
     for (const f of res.failed) {
-      const entity = t.entities.find((e) => e.id === f.entityId);
-      const deadLetter = deps.deadLetters.add({
-        adapter: adapter.name, stage: 'validate', reason: `entity ${f.entityId}: ${f.reason}`, status: 422, contentType,
-        query: msg.query, headers: msg.headers, payload: entity ? JSON.stringify({ '@context': t.context, ...entity }) : msg.body, receivedAt: msg.receivedAt,
-      });
-      rejected.push({ ...f, deadLetter });
+      const entity = [...t.entities, ...(t.updateOnly ?? [])].find((e) => e.id === f.entityId);
+      const id = entity
+        ? deadLetter(entity, t, 'validate', f.reason)
+        : deps.deadLetters.add({ adapter: adapter.name, stage: 'write', reason: `entity ${f.entityId}: ${f.reason}`, status: 422, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+      rejected.push({ ...f, deadLetter: id });
     }
   }
   stats.written += written.length;

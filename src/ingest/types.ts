@@ -85,6 +85,8 @@ export interface Adapter {
   contentTypes: string[];
   /** HTTP status of a successful answer (TALQ wants 201), default 204. */
   successStatus?: number;
+  /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
+  validateEntities?: boolean;
   /** Decode + translate one message; throws FeedError. Pure: no I/O. */
   handle(message: IngestMessage, env: AdapterEnv): Translation;
   /**
