@@ -7,21 +7,12 @@ import { FeedError, type IngestMessage } from '../../src/ingest/types';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
 import { createSdmValidator } from '../sdm-validate';
 import { env, fixtureCases, logReportMessage, readInput } from './test-support';
+import { prng } from '../../test/support/prng';
 
 const sdm = createSdmValidator();
 const SEED = 20250115;
 const ITERATIONS = 1500;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(SEED);
 const int = (n: number) => Math.floor(rnd() * n);

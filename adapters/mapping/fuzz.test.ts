@@ -7,18 +7,8 @@ import { FeedError, type Translation } from '../../src/ingest/types';
 import { mappingAdapter } from './adapter';
 import { loadMappingFile } from './load';
 import { env, EXAMPLES, exampleFile, message } from './test-support.fixture';
+import { prng } from '../../test/support/prng';
 
-/** mulberry32: small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = prng(0x3a9);
 const int = (n: number) => Math.floor(rand() * n);

@@ -6,18 +6,8 @@ import { FeedError, type Translation } from '../../src/ingest/types';
 import { createSdmValidator } from '../sdm-validate';
 import { fixtureCases, fixtureEnv, type FixtureCase } from './fixtures';
 import { decodeAxiomaW1 } from './lorawan/axioma-w1';
+import { prng } from '../../test/support/prng';
 
-/** mulberry32: small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = prng(0xec10);
 const int = (n: number) => Math.floor(rand() * n);

@@ -5,18 +5,8 @@
  */
 import { FeedError } from '../../../src/ingest/types';
 import { byteChunks, fixtureCases, handle, handleStream, readInput } from '../test-support.fixture';
+import { prng } from '../../../test/support/prng';
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['<', '>', '/', '"', '&', '&amp;', '&#0;', ']]>', '<![CDATA[', '-1', 'NaN', '1e309', '<x>', '</x>', 'xsi:type="Foo"', '\u0000', '\uFFFF', 'é', ' index="-3"', '<!DOCTYPE x [<!ENTITY a "b">]>'];
 

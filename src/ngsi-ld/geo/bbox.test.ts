@@ -4,21 +4,11 @@ import { EARTH_RADIUS_M, haversineMetres } from './distance';
 import type { BBox, GeoQuery, GeoRelation } from './geo-query';
 import { matchGeo } from './predicates';
 import { HOLED, SQ, line, multiLine, multiPoint, multiPolygon, point, polygon, rect } from './shapes.fixture';
+import { prng } from '../../../test/support/prng';
 
 const q = (georel: GeoRelation, geometry: Geometry, extra: Partial<GeoQuery> = {}): GeoQuery => ({ georel, geometry, geoproperty: 'location', ...extra });
 const inBox = ([x, y]: Position, b: BBox): boolean => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
 
-/** Deterministic PRNG (mulberry32) so that failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The position reached from `p` after `metres` on the great circle of initial bearing `bearing` (rad). */
 function destination(p: Position, metres: number, bearing: number): Position {
