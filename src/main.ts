@@ -13,6 +13,7 @@ import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
 import { createNgsiLdClient, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
+import { withMappingTopics } from './ingest/sources/mapping-topics';
 import { createMappingRegistry } from '../adapters/mapping';
 import { ADAPTERS } from '../adapters';
 
@@ -39,7 +40,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
     write: remote && createRemoteWriter(remote),
   });
-  const sources = startSources(loadSources(config.territoryFile), ADAPTERS, ingest.routes, log);
+  const sources = startSources(withMappingTopics(loadSources(config.territoryFile), mappings.list(), log), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log);
   const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), ingest: ingest.routes });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
