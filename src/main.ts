@@ -11,6 +11,7 @@ import { createApp } from './http/server';
 import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
+import { createBatchingWriter } from './ingest/batching-writer';
 import { createNgsiLdClient, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
 import { withMappingTopics } from './ingest/sources/mapping-topics';
@@ -38,7 +39,8 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   const mappings = createMappingRegistry(config.mappingsDir, log);
   const ingest = createIngest({
     broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
-    write: remote && createRemoteWriter(remote),
+    // an external broker pays per request: messages of ~200 ms are written together
+    write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
   });
   const sources = startSources(withMappingTopics(loadSources(config.territoryFile), mappings.list(), log), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log);
   const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), ingest: ingest.routes });
