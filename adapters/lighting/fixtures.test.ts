@@ -1,7 +1,7 @@
 /** Fixture pairs: fixtures/<case>.input.json → fixtures/<case>.expected.json (UPDATE_FIXTURES=1 rewrites them). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, fixtureCases, runCase } from './test-support';
+import { FIXTURES, fixtureCases, runCase } from './test-support.fixture';
 
 describe('lighting/talq fixtures', () => {
   const cases = fixtureCases();

@@ -5,8 +5,8 @@
  */
 import { FeedError, type IngestMessage } from '../../src/ingest/types';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
-import { createSdmValidator } from '../sdm-validate';
-import { env, fixtureCases, logReportMessage, readInput } from './test-support';
+import { createSdmValidator } from '../sdm-validate.fixture';
+import { env, fixtureCases, logReportMessage, readInput } from './test-support.fixture';
 import { prng } from '../../test/support/prng';
 
 const sdm = createSdmValidator();

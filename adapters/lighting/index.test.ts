@@ -1,5 +1,5 @@
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
-import { env, logReportMessage, readInput } from './test-support';
+import { env, logReportMessage, readInput } from './test-support.fixture';
 
 describe('lighting adapters', () => {
   it('mounts the TALQ CMS log-report endpoint, answering 201', () => {

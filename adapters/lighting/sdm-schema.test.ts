@@ -1,7 +1,7 @@
 /** Every entity produced from the fixtures validates against the official SDM schema.json of its type. */
 import type { Entity } from '../../src/ngsi-ld/types';
-import { createSdmValidator, toKeyValues } from '../sdm-validate';
-import { fixtureCases, runCase } from './test-support';
+import { createSdmValidator, toKeyValues } from '../sdm-validate.fixture';
+import { fixtureCases, runCase } from './test-support.fixture';
 
 const sdm = createSdmValidator();
 const sdmErrors = (e: Entity, opts?: { partial?: boolean }) => sdm.errors(e, opts);

@@ -3,7 +3,7 @@
  * its type (keyValues projection). Merge fragments may lack only the attributes listed below, which
  * the other half of the feed (table or status) provides.
  */
-import { createSdmValidator } from './sdm-validate.fixture';
+import { createSdmValidator } from '../sdm-validate.fixture';
 import { fixtureCases, handle, readInput } from './test-support.fixture';
 
 /** Required SDM attributes a merge fragment may leave to the other publication. */

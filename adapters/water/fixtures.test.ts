@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { fixtureCases, runCase } from './fixtures';
+import { fixtureCases, runCase } from './fixture-runner.fixture';
 
 const cases = fixtureCases();
 

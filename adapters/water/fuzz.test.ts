@@ -3,8 +3,8 @@
  * inputs for every adapter. Only FeedError may escape; whatever is accepted must be well-formed.
  */
 import { FeedError, type Translation } from '../../src/ingest/types';
-import { createSdmValidator } from '../sdm-validate';
-import { fixtureCases, fixtureEnv, type FixtureCase } from './fixtures';
+import { createSdmValidator } from '../sdm-validate.fixture';
+import { fixtureCases, fixtureEnv, type FixtureCase } from './fixture-runner.fixture';
 import { decodeAxiomaW1 } from './lorawan/axioma-w1';
 import { prng } from '../../test/support/prng';
 

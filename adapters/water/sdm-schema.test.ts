@@ -1,5 +1,5 @@
-import { createSdmValidator, toKeyValues } from '../sdm-validate';
-import { fixtureCases, runCase } from './fixtures';
+import { createSdmValidator, toKeyValues } from '../sdm-validate.fixture';
+import { fixtureCases, runCase } from './fixture-runner.fixture';
 
 const sdm = createSdmValidator();
 const entities = fixtureCases().flatMap((c) => {

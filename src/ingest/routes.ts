@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
-import { runMessage, writeTranslations, asFeedError, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter } from './types';
 
 export interface IngestRoutesOptions extends IngestDeps {
@@ -66,15 +66,8 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
   const length = Number(req.headers['content-length'] ?? NaN);
   const stream = req.body as Readable | undefined;
   if (adapter.handleStream && stream && !(length <= o.maxBody)) {
-    o.stats.of(adapter.name).received++;
-    try {
-      return answer(reply, adapter, await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream(stream, base, o.env), o, type));
-    } catch (err) {
-      const error = asFeedError(err, 'decode');
-      o.stats.of(adapter.name).rejected++;
-      const deadLetter = o.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (streamed document: the body is not kept, ask the publisher to send it again)`, status: error.status, contentType: type, ...base, payload: '' });
-      return answer(reply, adapter, { ok: false, error, deadLetter });
-    }
+    const note = 'streamed document: the body is not kept, ask the publisher to send it again';
+    return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
   }
   let body: string;
   try {

@@ -6,6 +6,7 @@
 import { isNgsiError } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import type { IngestStats } from './stats';
+import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EntityValidator } from './validate';
@@ -89,6 +90,30 @@ export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: Ing
     } else {
       deps.deadLetters.update(deadLetter, error.stage, error.message, error.status);
     }
+    return { ok: false, error, deadLetter };
+  }
+}
+
+/**
+ * Runs a streamed document through `adapter.handleStream` (the adapter must have one) (large publications, in bounded memory);
+ * never throws. The body is not kept: a failure's dead letter says so with `unkeptNote`.
+ */
+export async function runStream(
+  adapter: Adapter,
+  base: Omit<IngestMessage, 'body'>,
+  body: Readable,
+  deps: IngestDeps,
+  contentType: string,
+  unkeptNote: string,
+): Promise<MessageOutcome> {
+  const stats = deps.stats.of(adapter.name);
+  stats.received++;
+  try {
+    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType);
+  } catch (err) {
+    const error = asFeedError(err, 'decode');
+    stats.rejected++;
+    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (${unkeptNote})`, status: error.status, contentType, ...base, payload: '' });
     return { ok: false, error, deadLetter };
   }
 }

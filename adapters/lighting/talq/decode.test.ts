@@ -1,5 +1,5 @@
 import { FeedError } from '../../../src/ingest/types';
-import { GATEWAY, logReportMessage } from '../test-support';
+import { GATEWAY, logReportMessage } from '../test-support.fixture';
 import { decodeGroups, decodeLogReport, isRfc3339 } from './decode';
 
 const attr = (over: Record<string, unknown> = {}) => ({

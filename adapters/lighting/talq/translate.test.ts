@@ -1,5 +1,5 @@
 import { FeedError } from '../../../src/ingest/types';
-import { env, GATEWAY, logReportMessage } from '../test-support';
+import { env, GATEWAY, logReportMessage } from '../test-support.fixture';
 import { decodeLogReport } from './decode';
 import { translateGroups, translateLogReport } from './translate';
 

@@ -1,5 +1,5 @@
 import { FeedError, type AdapterEnv, type IngestMessage } from '../../../src/ingest/types';
-import { fixtureEnv } from '../fixtures';
+import { fixtureEnv } from '../fixture-runner.fixture';
 import { parseChirpStack } from './chirpstack';
 import { bestReception } from './translate';
 import { parseTts } from './tts';

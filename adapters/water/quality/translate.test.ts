@@ -1,5 +1,5 @@
 import type { AdapterEnv } from '../../../src/ingest/types';
-import { fixtureEnv } from '../fixtures';
+import { fixtureEnv } from '../fixture-runner.fixture';
 import { MEASURES, translateQuality } from './translate';
 
 const env: AdapterEnv = fixtureEnv();

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
-import { asFeedError, runMessage, writeTranslations, type IngestDeps, type MessageOutcome } from '../run-message';
+import { runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import { noLog, type SourceLog } from './log';
 
@@ -118,16 +118,8 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
     if (!adapter.handleStream || body.length <= streamAbove) return runMessage(adapter, { ...base, body: body.toString('utf8') }, deps, contentType);
-    deps.stats.of(adapter.name).received++;
-    try {
-      return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream(Readable.from([body]), base, deps.env), deps, contentType);
-    } catch (err) {
-      const error = asFeedError(err, 'decode');
-      deps.stats.of(adapter.name).rejected++;
-      const reason = `${error.message} (polled document of ${body.length} bytes from ${o.url}: not kept, it is fetched again when it changes)`;
-      const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason, status: error.status, contentType, ...base, payload: '' });
-      return { ok: false, error, deadLetter };
-    }
+    const note = `polled document of ${body.length} bytes from ${o.url}: not kept, it is fetched again when it changes`;
+    return runStream(adapter, base, Readable.from([body]), deps, contentType, note);
   }
 
   async function poll(): Promise<MessageOutcome | undefined> {
