@@ -141,6 +141,51 @@ export function createNgsiLdClient(opts: NgsiLdClientOptions): NgsiLdClient {
       return true;
     },
 
+    async updateAttributes(id, attrs, o) {
+      const body = writeBody([attrs as Entity], o?.context ?? [], coreContext);
+      const res = await transport.send({
+        method: 'PATCH',
+        path: `/entities/${encodeURIComponent(id)}/attrs`,
+        headers: { ...body.headers, Accept: 'application/json', ...tenantHeader(o) },
+        data: body.data[0],
+        onRetry: o?.onRetry,
+      });
+      if (res.status === 204) return [];
+      if (res.status === 207) {
+        const r = (res.data ?? {}) as { notUpdated?: Array<{ attributeName?: string }> };
+        return (r.notUpdated ?? []).map((n) => String(n.attributeName));
+      }
+      throw refused('update attributes of', id, res);
+    },
+
+    async subscribe(subscription, o) {
+      const body = writeBody([subscription as unknown as Entity], o?.context ?? [], coreContext);
+      const res = await transport.send({
+        method: 'POST',
+        path: '/subscriptions',
+        headers: { ...body.headers, Accept: 'application/json', ...tenantHeader(o) },
+        data: body.data[0],
+        onRetry: o?.onRetry,
+      });
+      if (res.status !== 201) throw refused('create subscription', String(subscription.id ?? ''), res);
+      const location = res.headers.location ?? '';
+      return decodeURIComponent(location.slice(location.lastIndexOf('/') + 1)) || String(subscription.id);
+    },
+
+    async unsubscribe(id, o) {
+      const res = await transport.send({ method: 'DELETE', path: `/subscriptions/${encodeURIComponent(id)}`, headers: { Accept: 'application/json', ...tenantHeader(o) }, onRetry: o?.onRetry });
+      if (res.status === 404) return false;
+      if (res.status >= 300) throw refused('delete subscription', id, res);
+      return true;
+    },
+
+    async getSubscription(id, o) {
+      const res = await transport.send({ method: 'GET', path: `/subscriptions/${encodeURIComponent(id)}`, headers: readHeaders(o), onRetry: o?.onRetry });
+      if (res.status === 404) return undefined;
+      if (res.status !== 200) throw refused('retrieve subscription', id, res);
+      return res.data as Record<string, unknown>;
+    },
+
     close: () => transport.close(),
   };
   return client;

@@ -19,7 +19,7 @@ export interface TransportOptions {
 }
 
 export interface Request {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path under the API root, e.g. `/entityOperations/upsert`. */
   path: string;
   /** Query parameters, already strings. */

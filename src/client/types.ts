@@ -153,6 +153,34 @@ export interface NgsiLdClient {
    */
   delete(id: string, o?: CallOptions): Promise<boolean>;
   /**
+   * Partial update of one entity's attributes (PATCH /entities/{id}/attrs, clause 6.6.3.2): each
+   * attribute sent replaces the stored one; attributes the entity lacks are reported, not created.
+   * Returns the attribute names the broker did not update (empty on 204).
+   * @example
+   * await client.updateAttributes(lampId, { illuminanceLevel: { type: 'Property', value: 0.5 } }, { context: [LIGHTING_CTX] });
+   */
+  updateAttributes(id: string, attrs: Record<string, unknown>, o?: WriteOptions): Promise<string[]>;
+  /**
+   * Creates a subscription (POST /subscriptions); returns its id (from the answer's Location).
+   * The subscription's `@context` (or the `context` option, sent as a Link) gives its terms' meaning.
+   * @example
+   * const id = await client.subscribe({ type: 'Subscription', entities: [{ type: 'Streetlight' }],
+   *   watchedAttributes: ['illuminanceLevel'], notification: { endpoint: { uri: 'http://me:1880/hook' } } });
+   */
+  subscribe(subscription: Record<string, unknown>, o?: WriteOptions): Promise<string>;
+  /**
+   * Deletes a subscription (DELETE /subscriptions/{id}); false when it did not exist.
+   * @example
+   * await client.unsubscribe(id);
+   */
+  unsubscribe(id: string, o?: CallOptions): Promise<boolean>;
+  /**
+   * Retrieves a subscription (GET /subscriptions/{id}); undefined on 404.
+   * @example
+   * const sub = await client.getSubscription(id); console.log(sub?.status, sub?.timesSent);
+   */
+  getSubscription(id: string, o?: ReadOptions): Promise<Record<string, unknown> | undefined>;
+  /**
    * Closes the kept-alive connections.
    * @example
    * client.close();
