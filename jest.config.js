@@ -4,7 +4,7 @@ const path = require('path');
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['src', 'test', 'adapters'].filter((p) => fs.existsSync(path.join(__dirname, p))).map((p) => `<rootDir>/${p}`),
+  roots: ['src', 'test', 'adapters', 'docker'].filter((p) => fs.existsSync(path.join(__dirname, p))).map((p) => `<rootDir>/${p}`),
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],

@@ -2,7 +2,9 @@
  * Feed benchmarks (issue 3): ChirpStack uplinks per second end to end (webhook → Axioma W1 codec →
  * NGSI-LD entities → embedded broker), and a 50 MB DATEX II publication streamed to the webhook
  * (time and the server's peak RSS). The uplink scenario is one more autocannon scenario of run.ts;
- * the DATEX II run uses its own fresh server so that its peak RSS is the parse's.
+ * the DATEX II run uses its own fresh server so that its peak RSS is the parse's. Besides the wall time,
+ * it reports the server's CPU seconds and the MiB it wrote to storage: on a shared machine those two
+ * vary far less than the wall time, so compare them between versions.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -51,6 +53,23 @@ function peakRssMiB(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU seconds (user + system) and bytes written to storage by a process so far, from /proc: both
+ * depend little on what else runs on the machine, unlike the wall time. Undefined off Linux.
+ */
+function processWork(pid: number): { cpuSeconds: number; writtenBytes: number } | undefined {
+  try {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux); the
+    // command name (field 2) may hold spaces, so count from the closing parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const io = /write_bytes:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, writtenBytes: io ? Number(io[1]) : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 function postFile(base: string, file: string): Promise<{ status: number; body: string }> {
   const url = new URL('/ingest/mobility/datex2', base);
   return new Promise((resolve, reject) => {
@@ -71,6 +90,10 @@ export interface DatexResult {
   peakRssMiB?: number;
   baselineRssMiB?: number;
   entities?: number;
+  /** CPU seconds the server spent on the document (user + system). */
+  serverCpuSeconds?: number;
+  /** MiB the server wrote to storage meanwhile (SQLite database and WAL). */
+  serverWrittenMiB?: number;
 }
 
 /** Streams a synthetic 50 MB MeasuredDataPublication to a fresh server; time and peak RSS. */
@@ -81,13 +104,19 @@ export async function datexRun(root: string, bytes = 50 * 1024 * 1024): Promise<
   const server = await startServer(root);
   try {
     const baselineRssMiB = peakRssMiB(server.pid);
+    const before = processWork(server.pid);
     const t0 = process.hrtime.bigint();
     const res = await postFile(server.base, file);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const after = processWork(server.pid);
+    const work =
+      before && after
+        ? { serverCpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 100) / 100, serverWrittenMiB: Math.round((after.writtenBytes - before.writtenBytes) / 1048576) }
+        : {};
     const count = await fetch(`${server.base}/ngsi-ld/v1/entities?type=TrafficFlowObserved&count=true&limit=0`, {
       headers: { link: '<https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"' },
     });
-    return { bytes: fs.statSync(file).size, seconds, status: res.status, peakRssMiB: peakRssMiB(server.pid), baselineRssMiB, entities: Number(count.headers.get('ngsild-results-count')) };
+    return { bytes: fs.statSync(file).size, seconds, status: res.status, peakRssMiB: peakRssMiB(server.pid), baselineRssMiB, entities: Number(count.headers.get('ngsild-results-count')), ...work };
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

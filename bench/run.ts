@@ -8,7 +8,8 @@
  * Env:  BENCH_CONNECTIONS  concurrent connections (default 32)
  *       BENCH_DURATION     seconds per run (default 10)
  *       BENCH_RUNS         runs per scenario; the median req/s and p99 are reported with the min–max (default 3)
- *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex (default all)
+ *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex,notify (default all)
+ *       BENCH_NOTIFY_SECONDS  seconds of paced updates per notification run (default 20)
  *       BENCH_PROFILE=1    run the server with --cpu-prof (profile kept in the temp dir) and print its top functions
  *
  * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
@@ -31,6 +32,7 @@ import { machine, notes, summarize, table, writeResults, type ScenarioSummary } 
 import { profileArgs, summarizeProfile } from './profile';
 import { SCENARIOS, seed, uplinkScenario, verify } from './scenarios';
 import { datexRun, writeTerritory, type DatexResult } from './feeds';
+import { notifyRun, type NotifyResult } from './notify';
 import { dataDirFiles, startServer, type Server } from './server';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const scenarios = [...SCENARIOS, uplinkScenario(root)].filter((s) => !only?.length || only.includes(s.key));
   const wantDatex = !only?.length || only.includes('datex');
+  const wantNotify = !only?.length || only.includes('notify');
   const territoryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-territory-'));
 
   console.log(`ECLOR bench: ${connections} connections, ${duration} s × ${runs} runs per scenario, ${JSON.stringify(machine())}`);
@@ -93,6 +96,20 @@ async function main(): Promise<void> {
           `server peak RSS ${datex.peakRssMiB ?? '?'} MiB (target < 200 MiB; ${datex.baselineRssMiB ?? '?'} MiB before), HTTP ${datex.status}, ${datex.entities} TrafficFlowObserved`,
       );
     }
+    const notify: NotifyResult[] = [];
+    if (wantNotify) {
+      for (let i = 1; i <= runs; i++) {
+        const r = await notifyRun(root, { rate: 500, seconds: envInt('BENCH_NOTIFY_SECONDS', 20, 1, 300) });
+        notify.push(r);
+        console.log(
+          `  notify run ${i}/${runs}: ${r.subscriptions} subscriptions, ${r.rate} updates/s × ${r.seconds} s: notification latency p50 ${r.latencyMs.p50} ms, ` +
+            `p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (target ≤ 50 ms), max ${r.latencyMs.max} ms; ${r.received}/${r.updates - r.updateErrors} received, ` +
+            `${r.lost} lost, ${r.duplicates} duplicates, ${r.outOfOrder} out of order; update ack p99 ${r.updateAckMs.p99} ms, ${r.updateErrors} update errors`,
+        );
+      }
+      const p99s = notify.map((r) => r.latencyMs.p99).sort((a, b) => a - b);
+      console.log(`  notify: median p99 ${p99s[Math.floor(p99s.length / 2)]} ms over ${notify.length} run(s), ${notify.reduce((n, r) => n + r.lost, 0)} lost in all`);
+    }
     console.log('\n' + table(summaries));
     const lines = notes(summaries);
     if (lines.length) console.log('\n' + lines.join('\n'));
@@ -106,6 +123,7 @@ async function main(): Promise<void> {
       checks,
       scenarios: summaries,
       datex,
+      notify,
       serverLog: log,
     });
     console.log(`\nresults: ${path.relative(root, file)} (and bench/results/latest.json)`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createBroker } from './broker/create-broker';
+import { createNotifier } from './broker/subscriptions/notifier/create-notifier';
 import { loadConfig, type Config } from './config';
 import { createApp } from './http/server';
 import { createContextResolver } from './ngsi-ld/context';
@@ -14,9 +15,10 @@ import { createIngest } from './ingest/create-ingest';
 import { createBatchingWriter } from './ingest/batching-writer';
 import { createNgsiLdClient, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
-import { withMappingTopics } from './ingest/sources/mapping-topics';
 import { createMappingRegistry } from '../adapters/mapping';
 import { ADAPTERS } from '../adapters';
+import { createNodeRed } from './flows/runtime';
+import { createLightingNotificationRoute, LIGHTING_NOTIFICATION_PATH, loadLighting, startLightingCommands } from '../adapters/lighting/commands';
 
 export interface Running {
   port: number;
@@ -28,12 +30,14 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   const log = pino({ level: config.logLevel });
   const memory = config.dataDir === ':memory:';
   if (!memory) fs.mkdirSync(config.dataDir, { recursive: true });
-  const broker = createBroker({ dataDir: config.dataDir, sync: config.sqliteSync });
   const contexts = createContextResolver({
     cacheDir: memory ? undefined : path.join(config.dataDir, 'contexts'),
     fetchTimeoutMs: config.contextFetchTimeoutMs,
     log,
   });
+  // subscriptions (loaded from every tenant) hand their notifications to the notifier (HTTP, MQTT)
+  const notifier = createNotifier({ log });
+  const broker = createBroker({ dataDir: config.dataDir, sync: config.sqliteSync, notifier, contexts, log });
   const remote = config.brokerUrl ? createNgsiLdClient({ baseUrl: config.brokerUrl, flavour: config.brokerFlavour, log }) : undefined;
   if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
   const mappings = createMappingRegistry(config.mappingsDir, log);
@@ -42,12 +46,26 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     // an external broker pays per request: messages of ~200 ms are written together
     write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
   });
-  const sources = startSources(withMappingTopics(loadSources(config.territoryFile), mappings.list(), log), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log);
-  const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), ingest: ingest.routes });
+  // MQTT mappings are subscribed on the first MQTT broker and follow the registry's reloads.
+  const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings);
+  // lighting commands (territory file `lighting.gateways`): their webhook is mounted now, the controller starts once the server listens
+  const lighting = loadLighting(config.territoryFile);
+  const lightingRoute = createLightingNotificationRoute();
+  // Node-RED (editor at /node-red, rule flows of FLOWS_DIR): mounted now, started once the server listens
+  const nodeRed = config.nodeRed ? createNodeRed({ config, log }) : undefined;
+  const app = await createApp({ broker, contexts, maxBody: config.maxBody, log, root: projectRoot(), nodeRed: nodeRed?.handle, ingest: lighting ? { ...ingest.routes, notifications: [lightingRoute] } : ingest.routes });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ port, dataDir: config.dataDir }, `ECLOR NGSI-LD broker listening on http://localhost:${port}/ngsi-ld/v1 (docs at /docs)`);
+  const loopback = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // the embedded broker is reached like any other, over HTTP, so the controller works the same against Orion-LD
+  const lightingClient = lighting && (remote ?? createNgsiLdClient({ baseUrl: loopback, log }));
+  const lightingCommands = lighting && lightingClient && startLightingCommands({
+    client: lightingClient, lighting, territory: ingest.routes.env.territory, route: lightingRoute, log,
+    notifyUrl: `${config.notifyBaseUrl ?? loopback}${LIGHTING_NOTIFICATION_PATH}`,
+  });
+  await nodeRed?.start({ server: app.server, port, localUrl: loopback });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -56,13 +74,17 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
         app.server.closeAllConnections();
       }, config.shutdownGraceMs);
       timer.unref();
+      await nodeRed?.stop(); // its ngsi-ld in nodes delete their subscriptions: the embedded broker must still listen
+      await lightingCommands?.stop(); // removes its subscription: the embedded broker must still listen
+      if (lightingClient && lightingClient !== remote) lightingClient.close();
       await app.close();
       clearTimeout(timer);
       await sources.stop();
       mappings.close();
       remote?.close();
       ingest.close();
-      broker.close();
+      broker.close(); // the subscription engine first: pending throttled notifications go out, counters are persisted
+      await notifier.close();
       log.info('stopped');
     })());
   return { port, stop };

@@ -70,3 +70,18 @@ test('watch: a new file is picked up without reload()', async () => {
   while (!registry.get('probe') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   expect(registry.get('probe')?.name).toBe('mapping/probe');
 });
+
+test('onReload: listeners run after each reload, until removed; a failing one is logged', () => {
+  registry = createMappingRegistry(dir, log, { watch: false });
+  const seen: string[][] = [];
+  const off = registry.onReload((r) => seen.push(r.loaded));
+  registry.onReload(() => {
+    throw new Error('boom');
+  });
+  write('probe.yml', BASE_MAPPING);
+  registry.reload();
+  off();
+  registry.reload();
+  expect(seen).toEqual([['probe', 'waste-bin']]);
+  expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ error: 'boom' }), 'mappings reload listener failed');
+});

@@ -2,6 +2,7 @@
  * The mappings of a directory (MAPPINGS_DIR): every *.yaml / *.yml is loaded; a broken file is
  * reported and skipped while the others keep working. The directory is watched (debounced) so a
  * mapping added, changed or removed takes effect without a restart; `reload()` does it on demand.
+ * `onReload` listeners (the MQTT source, which subscribes the mappings' topics) run after each reload.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ export interface MappingRegistry {
   get(name: string): Adapter | undefined;
   adapters(): Adapter[];
   reload(): ReloadResult;
+  /** Calls `listener` after every reload (watch or reload()); returns a function that removes it. */
+  onReload(listener: (result: ReloadResult) => void): () => void;
   close(): void;
 }
 
@@ -47,6 +50,7 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
   let current = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
   let watcher: fs.FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const listeners = new Set<(result: ReloadResult) => void>();
 
   function reload(): ReloadResult {
     const result: ReloadResult = { loaded: [], errors: [] };
@@ -71,6 +75,13 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
     current = next;
     for (const e of result.errors) log.warn({ dir, ...e }, 'mapping skipped');
     log.info({ dir, loaded: result.loaded, errors: result.errors.length }, 'mappings loaded');
+    for (const listener of listeners) {
+      try {
+        listener(result);
+      } catch (err) {
+        log.warn({ dir, error: (err as Error).message }, 'mappings reload listener failed');
+      }
+    }
     return result;
   }
 
@@ -92,7 +103,12 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
     get: (name) => current.get(name)?.adapter,
     adapters: () => [...current.values()].map((e) => e.adapter),
     reload,
+    onReload(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     close() {
+      listeners.clear();
       clearTimeout(timer);
       watcher?.close();
       watcher = undefined;

@@ -91,3 +91,10 @@ export function datasetIdParam(params: Record<string, string>): string | undefin
   if (d !== undefined && !isUri(d)) throw ngsiError('BadRequestData', 'datasetId must be a URI');
   return d;
 }
+
+/** The subscription id from the path, which must be a URI. */
+export function subscriptionIdOf(req: RequestContext): string {
+  const id = req.subscriptionId;
+  if (!isUri(id)) throw ngsiError('BadRequestData', `Subscription id '${String(id).slice(0, 120)}' is not a URI`);
+  return id;
+}

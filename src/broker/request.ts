@@ -4,6 +4,7 @@
  */
 import type { CompiledContext } from '../ngsi-ld/context';
 import type { RenderCache } from './render-cache';
+import type { SubscriptionEngine } from './subscriptions/engine';
 import type { TenantRegistry } from './store/types';
 
 export type MediaType = 'application/json' | 'application/ld+json' | 'application/geo+json';
@@ -19,6 +20,7 @@ export interface RequestContext {
   params: Record<string, string>;
   entityId?: string;
   attrId?: string;
+  subscriptionId?: string;
   body: unknown;
   /** Representation asked by Accept. */
   accept: MediaType;
@@ -32,11 +34,12 @@ export interface OperationResult {
   headers?: Record<string, string>;
 }
 
-/** What operations share: the tenant stores, the clock and the render cache. */
+/** What operations share: the tenant stores, the clock, the render cache and the subscriptions. */
 export interface Broker {
   tenants: TenantRegistry;
   now(): string;
   renderCache: RenderCache;
+  subscriptions: SubscriptionEngine;
 }
 
 export type Operation = (broker: Broker, req: RequestContext) => OperationResult | Promise<OperationResult>;

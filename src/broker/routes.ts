@@ -10,16 +10,21 @@ import { batchMerge } from './operations/batch-merge';
 import { batchUpdate } from './operations/batch-update';
 import { batchUpsert } from './operations/batch-upsert';
 import { createEntity } from './operations/create-entity';
+import { createSubscription } from './operations/create-subscription';
 import { deleteAttribute } from './operations/delete-attribute';
 import { deleteEntity } from './operations/delete-entity';
+import { deleteSubscription } from './operations/delete-subscription';
 import { mergeEntity } from './operations/merge-entity';
 import { partialAttributeUpdate } from './operations/partial-attribute-update';
 import { queryEntities } from './operations/query-entities';
 import { queryEntitiesPost } from './operations/query-entities-post';
+import { querySubscriptions } from './operations/query-subscriptions';
 import { replaceAttribute } from './operations/replace-attribute';
 import { replaceEntity } from './operations/replace-entity';
 import { retrieveEntity } from './operations/retrieve-entity';
+import { retrieveSubscription } from './operations/retrieve-subscription';
 import { updateAttributes } from './operations/update-attributes';
+import { updateSubscription } from './operations/update-subscription';
 import type { MediaType, Operation } from './request';
 
 export { API_BASE } from './api-base';
@@ -70,4 +75,9 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', path: '/entityOperations/query', operationId: 'queryBatch', operation: queryEntitiesPost, body: true, consumes: JSON_IN, produces: ENTITY_OUT,
     params: ['limit', 'offset', 'count', 'local', 'options', 'format', 'lang', 'geometryProperty'],
   },
+  { method: 'POST', path: '/subscriptions', operationId: 'createSubscription', operation: createSubscription, body: true, consumes: JSON_IN, produces: JSON_OUT, params: [] },
+  { method: 'GET', path: '/subscriptions', operationId: 'querySubscription', operation: querySubscriptions, body: false, produces: JSON_OUT, params: ['limit', 'offset', 'count'] },
+  { method: 'GET', path: '/subscriptions/{subscriptionId}', operationId: 'retrieveSubscription', operation: retrieveSubscription, body: false, produces: JSON_OUT, params: [] },
+  { method: 'PATCH', path: '/subscriptions/{subscriptionId}', operationId: 'updateSubscription', operation: updateSubscription, body: true, consumes: JSON_IN, produces: JSON_OUT, params: [] },
+  { method: 'DELETE', path: '/subscriptions/{subscriptionId}', operationId: 'deleteSubscription', operation: deleteSubscription, body: false, produces: JSON_OUT, params: [] },
 ];

@@ -12,7 +12,7 @@ import { MAX_BATCH } from '../broker/operations/batch';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../broker/params';
 import { TENANT_NAME } from '../broker/store/tenants';
 import { projectRoot } from '../project-root';
-import { ADAPTERS } from '../../adapters';
+import { ADAPTERS, NOTIFICATION_PATHS } from '../../adapters';
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,6 +28,7 @@ const INGEST: Record<string, string[]> = {
   '/ingest/stats': ['get'],
   '/ingest/mapping/{name}': ['post'],
   ...Object.fromEntries(ADAPTERS.map((a) => [a.path, ['post']])),
+  ...Object.fromEntries(NOTIFICATION_PATHS.map((p) => [p, ['post']])),
 };
 
 export function load(): Obj {

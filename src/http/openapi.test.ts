@@ -59,12 +59,12 @@ describe('the openapi.yaml checks catch disagreements', () => {
     const d = fresh();
     delete d.paths[API_BASE + '/entityOperations/merge'];
     d.paths[entities].get.operationId = 'queryEntity';
-    d.paths[API_BASE + '/subscriptions'] = { get: { operationId: 'querySubscription', responses: {} } };
+    d.paths[API_BASE + '/csourceRegistrations'] = { get: { operationId: 'queryCSourceRegistrations', responses: {} } };
     expect(checkRoutes(d)).toEqual(
       expect.arrayContaining([
         'POST /entityOperations/merge (batchMerge): missing in openapi.yaml (expected paths[\'/ngsi-ld/v1/entityOperations/merge\'].post)',
         "GET /entities (queryEntities): openapi.yaml has operationId 'queryEntity', routes.ts has 'queryEntities'",
-        'GET /ngsi-ld/v1/subscriptions (querySubscription): documented in openapi.yaml but not in routes.ts ROUTES',
+        'GET /ngsi-ld/v1/csourceRegistrations (queryCSourceRegistrations): documented in openapi.yaml but not in routes.ts ROUTES',
       ]),
     );
   });

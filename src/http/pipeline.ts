@@ -87,8 +87,10 @@ export async function handle(deps: PipelineDeps, route: Route, req: FastifyReque
     if (!type || !route.consumes!.includes(type)) throw ngsiError('UnsupportedMediaType', `Content-Type '${type ?? ''}' is not accepted here; use ${route.consumes!.join(' or ')}`);
   }
   const { ctx, echo } = await resolveContext(deps, route, req);
-  const pathParams = req.params as { entityId?: string; attrId?: string };
-  const rc: RequestContext = { tenant, ctx, responseContext: echo, params, entityId: pathParams.entityId, attrId: pathParams.attrId, body: req.body, accept };
+  const pathParams = req.params as { entityId?: string; attrId?: string; subscriptionId?: string };
+  const rc: RequestContext = {
+    tenant, ctx, responseContext: echo, params, entityId: pathParams.entityId, attrId: pathParams.attrId, subscriptionId: pathParams.subscriptionId, body: req.body, accept,
+  };
   const result = await route.operation(deps.broker, rc);
   if (result.headers) for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
   if (tenant !== undefined) reply.header('NGSILD-Tenant', tenant);

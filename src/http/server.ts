@@ -1,7 +1,8 @@
 /**
  * One http.Server for everything, dispatched by path prefix (fastify's serverFactory): fastify serves
- * the hot paths `/ngsi-ld/` and `/ingest/` (and `/health`), Express serves the rest (docs, later
- * Node-RED). Not @fastify/express, which slows every route about 4×.
+ * the hot paths `/ngsi-ld/` and `/ingest/` (and `/health`), `/node-red` goes to the embedded Node-RED
+ * (its own Express 4 app, see src/flows/), Express 5 serves the rest (docs). Not @fastify/express, which
+ * slows every route about 4×.
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -25,12 +26,19 @@ export interface AppOptions {
   root: string;
   /** The feed webhooks, dead letters and counters under /ingest (absent: not mounted). */
   ingest?: IngestRoutesOptions;
+  /** Handles `/node-red` and `/node-red/…` (Node-RED's editor, admin API and HTTP nodes); absent: 404. */
+  nodeRed?: http.RequestListener;
 }
 
 const FASTIFY_PREFIXES = ['/ngsi-ld/', '/ingest/', '/health'];
 
 function isFastifyPath(url: string | undefined): boolean {
   return !!url && FASTIFY_PREFIXES.some((p) => url.startsWith(p));
+}
+
+/** `/node-red`, `/node-red/…`, `/node-red?…` (not `/node-redx`). */
+export function isNodeRedPath(url: string | undefined): boolean {
+  return !!url && url.startsWith('/node-red') && (url.length === 9 || url[9] === '/' || url[9] === '?');
 }
 
 /** A regular expression matching the concrete paths of a route path. */
@@ -64,6 +72,7 @@ async function buildApp(opts: AppOptions) {
     serverFactory: (handler) =>
       http.createServer((req, res) => {
         if (isFastifyPath(req.url)) handler(req, res);
+        else if (opts.nodeRed && isNodeRedPath(req.url)) opts.nodeRed(req, res);
         else docs(req, res);
       }),
   });

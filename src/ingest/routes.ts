@@ -12,8 +12,21 @@ import { replay } from './replay';
 import { asFeedError, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter } from './types';
 
+/**
+ * A webhook for notifications to this process (e.g. the NGSI-LD notifications that drive partner
+ * commands): JSON bodies, answered 204 at once and handled asynchronously by `accept`, which returns
+ * false when nothing handles them yet (answered 503, the sender retries).
+ */
+export interface NotificationRoute {
+  /** Under /ingest, e.g. '/ingest/lighting/talq/notifications'. */
+  path: string;
+  accept(body: unknown): boolean;
+}
+
 export interface IngestRoutesOptions extends IngestDeps {
   adapters: Adapter[];
+  /** Notification endpoints (see NotificationRoute). */
+  notifications?: NotificationRoute[];
   maxBody: number;
   /** Declarative adapters (mappings) that can change without restart: looked up at each request by name. */
   mappings?: { get(name: string): Adapter | undefined };
@@ -79,6 +92,26 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
   return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
 }
 
+async function notification(route: NotificationRoute, o: IngestRoutesOptions, req: FastifyRequest, reply: FastifyReply) {
+  const type = mediaType(req);
+  if (type !== 'application/json' && type !== 'application/ld+json') return problem(reply, 415, 'Unsupported media type', `${route.path} takes application/json or application/ld+json, not '${type}'`);
+  let text: string;
+  try {
+    text = req.body ? await readText(req.body as Readable, o.maxBody) : '';
+  } catch (err) {
+    const e = asFeedError(err, 'decode');
+    return problem(reply, e.status, 'Body refused', e.message);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    return problem(reply, 400, 'Body refused', `not JSON: ${(err as Error).message}`);
+  }
+  if (!route.accept(body)) return problem(reply, 503, 'Not ready', `${route.path} is not handled yet, retry later`);
+  return reply.code(204).send();
+}
+
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_PREFIX) ? o.mappings?.get(name.slice(MAPPING_PREFIX.length)) : undefined);
@@ -118,6 +151,7 @@ export function ingestRoutes(o: IngestRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     for (const adapter of o.adapters) app.post(adapter.path, (req, reply) => webhook(adapter, o, req, reply));
+    for (const route of o.notifications ?? []) app.post(route.path, (req, reply) => notification(route, o, req, reply));
     app.post('/ingest/mapping/:name', (req, reply) => {
       const name = (req.params as { name: string }).name;
       const adapter = o.mappings?.get(name);

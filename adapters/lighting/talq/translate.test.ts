@@ -46,7 +46,7 @@ describe('translateLogReport', () => {
       level(100, '2025-01-15T04:00:00Z'), level(40, '2025-01-15T06:00:00+01:00'), level(70, '2025-01-15T04:30:00Z'), level(10, '2025-01-15T05:00:00Z'),
     );
     const e = translation.entities[0];
-    expect(e.illuminanceLevel).toEqual({ type: 'Property', value: 0.1, unitCode: 'C62', observedAt: '2025-01-15T05:00:00.000Z' });
+    expect(e.illuminanceLevel).toEqual({ type: 'Property', value: 0.1, unitCode: 'C62', observedAt: '2025-01-15T05:00:00.000Z', talqReport: { type: 'Property', value: '0.1@2025-01-15T05:00:00.000Z' } });
     expect(notes.superseded.filter((s) => s.attribute === 'illuminanceLevel').map((s) => s.observedAt).sort())
       .toEqual(['2025-01-15T04:00:00.000Z', '2025-01-15T04:30:00.000Z', '2025-01-15T05:00:00.000Z']);
   });

@@ -10,11 +10,15 @@
  *   across reports, not within one). Log data with no SDM counterpart are listed in `notes.skipped`.
  * - Log reports carry partial state: the translation is written with mode 'merge' so attributes not
  *   in the report (location, status …) are kept.
+ * - For the lighting commands (../commands/): every `illuminanceLevel` carries the `talqReport` mark
+ *   (report-marker.ts); a Streetlight carries `talqGateway` (the reporting gateway's clientAddress)
+ *   and, when a LampActuator level was logged as `{device}/{functionId}`, `talqAddress` (that address).
  */
 import type { AdapterEnv, Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { deviceAddressOf, entityId } from './entity-id';
 import { evidenceOf, STATUS_CONDITIONS, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
+import { REPORT_MARK, reportMark } from './report-marker';
 import type { DecodedLogReport, TalqGroup, TalqLogData } from './types';
 
 /** The Smart Data Models Streetlighting @context. */
@@ -31,12 +35,16 @@ interface Candidate { attribute: Record<string, unknown>; observedAt: string }
 
 const iso = (ts: string): string => new Date(ts.toUpperCase()).toISOString();
 
+/** The reported level the lighting commands must not take for a target (see report-marker.ts). */
+const REPORTED_LEVEL = 'illuminanceLevel';
+
 function toAttribute(r: Reading, observedAt: string | undefined): Record<string, unknown> {
   return {
     type: r.geo ? 'GeoProperty' : 'Property',
     value: r.value,
     ...(r.unitCode ? { unitCode: r.unitCode } : {}),
     ...(observedAt ? { observedAt } : {}),
+    ...(r.attribute === REPORTED_LEVEL && observedAt && typeof r.value === 'number' ? { [REPORT_MARK]: { type: 'Property', value: reportMark(r.value, observedAt) } } : {}),
   };
 }
 
@@ -79,7 +87,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   const notes: TranslationNotes = { skipped: [], superseded: [] };
   const { entries } = decoded.report;
   const kinds = deviceKinds(entries);
-  const byId = new Map<string, { device: string; type: TargetType; attrs: Map<string, Candidate> }>();
+  const byId = new Map<string, { device: string; type: TargetType; attrs: Map<string, Candidate>; actuator?: string }>();
   const arrival = Number.isFinite(Date.parse(receivedAt)) ? iso(receivedAt) : receivedAt;
   const gateway = decoded.request.clientAddress.toLowerCase();
 
@@ -100,7 +108,10 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     const observedAt = ts ? iso(ts) : arrival;
     const id = entityId(target, env.territory, device);
     if (!byId.has(id)) byId.set(id, { device, type: target, attrs: new Map() });
-    const { attrs } = byId.get(id)!;
+    const slot = byId.get(id)!;
+    // the LampActuator function's address ({device}/{functionId}): where lighting commands go
+    if (target === 'Streetlight' && data.srcAddress.includes('/') && readings.some((r) => r.attribute === REPORTED_LEVEL)) slot.actuator = data.srcAddress;
+    const { attrs } = slot;
     for (const r of readings) {
       const prev = attrs.get(r.attribute);
       const cand: Candidate = { attribute: toAttribute(r, observedAt), observedAt };
@@ -113,9 +124,13 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     }
   });
 
-  const entities: Entity[] = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs }]) => {
+  const entities: Entity[] = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs, actuator }]) => {
     const entity: Entity = { id, type };
     for (const name of [...attrs.keys()].sort()) entity[name] = attrs.get(name)!.attribute;
+    if (type === 'Streetlight') {
+      if (actuator) entity.talqAddress = { type: 'Property', value: actuator };
+      entity.talqGateway = { type: 'Property', value: decoded.request.clientAddress };
+    }
     if (!entity.location) {
       const known = env.devices.get(device)?.location;
       if (known) entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: known } };

@@ -43,7 +43,7 @@ function compileSelector(s: EntitySelectorInput, req: RequestContext, driven: bo
 }
 
 /** Pagination links (clause 6.3.x, "Link" with rel="prev"/"next") for a GET query at `base`. */
-function pageLinks(base: string, params: Record<string, string>, limit: number, offset: number, more: boolean): string | undefined {
+export function pageLinks(base: string, params: Record<string, string>, limit: number, offset: number, more: boolean): string | undefined {
   const link = (o: number, rel: string) => `<${base}?${new URLSearchParams({ ...params, limit: String(limit), offset: String(o) }).toString()}>; rel="${rel}"`;
   const links = [];
   if (offset > 0 && limit > 0) links.push(link(Math.max(0, offset - limit), 'prev'));

@@ -13,6 +13,9 @@
  *   of the two partial indexes (numbers and booleans by `num`, everything else by `str`), which keeps
  *   a write to two b-tree inserts per row. Queries on a path must name the partial index condition.
  * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
+ * - `subscriptions`: one row per NGSI-LD subscription of the tenant: `doc` is the subscription as
+ *   accepted (terms as written, with the @context to read them), `counters` the notification counters
+ *   (JSON, written in batches). Added without a version bump: `IF NOT EXISTS` creates it in older files.
  */
 export const SCHEMA_VERSION = 4;
 
@@ -56,4 +59,9 @@ CREATE TABLE IF NOT EXISTS geo_index (
 );
 CREATE INDEX IF NOT EXISTS geo_index_box ON geo_index(path, minx, maxx);
 CREATE INDEX IF NOT EXISTS geo_index_rid ON geo_index(rid);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL,
+  counters TEXT
+) WITHOUT ROWID;
 `;

@@ -9,7 +9,8 @@ import { boundingBox } from '../../ngsi-ld/geo';
 import { registerQFunctions } from '../../ngsi-ld/q/sql-functions';
 import { indexRows } from './attr-index';
 import { SCHEMA_DDL, SCHEMA_VERSION } from './schema';
-import type { EntityStore, QueryPlan, QueryResult, Selector, StoredRow } from './types';
+import { subscriptionTable } from './subscription-table';
+import type { ChangeListener, EntityChange, EntityStore, QueryPlan, QueryResult, Selector, StoredRow } from './types';
 
 type Stmt = Database.Statement;
 
@@ -40,6 +41,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     get: db.prepare('SELECT ver, doc FROM entities WHERE id = ?'),
     insert: db.prepare('INSERT INTO entities(id, ver, doc) VALUES (?, ?, ?)'),
     exists: db.prepare('SELECT rid FROM entities WHERE id = ?'),
+    previous: db.prepare('SELECT rid, doc FROM entities WHERE id = ?'),
     update: db.prepare('UPDATE entities SET doc = ?, ver = ? WHERE rid = ?'),
     del: db.prepare('DELETE FROM entities WHERE rid = ?'),
     selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?'),
@@ -73,15 +75,48 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
   /** Last version number handed out; never reused by this process, even after a rollback or a delete. */
   let ver = (db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0;
   const tx = db.transaction((fn: () => unknown) => fn());
+
+  /**
+   * Change feed: with a listener, each transaction level collects its changes in a frame; a level that
+   * commits hands its frame to the enclosing one, a level that rolls back drops it, and the outermost
+   * commit reports the lot. Writes outside any transaction (autocommit) are reported at once.
+   */
+  let listener: ChangeListener | undefined;
+  const frames: EntityChange[][] = [];
+  function emit(changes: EntityChange[]): void {
+    try {
+      listener?.(changes);
+    } catch {
+      // a listener must never fail a write that is already committed
+    }
+  }
+  function record(change: EntityChange): void {
+    if (depth === 0) emit([change]);
+    else frames[frames.length - 1]?.push(change);
+  }
+
   function transaction<T>(fn: () => T): T {
     depth++;
+    const tracked = listener !== undefined;
+    if (tracked) frames.push([]);
+    let committed: EntityChange[] | undefined;
     try {
       const out = tx(fn) as T;
       if (depth === 1) for (const [p, id] of pendingPathIds) pathIds.set(p, id);
+      if (tracked) {
+        const mine = frames.pop()!;
+        const parent = frames[frames.length - 1];
+        if (depth > 1 && parent) for (const c of mine) parent.push(c);
+        else if (depth === 1 && mine.length) committed = mine;
+      }
       return out;
+    } catch (err) {
+      if (tracked) frames.pop();
+      throw err;
     } finally {
       depth--;
       if (depth === 0) pendingPathIds.clear();
+      if (committed) emit(committed);
     }
   }
   /** Group commit: writes queued during one event-loop turn share one transaction (one WAL commit). */
@@ -238,22 +273,28 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     },
     insert(e) {
       if (s.exists.get(e.id)) return false;
-      const { lastInsertRowid } = s.insert.run(e.id, ++ver, JSON.stringify(e));
+      const doc = JSON.stringify(e);
+      const { lastInsertRowid } = s.insert.run(e.id, ++ver, doc);
       syncIndexes(lastInsertRowid, e, true);
+      if (listener) record({ id: e.id, after: doc });
       return true;
     },
     update(e) {
-      const row = s.exists.get(e.id) as { rid: number } | undefined;
+      // the previous document is read only for the change feed
+      const row = (listener ? s.previous : s.exists).get(e.id) as { rid: number; doc?: string } | undefined;
       if (!row) return false;
-      s.update.run(JSON.stringify(e), ++ver, row.rid);
+      const doc = JSON.stringify(e);
+      s.update.run(doc, ++ver, row.rid);
       syncIndexes(row.rid, e, false);
+      if (listener) record({ id: e.id, before: row.doc, after: doc });
       return true;
     },
     delete(id) {
-      const row = s.exists.get(id) as { rid: number } | undefined;
+      const row = (listener ? s.previous : s.exists).get(id) as { rid: number; doc?: string } | undefined;
       if (!row) return false;
       s.del.run(row.rid);
       syncIndexes(row.rid, undefined, false);
+      if (listener) record({ id, before: row.doc });
       return true;
     },
     query(plan) {
@@ -274,6 +315,10 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     },
     transaction,
     write,
+    subscriptions: subscriptionTable(db, transaction),
+    setChangeListener(fn) {
+      listener = fn;
+    },
     close() {
       if (queue.length) flush();
       if (db.open) {

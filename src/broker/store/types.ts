@@ -41,6 +41,40 @@ export interface QueryResult {
 }
 
 /**
+ * One committed change of an entity, reported by the change feed after its transaction committed
+ * (never for a savepoint that rolled back): the stored documents (StoredEntity JSON, expanded names)
+ * before and after. A creation has no `before`, a deletion no `after`.
+ */
+export interface EntityChange {
+  id: string;
+  before?: string;
+  after?: string;
+}
+
+/** Receives the changes of one committed transaction, in write order. Must not throw or block. */
+export type ChangeListener = (changes: EntityChange[]) => void;
+
+/** One stored subscription: its document and its notification counters (both JSON). */
+export interface SubscriptionRow {
+  id: string;
+  doc: string;
+  counters: string | null;
+}
+
+/** The subscriptions of one tenant (table `subscriptions`). */
+export interface SubscriptionTable {
+  all(): SubscriptionRow[];
+  get(id: string): SubscriptionRow | undefined;
+  /** false when the id exists already */
+  insert(row: SubscriptionRow): boolean;
+  /** Replaces the document (counters kept); false when absent. */
+  replace(id: string, doc: string): boolean;
+  delete(id: string): boolean;
+  /** Writes the counters of several subscriptions in one transaction (absent ids are skipped). */
+  saveCounters(rows: Array<{ id: string; counters: string }>): void;
+}
+
+/**
  * One tenant's entities. Writes made inside `transaction` are atomic and, once it returns, durable.
  * `write` is the way requests write: the change runs in its own savepoint inside a group transaction
  * shared with the other writes that arrived in the same event-loop turn (group commit), and the
@@ -58,6 +92,13 @@ export interface EntityStore {
   query(plan: QueryPlan): QueryResult;
   transaction<T>(fn: () => T): T;
   write<T>(fn: () => T): Promise<T>;
+  /** The tenant's subscriptions (same database). */
+  subscriptions: SubscriptionTable;
+  /**
+   * Registers the change feed (one listener; undefined removes it). Without a listener writes do no
+   * extra work; with one, updates and deletes also read the previous document.
+   */
+  setChangeListener(listener: ChangeListener | undefined): void;
 }
 
 /** Per-tenant stores: the default tenant and named ones, each its own SQLite database. */

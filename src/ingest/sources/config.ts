@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import type { IngestDeps } from '../run-message';
 import type { Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
+import { followMappingTopics, type MappingTopicsRegistry } from './mapping-topics';
 import { startMqttSource, type MqttSource } from './mqtt-source';
 import { startPollSource, type PollSource } from './poll-source';
 
@@ -170,13 +171,15 @@ export interface RunningSources {
 }
 
 /**
- * Starts every configured source; an unknown adapter name throws before anything starts.
+ * Starts every configured source; an unknown adapter name throws before anything starts. With
+ * `mappings`, the MQTT mappings are subscribed on the first MQTT broker and follow the registry's
+ * reloads (mapping-topics.ts).
  * @example
- * const sources = startSources(loadSources(config.territoryFile), ADAPTERS, ingest.routes, log);
+ * const sources = startSources(loadSources(config.territoryFile), ADAPTERS, ingest.routes, log, mappings);
  * // … at shutdown
  * await sources.stop();
  */
-export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog): RunningSources {
+export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry): RunningSources {
   const byName = new Map(adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string, path: string): Adapter => {
     const a = byName.get(name);
@@ -187,10 +190,12 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   const pollPlans = config.poll.map((p, i) => ({ ...p, adapter: adapterOf(p.adapter, `sources.poll[${i}].adapter`) }));
   const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log }));
   const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log }));
+  const unfollow = mappings ? followMappingTopics(mqtt[0], mqttPlans[0]?.subscriptions ?? [], mappings, log) : undefined;
   return {
     mqtt,
     poll,
     async stop() {
+      unfollow?.();
       await Promise.all([...mqtt, ...poll].map((s) => s.stop()));
     },
   };

@@ -1,25 +1,56 @@
 /**
  * Mappings whose source is an MQTT topic (adapters/mapping) subscribe through the territory's MQTT
- * broker (the first `sources.mqtt` entry): their subscriptions are added to the sources configuration
- * at start. A mapping file added later with an MQTT source needs a restart (an HTTP one does not).
+ * broker (the first `sources.mqtt` entry), as adapter `mapping/<name>`. The subscriptions follow the
+ * mapping registry: a mapping file added, changed or removed at run time is subscribed, updated or
+ * unsubscribed at the registry's next reload, without a restart and without touching the other
+ * subscriptions (their queues and messages stay as they are).
  */
+import type { Adapter } from '../types';
 import type { SourceLog } from './log';
-import type { SourcesConfig } from './config';
+import type { MqttSource, MqttSubscription } from './mqtt-source';
 
 export interface MqttMapping {
   name: string;
-  source: { kind: 'http'; path: string } | { kind: 'mqtt'; topic: string };
+  source: { kind: 'http'; path: string } | { kind: 'mqtt'; topic: string; qos?: 0 | 1 | 2 };
 }
 
-/** The sources configuration plus one subscription per MQTT mapping (adapter `mapping/<name>`). */
-export function withMappingTopics(config: SourcesConfig, mappings: MqttMapping[], log?: SourceLog): SourcesConfig {
-  const wanted = mappings.filter((m) => m.source.kind === 'mqtt');
-  if (wanted.length === 0) return config;
-  if (config.mqtt.length === 0) {
-    for (const m of wanted) log?.warn({ mapping: m.name }, 'this mapping reads an MQTT topic but the territory file has no sources.mqtt broker: it is only reachable over HTTP');
-    return config;
+/** What the sources need of the mapping registry; adapters/mapping's MappingRegistry fits. */
+export interface MappingTopicsRegistry {
+  list(): MqttMapping[];
+  get(name: string): Adapter | undefined;
+  onReload(listener: () => void): () => void;
+}
+
+/** One subscription per MQTT mapping of the registry (adapter `mapping/<name>`), in the registry's order. */
+export function mappingSubscriptions(registry: Pick<MappingTopicsRegistry, 'list' | 'get'>): MqttSubscription[] {
+  const subs: MqttSubscription[] = [];
+  for (const m of registry.list()) {
+    if (m.source.kind !== 'mqtt') continue;
+    const adapter = registry.get(m.name);
+    if (adapter) subs.push({ topic: m.source.topic, adapter, qos: m.source.qos });
   }
-  const [first, ...rest] = config.mqtt;
-  const added = wanted.map((m) => ({ topic: (m.source as { topic: string }).topic, adapter: `mapping/${m.name}` }));
-  return { ...config, mqtt: [{ ...first, subscriptions: [...first.subscriptions, ...added] }, ...rest] };
+  return subs;
+}
+
+/**
+ * Keeps `source` subscribed to `base` plus the registry's MQTT mappings, now and after every reload
+ * (base first: a territory subscription wins a topic both match). Without a source, each MQTT mapping
+ * is reported once: it is only reachable over HTTP. Returns the function that stops following.
+ * @example
+ * const unfollow = followMappingTopics(sources.mqtt[0], territorySubscriptions, mappings, log);
+ */
+export function followMappingTopics(source: MqttSource | undefined, base: MqttSubscription[], registry: MappingTopicsRegistry, log: SourceLog): () => void {
+  const warned = new Set<string>();
+  const apply = () => {
+    const subs = mappingSubscriptions(registry);
+    if (source) return source.update([...base, ...subs]);
+    for (const s of subs) {
+      const name = s.adapter.name;
+      if (warned.has(name)) continue;
+      warned.add(name);
+      log.warn({ mapping: name, topic: s.topic }, 'this mapping reads an MQTT topic but the territory file has no sources.mqtt broker: it is only reachable over HTTP');
+    }
+  };
+  apply();
+  return registry.onReload(apply);
 }

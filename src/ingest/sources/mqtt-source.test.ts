@@ -152,6 +152,45 @@ describe('startMqttSource', () => {
     expect(count('resumed reading')).toBe(count('reading paused'));
   });
 
+  it('update() subscribes new filters, unsubscribes removed ones and keeps the others running', async () => {
+    const exact = (m: string) => logs.filter((l) => l === m).length;
+    const a = jsonAdapter('test/a');
+    start({ subscriptions: [{ topic: 'a', adapter: a }] });
+    await waitFor(() => exact('mqtt source: subscribed') === 1, 'the subscription');
+    const b = jsonAdapter('test/b');
+    source!.update([{ topic: 'a', adapter: a }, { topic: 'b/+', adapter: b, qos: 0 }]);
+    await waitFor(() => exact('mqtt source: subscribed') === 2, 'the new subscription');
+    await publish('a', '{"id":"a1"}');
+    await publish('b/1', '{"id":"b1"}');
+    await waitFor(() => writtenIds(deps).length === 2, 'both messages');
+
+    // b's adapter replaced (a reloaded mapping: same name, new object), a removed.
+    const b2 = jsonAdapter('test/b');
+    source!.update([{ topic: 'b/+', adapter: b2, qos: 0 }]);
+    await waitFor(() => exact('mqtt source: unsubscribed') === 1, 'the unsubscription');
+    expect(exact('mqtt source: subscribed')).toBe(2); // b/+ kept: not subscribed again
+    await publish('a', '{"id":"a2"}');
+    await publish('b/2', '{"id":"b2"}');
+    await waitFor(() => writtenIds(deps).length === 3, 'the message on b');
+    await sleep(100);
+    expect(writtenIds(deps)).toEqual(['urn:ngsi-ld:Device:test:a1', 'urn:ngsi-ld:Device:test:b1', 'urn:ngsi-ld:Device:test:b2']);
+    expect([a.seen.length, b.seen.length, b2.seen.length]).toEqual([1, 1, 1]);
+  });
+
+  it('update() while offline: subscribed at the next connect', async () => {
+    const port = broker!.port;
+    await broker!.close();
+    start({ url: `mqtt://127.0.0.1:${port}`, subscriptions: [{ topic: 'old', adapter: jsonAdapter('test/old') }] });
+    source!.update([{ topic: 'new', adapter: jsonAdapter('test/new') }]);
+    broker = await startTestBroker(port);
+    await waitFor(() => logs.includes('mqtt source: subscribed'), 'the subscription', 10000);
+    await publish('old', '{"id":"o"}');
+    await publish('new', '{"id":"n"}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the message on new');
+    await sleep(100);
+    expect(writtenIds(deps)).toEqual(['urn:ngsi-ld:Device:test:n']);
+  });
+
   it('stop() waits for the messages already received', async () => {
     deps.close();
     deps = recordingDeps({ delayMs: 50 });

@@ -1,5 +1,5 @@
 /**
- * The MQTT source: subscribes (QoS 1) to partner topics on an MQTT broker (a ChirpStack or TTS
+ * The MQTT source: subscribes (QoS 1 unless told) to partner topics on an MQTT broker (a ChirpStack or TTS
  * network server, a lighting operator's gateway…) and runs every message through its adapter like a
  * webhook body: payload as UTF-8 text, query = the subscription's query plus `topic`.
  *
@@ -11,6 +11,9 @@
  *   PUBACK is held), so a slow writer slows the broker down instead of piling up promises.
  * - With a fixed `clientId` the session is persistent (clean=false): QoS 1 messages published while
  *   the source is offline are delivered at reconnect, if the broker keeps them.
+ * - `update(subscriptions)` changes the subscriptions on a running source (mappings reloaded at run
+ *   time): new topic filters are subscribed, filters no longer listed are unsubscribed (when offline,
+ *   at the next connect), and a subscription kept (same filter and adapter name) keeps its queue.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
@@ -24,6 +27,8 @@ export interface MqttSubscription {
   adapter: Adapter;
   /** Added to every message's query, e.g. { event: 'up' } for ChirpStack. */
   query?: Record<string, string>;
+  /** Requested QoS, default 1. */
+  qos?: 0 | 1 | 2;
 }
 
 export interface MqttSourceOptions {
@@ -48,6 +53,12 @@ export interface MqttSource {
   /** Disconnects, then waits for the messages already received to be handled. */
   stop(): Promise<void>;
   connected(): boolean;
+  /**
+   * Replaces the subscriptions: filters not subscribed yet are subscribed, filters gone are
+   * unsubscribed; one kept (same topic and adapter name) takes the new adapter and query and keeps
+   * the messages it holds. Messages already received on a removed one are still handled.
+   */
+  update(subscriptions: MqttSubscription[]): void;
 }
 
 /** MQTT topic filter matching (MQTT 3.1.1 §4.7): `+` one level, `#` the rest; `$share/<group>/` ignored. */
@@ -60,6 +71,13 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
   }
   return f.length === t.length;
+}
+
+/** topic filter → requested QoS (the first subscription of a filter decides). */
+function filtersOf(subs: MqttSubscription[]): Record<string, { qos: 0 | 1 | 2 }> {
+  const filters: Record<string, { qos: 0 | 1 | 2 }> = {};
+  for (const s of subs) filters[s.topic] ??= { qos: s.qos ?? 1 };
+  return filters;
 }
 
 interface Lane {
@@ -84,7 +102,9 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   const firstDelay = o.reconnectMs ?? 1000;
   const maxDelay = o.maxReconnectMs ?? 30000;
   const maxPending = o.maxPending ?? 100;
-  const lanes: Lane[] = o.subscriptions.map((sub) => ({ sub, queue: [], running: false }));
+  let lanes: Lane[] = o.subscriptions.map((sub) => ({ sub, queue: [], running: false }));
+  // Filters unsubscribed while offline: a persistent session would keep them at the broker.
+  const stale = new Set<string>();
   const idle: Array<() => void> = [];
   let pending = 0;
   let held: (() => void) | undefined;
@@ -103,8 +123,9 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   };
   const client: MqttClient = connect(o.url, options);
 
-  const subscribe = () => {
-    const filters = Object.fromEntries(o.subscriptions.map((s) => [s.topic, { qos: 1 as const }]));
+  const subscribe = (subs: MqttSubscription[] = lanes.map((l) => l.sub)) => {
+    const filters = filtersOf(subs);
+    if (Object.keys(filters).length === 0) return;
     client.subscribe(filters, (err, granted) => {
       if (err) return log.warn({ url: o.url, err: err.message }, 'mqtt source: subscribe failed');
       for (const g of granted ?? []) {
@@ -113,11 +134,42 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       log.info({ url: o.url, topics: Object.keys(filters) }, 'mqtt source: subscribed');
     });
   };
+  const unsubscribe = (topics: string[]) => {
+    if (topics.length === 0) return;
+    if (!client.connected) {
+      topics.forEach((t) => stale.add(t));
+      return;
+    }
+    client.unsubscribe(topics, (err) => {
+      if (err) log.warn({ url: o.url, topics, err: err.message }, 'mqtt source: unsubscribe failed');
+      else log.info({ url: o.url, topics }, 'mqtt source: unsubscribed');
+    });
+  };
+
+  const update = (next: MqttSubscription[]) => {
+    const key = (s: MqttSubscription) => `${s.topic}\u0000${s.adapter.name}`;
+    const kept = new Map(lanes.map((l) => [key(l.sub), l]));
+    const before = filtersOf(lanes.map((l) => l.sub));
+    lanes = next.map((sub) => {
+      const lane = kept.get(key(sub));
+      if (!lane) return { sub, queue: [], running: false };
+      lane.sub = sub;
+      return lane;
+    });
+    const after = filtersOf(next);
+    unsubscribe(Object.keys(before).filter((t) => !(t in after)));
+    for (const t of Object.keys(after)) stale.delete(t);
+    const changed = next.filter((s) => before[s.topic]?.qos !== after[s.topic].qos);
+    if (client.connected) subscribe(changed);
+  };
 
   client.on('connect', (connack) => {
     wasConnected = true;
     client.options.reconnectPeriod = firstDelay;
     log.info({ url: o.url, clientId: options.clientId, sessionPresent: connack.sessionPresent }, 'mqtt source: connected');
+    const gone = [...stale];
+    stale.clear();
+    unsubscribe(gone);
     subscribe();
   });
   client.on('reconnect', () => {
@@ -188,5 +240,6 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   return {
     connected: () => client.connected,
     stop: () => (stopped ??= stop()),
+    update,
   };
 }

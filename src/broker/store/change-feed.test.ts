@@ -1,0 +1,100 @@
+/** The change feed of tenant-db.ts: committed changes only, after the commit, with before and after. */
+import type { StoredEntity } from '../../ngsi-ld/types';
+import { createTenantRegistry } from './tenants';
+import type { EntityChange, EntityStore, TenantRegistry } from './types';
+
+const V = 'https://uri.etsi.org/ngsi-ld/default-context/';
+const now = '2024-01-01T00:00:00.000Z';
+const entity = (id: string, level: number): StoredEntity => ({ id, types: [V + 'Lamp'], createdAt: now, modifiedAt: now, attrs: { [V + 'level']: [{ type: 'Property', value: level }] } });
+const level = (doc: string | undefined): unknown => (doc === undefined ? undefined : (JSON.parse(doc) as StoredEntity).attrs[V + 'level'][0].value);
+
+let reg: TenantRegistry;
+let seen: Array<{ tenant: string | undefined; changes: EntityChange[] }>;
+/** The tenant's store, its changes recorded in `seen`. */
+function watched(tenant?: string): EntityStore {
+  const store = reg.forWrite(tenant);
+  store.setChangeListener((changes) => seen.push({ tenant, changes }));
+  return store;
+}
+beforeEach(() => {
+  reg = createTenantRegistry({ dataDir: ':memory:' });
+  seen = [];
+});
+afterEach(() => reg.close());
+
+const summary = () => seen.map((s) => s.changes.map((c) => `${c.id}:${String(level(c.before))}->${String(level(c.after))}`));
+
+it('reports insert, update and delete with the documents before and after', async () => {
+  const store = watched();
+  await store.write(() => store.insert(entity('urn:a', 1)));
+  await store.write(() => store.update(entity('urn:a', 2)));
+  await store.write(() => store.delete('urn:a'));
+  expect(summary()).toEqual([['urn:a:undefined->1'], ['urn:a:1->2'], ['urn:a:2->undefined']]);
+  expect(seen[0].tenant).toBeUndefined();
+});
+
+it('reports the writes of one group commit together, after the commit, in order', async () => {
+  const store = watched();
+  let reportedBeforeCommit = false;
+  const a = store.write(() => {
+    store.insert(entity('urn:a', 1));
+    reportedBeforeCommit = seen.length > 0;
+  });
+  const b = store.write(() => store.insert(entity('urn:b', 1)));
+  await Promise.all([a, b]);
+  expect(reportedBeforeCommit).toBe(false);
+  expect(summary()).toEqual([['urn:a:undefined->1', 'urn:b:undefined->1']]);
+});
+
+it('never reports the changes of a savepoint that rolled back', async () => {
+  const store = watched();
+  const failing = store.write(() => {
+    store.insert(entity('urn:x', 1));
+    throw new Error('boom');
+  });
+  const fine = store.write(() => store.insert(entity('urn:ok', 1)));
+  await expect(failing).rejects.toThrow('boom');
+  await fine;
+  store.transaction(() => {
+    store.insert(entity('urn:outer', 1));
+    try {
+      store.transaction(() => {
+        store.update(entity('urn:outer', 2));
+        throw new Error('inner');
+      });
+    } catch {
+      // the inner savepoint rolled back, the outer transaction goes on
+    }
+  });
+  expect(summary()).toEqual([['urn:ok:undefined->1'], ['urn:outer:undefined->1']]);
+  expect(store.get('urn:x')).toBeUndefined();
+});
+
+it('reports autocommitted writes at once, per tenant, and stops when the listener is removed', () => {
+  const store = watched('commune-a');
+  reg.forWrite(undefined).insert(entity('urn:other', 1));
+  store.insert(entity('urn:a', 1));
+  expect(seen).toEqual([{ tenant: 'commune-a', changes: [{ id: 'urn:a', after: expect.any(String) }] }]);
+  store.setChangeListener(undefined);
+  store.update(entity('urn:a', 2));
+  expect(seen).toHaveLength(1);
+});
+
+it('a listener that throws never fails the write', async () => {
+  const store = reg.forWrite(undefined);
+  store.setChangeListener(() => {
+    throw new Error('listener');
+  });
+  await expect(store.write(() => store.insert(entity('urn:a', 1)))).resolves.toBe(true);
+});
+
+it('stores subscriptions and their counters', () => {
+  const subs = reg.forWrite(undefined).subscriptions;
+  expect(subs.insert({ id: 'urn:s', doc: '{"a":1}', counters: null })).toBe(true);
+  expect(subs.insert({ id: 'urn:s', doc: '{}', counters: null })).toBe(false);
+  expect(subs.replace('urn:s', '{"a":2}')).toBe(true);
+  subs.saveCounters([{ id: 'urn:s', counters: '{"timesSent":3}' }, { id: 'urn:gone', counters: '{}' }]);
+  expect(subs.all()).toEqual([{ id: 'urn:s', doc: '{"a":2}', counters: '{"timesSent":3}' }]);
+  expect(subs.delete('urn:s')).toBe(true);
+  expect(subs.get('urn:s')).toBeUndefined();
+});
