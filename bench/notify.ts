@@ -111,7 +111,7 @@ export async function notifyRun(root: string, o: { rate?: number; seconds?: numb
   const seconds = o.seconds ?? 20;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const receiver = await startReceiver();
-  const server = await startServer(root, [], 30_000, { NODE_RED: 'off' });
+  const server = await startServer(root, [], 30_000);
   try {
     const entities = Array.from({ length: ENTITIES }, (_, i) => ({ id: idOf(i), type: 'BenchSensor', group: { type: 'Property', value: i % GROUPS }, seq: { type: 'Property', value: -1 } }));
     for (let i = 0; i < ENTITIES; i += 100) {

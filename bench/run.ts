@@ -8,7 +8,7 @@
  * Env:  BENCH_CONNECTIONS  concurrent connections (default 32)
  *       BENCH_DURATION     seconds per run (default 10)
  *       BENCH_RUNS         runs per scenario; the median req/s and p99 are reported with the min–max (default 3)
- *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex,notify (default all)
+ *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex,notify,rule (default all)
  *       BENCH_NOTIFY_SECONDS  seconds of paced updates per notification run (default 20)
  *       BENCH_PROFILE=1    run the server with --cpu-prof (profile kept in the temp dir) and print its top functions
  *
@@ -33,6 +33,7 @@ import { profileArgs, summarizeProfile } from './profile';
 import { SCENARIOS, seed, uplinkScenario, verify } from './scenarios';
 import { datexRun, writeTerritory, type DatexResult } from './feeds';
 import { notifyRun, type NotifyResult } from './notify';
+import { lightingRuleRun } from './lighting-rule';
 import { dataDirFiles, startServer, type Server } from './server';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const scenarios = [...SCENARIOS, uplinkScenario(root)].filter((s) => !only?.length || only.includes(s.key));
   const wantDatex = !only?.length || only.includes('datex');
   const wantNotify = !only?.length || only.includes('notify');
+  const wantRule = !only?.length || only.includes('rule');
   const territoryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-territory-'));
 
   console.log(`ECLOR bench: ${connections} connections, ${duration} s × ${runs} runs per scenario, ${JSON.stringify(machine())}`);
@@ -110,6 +112,11 @@ async function main(): Promise<void> {
       const p99s = notify.map((r) => r.latencyMs.p99).sort((a, b) => a - b);
       console.log(`  notify: median p99 ${p99s[Math.floor(p99s.length / 2)]} ms over ${notify.length} run(s), ${notify.reduce((n, r) => n + r.lost, 0)} lost in all`);
     }
+    let rule: Awaited<ReturnType<typeof lightingRuleRun>> | undefined;
+    if (wantRule) {
+      rule = await lightingRuleRun(root);
+      console.log(`  rule: adaptive lighting, DATEX II message → TALQ command at the gateway, ${rule.runs} runs: p50 ${rule.latencyMs.p50} ms, p99 ${rule.latencyMs.p99} ms, max ${rule.latencyMs.max} ms`);
+    }
     console.log('\n' + table(summaries));
     const lines = notes(summaries);
     if (lines.length) console.log('\n' + lines.join('\n'));
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
       scenarios: summaries,
       datex,
       notify,
+      rule,
       serverLog: log,
     });
     console.log(`\nresults: ${path.relative(root, file)} (and bench/results/latest.json)`);

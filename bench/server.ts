@@ -1,6 +1,6 @@
 /**
  * The server under test as a child process (`node dist/src/main.js`) on a free loopback port with a
- * fresh temporary DATA_DIR, plus a sampler of its CPU% and RSS read from /proc (falls back to `ps`).
+ * fresh temporary DATA_DIR (Node-RED off unless `extraEnv` turns it on: broker figures are broker-only), plus a sampler of its CPU% and RSS read from /proc (falls back to `ps`).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,7 +40,7 @@ export async function startServer(root: string, nodeArgs: string[] = [], timeout
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-bench-'));
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_RED: 'off', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
