@@ -6,43 +6,12 @@
  * a notification of the embedded broker to an entity update, a deploy written back to the files, the
  * editor login, and a clean stop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startPlatform, type Platform } from '../../test/support/platform';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(120000);
-
-interface Platform {
-  child: ChildProcess;
-  url: string;
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
-function startPlatform(env: Record<string, string>): Promise<Platform> {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'src/main.ts')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 90000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const port = /"port":(\d+)/.exec(out)?.[1];
-      if (port && /Node-RED (editor at|did not start)/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${port}`, out: () => out, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`platform exited ${code}: ${out}`)));
-  });
-}
 
 async function stopPlatform(p: Platform): Promise<number | null> {
   p.child.kill('SIGTERM');
@@ -82,7 +51,7 @@ describe('embedded Node-RED, editor open', () => {
   });
 
   it('serves the flows of FLOWS_DIR at GET /node-red/flows; logs through pino with a warning that the editor is open', async () => {
-    const res = await fetch(`${p.url}/node-red/flows`);
+    const res = await fetch(`${p.base}/node-red/flows`);
     expect(res.status).toBe(200);
     const flows = (await res.json()) as Array<{ id: string }>;
     expect(flows.map((n) => n.id)).toEqual(RULE.map((n) => n.id));
@@ -93,23 +62,23 @@ describe('embedded Node-RED, editor open', () => {
   });
 
   it('has our nodes in the palette, with their editor templates', async () => {
-    const list = (await (await fetch(`${p.url}/node-red/nodes`, { headers: { accept: 'application/json' } })).json()) as Array<{ types: string[]; err?: string }>;
+    const list = (await (await fetch(`${p.base}/node-red/nodes`, { headers: { accept: 'application/json' } })).json()) as Array<{ types: string[]; err?: string }>;
     const types = list.flatMap((s) => s.types);
     expect(types).toEqual(expect.arrayContaining(['ngsi-ld-broker', 'ngsi-ld in', 'ngsi-ld query', 'ngsi-ld entity', 'ngsi-ld update', 'inject', 'function']));
     expect(list.filter((s) => s.err)).toEqual([]);
-    const html = await (await fetch(`${p.url}/node-red/nodes`, { headers: { accept: 'text/html' } })).text();
+    const html = await (await fetch(`${p.base}/node-red/nodes`, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('data-template-name="ngsi-ld query"');
     expect(html).toContain('data-help-name="ngsi-ld in"');
   });
 
   it('routes http in nodes under /node-red/api (Express 4 mount)', async () => {
-    const res = await fetch(`${p.url}/node-red/api/hello`);
+    const res = await fetch(`${p.base}/node-red/api/hello`);
     expect(res.status).toBe(200);
   });
 
   it('runs the rule: a notification of the embedded broker → function → ngsi-ld update', async () => {
     const lamp = 'urn:ngsi-ld:Streetlight:rt:1';
-    const res = await fetch(`${p.url}/ngsi-ld/v1/entityOperations/upsert`, {
+    const res = await fetch(`${p.base}/ngsi-ld/v1/entityOperations/upsert`, {
       method: 'POST', headers: json, body: JSON.stringify([{ id: lamp, type: 'Streetlight', powerState: { type: 'Property', value: 'off' } }]),
     });
     expect(res.status).toBe(201);
@@ -117,16 +86,16 @@ describe('embedded Node-RED, editor open', () => {
     let got: Response | undefined;
     for (let i = 0; i < 100 && got?.status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      got = await fetch(`${p.url}/ngsi-ld/v1/entities/${encodeURIComponent(alert)}`);
+      got = await fetch(`${p.base}/ngsi-ld/v1/entities/${encodeURIComponent(alert)}`);
     }
     expect(got?.status).toBe(200);
     expect(await got!.json()).toMatchObject({ alertSource: { value: lamp }, territory: { value: 'eclor' } });
   });
 
   it('a deploy from the editor writes each tab to its own file', async () => {
-    const current = (await (await fetch(`${p.url}/node-red/flows`)).json()) as unknown[];
+    const current = (await (await fetch(`${p.base}/node-red/flows`)).json()) as unknown[];
     const added = [{ id: 'tab2', type: 'tab', label: 'Night crew' }, { id: 'inj2', type: 'inject', z: 'tab2', x: 100, y: 60, wires: [] }];
-    const res = await fetch(`${p.url}/node-red/flows`, { method: 'POST', headers: { ...json, 'node-red-deployment-type': 'full' }, body: JSON.stringify([...current, ...added]) });
+    const res = await fetch(`${p.base}/node-red/flows`, { method: 'POST', headers: { ...json, 'node-red-deployment-type': 'full' }, body: JSON.stringify([...current, ...added]) });
     expect(res.status).toBe(204);
     expect(fs.readdirSync(flowsDir).sort()).toEqual(['lamp-alerts.json', 'night-crew.json']);
     expect(JSON.parse(fs.readFileSync(path.join(flowsDir, 'night-crew.json'), 'utf8'))).toEqual(added);
@@ -154,19 +123,19 @@ describe('embedded Node-RED with NODE_RED_USER and NODE_RED_PASSWORD', () => {
   });
 
   const token = (password: string) =>
-    fetch(`${p.url}/node-red/auth/token`, {
+    fetch(`${p.base}/node-red/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: 'admin', password }).toString(),
     });
 
   it('answers 401 without a token, gives a token for the right password, then serves the flows', async () => {
-    expect((await fetch(`${p.url}/node-red/flows`)).status).toBe(401);
+    expect((await fetch(`${p.base}/node-red/flows`)).status).toBe(401);
     expect((await token('wrong')).status).toBeGreaterThanOrEqual(401);
     const res = await token('correct horse');
     expect(res.status).toBe(200);
     const { access_token } = (await res.json()) as { access_token: string };
-    const flows = await fetch(`${p.url}/node-red/flows`, { headers: { authorization: `Bearer ${access_token}` } });
+    const flows = await fetch(`${p.base}/node-red/flows`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(flows.status).toBe(200);
     expect(await flows.json()).toEqual([]);
     expect(p.out()).not.toMatch(/open to anyone/);

@@ -7,7 +7,7 @@
  * ChirpStack, TALQ) and is checked by its effect: TALQ commands received by the gateway, the operator
  * call, the entities the flows write (validated against the Smart Data Models schemas).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startPlatform, type Platform } from '../support/platform';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -35,36 +35,6 @@ const lampAt: Record<string, [number, number]> = { L1: [4.8357, 45.7641], L2: [4
 const lampId = (k: string) => `urn:ngsi-ld:Streetlight:eclor:${k}`;
 const CABINET = 'urn:ngsi-ld:StreetlightControlCabinet:eclor:C1';
 const METER = { devEui: '0101010101010101', meterId: 'W1-0001', location: [4.8358, 45.7641] as [number, number] };
-
-interface Platform {
-  child: ChildProcess;
-  base: string;
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
-function startPlatform(env: Record<string, string>): Promise<Platform> {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'src/main.ts')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 45000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const port = /"port":(\d+)/.exec(out)?.[1];
-      if (port && /Node-RED (editor at|did not start)/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, base: `http://127.0.0.1:${port}`, out: () => out, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`platform exited ${code}: ${out}`)));
-  });
-}
 
 /** The operator's webhook: records every POST. */
 async function startReceiver(): Promise<{ url: string; posts: unknown[]; close(): Promise<void> }> {
