@@ -1,4 +1,4 @@
-/** A large publication streams in bounded memory and time, in Translations of at most 500 entities. */
+/** A large publication streams in bounded memory and time, in Translations of at most DATEX2_BATCH entities. */
 import { DATEX2_BATCH } from '../index';
 import { handleStream } from '../test-support.fixture';
 import { bigPublication, VALUES_WITH_DATA_PER_SITE } from './big-publication.fixture';
@@ -18,7 +18,7 @@ describe('big publication (~5 MB)', () => {
     expect(Date.now() - start).toBeLessThan(5000);
   });
 
-  it('handleStream yields batches of at most 500 entities, covering every value with data', async () => {
+  it('handleStream yields batches of at most DATEX2_BATCH entities, covering every value with data', async () => {
     const { stream, sites } = bigPublication(5 * 1024 * 1024);
     const translations = await handleStream(stream);
     expect(Math.max(...translations.map((t) => t.entities.length))).toBeLessThanOrEqual(DATEX2_BATCH);

@@ -48,11 +48,15 @@ type Emit = (kind: IndexKind, num: number | null, str: string | null, json: stri
  */
 export function indexRows(entity: StoredEntity): IndexRow[] {
   const rows: IndexRow[] = [];
-  for (const [name, instances] of Object.entries(entity.attrs)) {
-    for (const inst of instances) {
-      const dataset = typeof inst.datasetId === 'string' ? inst.datasetId : null;
-      indexAttribute(rows, name, inst, dataset, 0);
-    }
+  for (const [name, instances] of Object.entries(entity.attrs)) attributeRows(name, instances, rows);
+  return rows;
+}
+
+/** The `attr_index` rows of one attribute (all its instances), appended to `rows`. */
+export function attributeRows(name: string, instances: StoredAttribute[], rows: IndexRow[] = []): IndexRow[] {
+  for (const inst of instances) {
+    const dataset = typeof inst.datasetId === 'string' ? inst.datasetId : null;
+    indexAttribute(rows, name, inst, dataset, 0);
   }
   return rows;
 }
