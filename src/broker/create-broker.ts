@@ -26,7 +26,7 @@ export interface BrokerOptions {
  * await broker.subscriptions.ready;
  */
 export function createBroker(opts: BrokerOptions): Broker & { tenants: TenantRegistry; close(): void } {
-  const tenants = createTenantRegistry({ dataDir: opts.dataDir, sync: opts.sync });
+  const tenants = createTenantRegistry({ dataDir: opts.dataDir, sync: opts.sync, log: opts.log });
   const now = opts.now ?? (() => new Date().toISOString());
   const subscriptions = createSubscriptionEngine({ tenants, contexts: opts.contexts ?? createContextResolver(), notifier: opts.notifier, now, log: opts.log });
   return {

@@ -16,6 +16,11 @@ type Stmt = Database.Statement;
 
 export interface TenantDbOptions {
   sync?: 'NORMAL' | 'FULL';
+  /**
+   * WAL frames (4 KiB pages) after which a commit checkpoints by itself (SQLite's default 1000).
+   * Raised when a background checkpointer (checkpointer.ts) does the work off the event loop.
+   */
+  walAutoCheckpoint?: number;
 }
 
 const STMT_CACHE = 256;
@@ -59,6 +64,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
+  if (opts.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutoCheckpoint))}`);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();

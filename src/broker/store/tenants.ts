@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ngsiError } from '../../ngsi-ld/errors';
+import { createCheckpointer } from './checkpointer';
 import { openTenantDb } from './tenant-db';
 import type { EntityStore, TenantRegistry } from './types';
 
@@ -18,6 +19,9 @@ export interface TenantRegistryOptions {
   /** Directory of the databases, or ':memory:' for in-memory databases (tests). */
   dataDir: string;
   sync?: 'NORMAL' | 'FULL';
+  /** WAL checkpoints in a worker thread (default true for files; see checkpointer.ts). */
+  backgroundCheckpoints?: boolean;
+  log?: { warn(obj: object, msg?: string): void };
 }
 
 /** Checks a tenant name from a request; BadRequestData when it is not acceptable. */
@@ -37,6 +41,8 @@ export function createTenantRegistry(opts: TenantRegistryOptions): TenantRegistr
   const tenantDir = memory ? '' : path.join(opts.dataDir, 'tenants');
   if (!memory) fs.mkdirSync(tenantDir, { recursive: true });
   const open = new Map<string, ReturnType<typeof openTenantDb>>();
+  // WAL checkpoints run in a worker thread; the commits' own threshold (32 MiB) is only a safety net
+  const checkpointer = memory || opts.backgroundCheckpoints === false ? undefined : createCheckpointer({ log: opts.log });
 
   const fileOf = (name: string): string =>
     memory ? ':memory:' : name === DEFAULT ? path.join(opts.dataDir, 'default.sqlite') : path.join(tenantDir, `${name}.sqlite`);
@@ -50,7 +56,8 @@ export function createTenantRegistry(opts: TenantRegistryOptions): TenantRegistr
     if (!create && key !== DEFAULT && (memory || !fs.existsSync(file))) {
       throw ngsiError('NonexistentTenant', `Tenant '${key}' does not exist`);
     }
-    const db = openTenantDb(file, { sync: opts.sync });
+    const db = openTenantDb(file, { sync: opts.sync, walAutoCheckpoint: checkpointer ? 8192 : undefined });
+    checkpointer?.watch(file);
     open.set(key, db);
     return db;
   }
@@ -65,6 +72,7 @@ export function createTenantRegistry(opts: TenantRegistryOptions): TenantRegistr
       return [...names].sort();
     },
     close() {
+      checkpointer?.close();
       for (const db of open.values()) db.close();
       open.clear();
     },
