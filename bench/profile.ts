@@ -27,10 +27,13 @@ function shortUrl(url: string, root: string): string {
   return p.startsWith(root) ? path.relative(root, p) : p;
 }
 
-/** Top `n` self-time entries by function and by file of the newest profile in `dir`. */
+/**
+ * Top `n` self-time entries by function and by file of the main thread's profile in `dir` (the largest
+ * file: worker threads, such as the WAL checkpointer, write their own smaller profiles).
+ */
 export function summarizeProfile(dir: string, root: string, n = 15): string[] {
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
-  const last = files.at(-1);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const last = files.sort((a, b) => fs.statSync(path.join(dir, a)).size - fs.statSync(path.join(dir, b)).size).at(-1);
   if (!last) return [`no .cpuprofile in ${dir}`];
   const prof = JSON.parse(fs.readFileSync(path.join(dir, last), 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));

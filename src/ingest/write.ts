@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 function exists(o: WriterOptions, id: unknown): boolean {
   if (typeof id !== 'string') return false;
   try {
-    return o.broker.tenants.forRead(o.tenant).getRow(id) !== undefined;
+    return o.broker.tenants.forRead(o.tenant).has(id);
   } catch {
     return false; // no such tenant yet: nothing exists
   }

@@ -116,7 +116,9 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     s.update(entity(1));
     const v2 = s.getRow('urn:ngsi-ld:Lamp:1')!.ver;
     s.delete('urn:ngsi-ld:Lamp:1');
+    expect(s.has('urn:ngsi-ld:Lamp:1')).toBe(false);
     s.insert(entity(1));
+    expect(s.has('urn:ngsi-ld:Lamp:1')).toBe(true);
     const v3 = s.getRow('urn:ngsi-ld:Lamp:1')!.ver;
     expect(v2).toBeGreaterThan(v1);
     expect(v3).toBeGreaterThan(v2);

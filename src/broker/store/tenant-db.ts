@@ -78,6 +78,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     get: db.prepare('SELECT ver, doc FROM entities WHERE id = ?'),
     insert: db.prepare('INSERT INTO entities(id, ver, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING'),
     exists: db.prepare('SELECT rid, ver FROM entities WHERE id = ?'),
+    has: db.prepare('SELECT 1 FROM entities WHERE id = ?').pluck(),
     previous: db.prepare('SELECT rid, ver, doc FROM entities WHERE id = ?'),
     update: db.prepare('UPDATE entities SET doc = ?, ver = ? WHERE rid = ?'),
     del: db.prepare('DELETE FROM entities WHERE rid = ?'),
@@ -373,6 +374,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     get(id) {
       const row = s.get.get(id) as StoredRow | undefined;
       return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
+    },
+    has(id) {
+      return s.has.get(id) !== undefined;
     },
     getRow(id) {
       return s.get.get(id) as StoredRow | undefined;

@@ -84,6 +84,8 @@ export interface EntityStore {
   get(id: string): StoredEntity | undefined;
   /** The stored row of an entity, unparsed (reads that may be answered from the render cache). */
   getRow(id: string): StoredRow | undefined;
+  /** Whether an entity exists (reads no document). */
+  has(id: string): boolean;
   /** Inserts a new entity; returns false when the id exists already. */
   insert(entity: StoredEntity): boolean;
   /** Replaces the stored document of an existing entity (same id); returns false when absent. */
