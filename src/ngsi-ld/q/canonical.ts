@@ -17,6 +17,18 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-
  */
 export function canonicalStr(s: string): string {
   if (s.length < 16 || s.length > 40 || s.charCodeAt(10) !== 0x54 /* T */) return s;
+  // the same time comes again and again (a feed's observedAt for every entity of a message)
+  if (s === last.in) return last.out;
+  const out = canonicalDateTime(s);
+  last.in = s;
+  last.out = out;
+  return out;
+}
+
+/** The last date-time canonicalized, and its result (a pure function's one-entry memo). */
+const last = { in: '', out: '' };
+
+function canonicalDateTime(s: string): string {
   const m = DATE_TIME.exec(s);
   if (!m) return s;
   const zone = m[3] === 'Z' ? 'Z' : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
