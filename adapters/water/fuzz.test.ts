@@ -6,6 +6,7 @@ import { FeedError, type Translation } from '../../src/ingest/types';
 import { createSdmValidator } from '../sdm-validate.fixture';
 import { fixtureCases, fixtureEnv, type FixtureCase } from './fixture-runner.fixture';
 import { decodeAxiomaW1 } from './lorawan/axioma-w1';
+import { decodeKamstrupFlowIq } from './lorawan/kamstrup-flowiq2200';
 import { prng } from '../../test/support/prng';
 
 
@@ -38,6 +39,34 @@ test('decoder: 2,000 random frames give a frame or a FeedError', () => {
     expect(f.hourlyDeltasLitres.every((d) => d >= 0 && d < 16384)).toBe(true);
   }
   expect(decoded).toBeGreaterThan(500);
+});
+
+/** A documented flowIQ 2200 frame (integration guide example), mutated below. */
+const FLOWIQ = Buffer.from('7a08000000446d002cfd284413c1aa77004d93131862012701220122012601220122012101270122012201' + '27012f', 'hex');
+
+test('Kamstrup flowIQ decoder: 2,000 random and mutated frames give a frame or a FeedError', () => {
+  let decoded = 0;
+  for (let i = 0; i < 2000; i++) {
+    let frame: Uint8Array;
+    if (rand() < 0.5) {
+      frame = Uint8Array.from(FLOWIQ);
+      for (let m = 1 + int(3); m > 0; m--) frame[int(frame.length)] = int(256);
+      if (rand() < 0.2) frame = frame.subarray(0, int(frame.length + 1));
+    } else {
+      frame = bytes(int(80));
+      if (frame.length > 0) frame[0] = pick([0x78, 0x7a, 0x72, int(256)]);
+    }
+    const port = rand() < 0.9 ? 1 : int(256);
+    const receivedAt = rand() < 0.5 ? '2026-09-03T00:00:05.000Z' : undefined;
+    const out = onlyFeedErrors(() => decodeKamstrupFlowIq(frame, port, receivedAt), () => `frame ${Buffer.from(frame).toString('hex')} port ${port}`);
+    if (out instanceof FeedError) continue;
+    decoded++;
+    const f = out as ReturnType<typeof decodeKamstrupFlowIq>;
+    expect(Number.isSafeInteger(f.volumeLitres) && f.volumeLitres >= 0).toBe(true);
+    expect(f.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+    expect(f.profile.every((p) => Number.isSafeInteger(p.volumeLitres) && p.time < f.time)).toBe(true);
+  }
+  expect(decoded).toBeGreaterThan(300);
 });
 
 const WEIRD: readonly unknown[] = [null, true, 0, -1, 1e308, 3.5, '', 'x', '0101010101010101', '2026-09-02T23:10:02Z', 'not a date', [], [1, 'a'], {}, { a: 1 }];

@@ -1,15 +1,20 @@
 /**
  * The payload codec registry (name → decoder) and how a device's codec is chosen: the territory
  * registry's `codec` first, then what the network server says (a ChirpStack device tag `codec`, or
- * TTS `version_ids` brand/model).
+ * TTS `version_ids` brand/model). Codecs: Axioma Qalcosonic W1, Kamstrup flowIQ 2200 (OMS over LoRaWAN).
  */
 import { decodeAxiomaW1 } from './axioma-w1';
+import { decodeKamstrupFlowIq } from './kamstrup-flowiq2200';
 import type { Codec } from './types';
 
 export const AXIOMA_W1 = 'axioma-qalcosonic-w1';
+export const KAMSTRUP_FLOWIQ2200 = 'kamstrup-flowiq2200';
 
 /** Known codecs by name. */
-export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([[AXIOMA_W1, { name: AXIOMA_W1, decode: decodeAxiomaW1 }]]);
+export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([
+  [AXIOMA_W1, { name: AXIOMA_W1, decode: (bytes, fPort) => decodeAxiomaW1(bytes, fPort) }],
+  [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq }],
+]);
 
 /**
  * A codec by name (case-insensitive), or undefined.
@@ -34,5 +39,7 @@ export function codecForVersionIds(ids: VersionIds | undefined): string | undefi
   const model = ids?.model_id?.toLowerCase() ?? '';
   // 'qalcosonic' alone is the W1 family name; other Qalcosonic models (E3 …) are not W1 meters.
   if (brand === 'axioma' && (model.includes('w1') || model === 'qalcosonic')) return AXIOMA_W1;
+  // Device Repository model 'flowiq2200-02k73a' (OMS over LoRaWAN); other flowIQ models are wM-Bus only.
+  if (brand === 'kamstrup' && model.replace(/[^a-z0-9]/g, '').includes('flowiq2200')) return KAMSTRUP_FLOWIQ2200;
   return undefined;
 }

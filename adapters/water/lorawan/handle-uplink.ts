@@ -16,7 +16,7 @@ export const ignored = (reason: string): Translation => ({ entities: [], context
 
 export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv): Translation {
   const device = resolveDevice(uplink.devEui, hints, env);
-  const reading = codecOf(device).decode(uplink.bytes, uplink.fPort);
+  const reading = codecOf(device).decode(uplink.bytes, uplink.fPort, uplink.receivedAt);
   return translateUplink(reading, uplink, device, env.territory);
 }
 

@@ -14,17 +14,23 @@ export interface MeterFlags {
 
 /** A decoded meter frame, the input of the translator, whatever the codec. */
 export interface MeterReading {
-  /** The meter's own clock, ISO 8601 UTC (never the arrival time). */
+  /**
+   * The meter's own clock, ISO 8601 UTC. Only a codec whose frame carries no valid time may use the
+   * network reception time it is given (the Kamstrup flowIQ codec; the Axioma W1 never does).
+   */
   time: string;
   /** Current index in litres. */
   volumeLitres: number;
   flags: MeterFlags;
 }
 
-/** A payload codec: bytes of one fPort → reading; throws FeedError('decode', …, 422) on frames it cannot read. */
+/**
+ * A payload codec: bytes of one fPort → reading; throws FeedError('decode', …, 422) on frames it cannot read.
+ * `receivedAt` (network time, ISO 8601) is the fallback time for frames without a meter clock.
+ */
 export interface Codec {
   name: string;
-  decode(bytes: Uint8Array, fPort: number): MeterReading;
+  decode(bytes: Uint8Array, fPort: number, receivedAt?: string): MeterReading;
 }
 
 /** One gateway's reception of an uplink. */
