@@ -172,6 +172,16 @@ export function createNgsiLdClient(opts: NgsiLdClientOptions): NgsiLdClient {
       return decodeURIComponent(location.slice(location.lastIndexOf('/') + 1)) || String(subscription.id);
     },
 
+    async replaceSubscription(subscription, o) {
+      try {
+        return await client.subscribe(subscription, o);
+      } catch (err) {
+        if (!(err instanceof NgsiLdClientError && err.status === 409)) throw err;
+        await client.unsubscribe(String(subscription.id), o);
+        return client.subscribe(subscription, o);
+      }
+    },
+
     async unsubscribe(id, o) {
       const res = await transport.send({ method: 'DELETE', path: `/subscriptions/${encodeURIComponent(id)}`, headers: { Accept: 'application/json', ...tenantHeader(o) }, onRetry: o?.onRetry });
       if (res.status === 404) return false;

@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { ERROR_TYPE_BASE, type ProblemDetails } from '../ngsi-ld/errors';
+import { backoffDelay } from './backoff';
 import { NgsiLdClientError, type ClientLog, type RetryInfo } from './types';
 
 export interface TransportOptions {
@@ -112,7 +113,7 @@ export function createTransport(o: TransportOptions): Transport {
       if (attempt >= attempts) {
         throw new NgsiLdClientError(`${req.method} ${url} failed after ${attempt} attempt(s): ${failure.reason}`, { ...failure, attempts: attempt });
       }
-      const delayMs = Math.round(o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      const delayMs = backoffDelay(attempt - 1, o.backoffMs, Infinity);
       o.log?.warn({ url, attempt, delayMs, reason: failure.reason }, 'NGSI-LD broker request failed, retrying');
       req.onRetry?.({ attempt, delayMs, reason: failure.reason });
       await sleep(delayMs);

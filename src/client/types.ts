@@ -169,6 +169,14 @@ export interface NgsiLdClient {
    */
   subscribe(subscription: Record<string, unknown>, o?: WriteOptions): Promise<string>;
   /**
+   * Puts a subscription with a stable id in place: created, or, when the id exists already (409: a
+   * leftover of a crash, a previous deploy, another version), deleted and created again so that the
+   * new content takes effect. Returns its id.
+   * @example
+   * await client.replaceSubscription({ id: 'urn:ngsi-ld:Subscription:eclor:lighting', type: 'Subscription', … });
+   */
+  replaceSubscription(subscription: Record<string, unknown>, o?: WriteOptions): Promise<string>;
+  /**
    * Deletes a subscription (DELETE /subscriptions/{id}); false when it did not exist.
    * @example
    * await client.unsubscribe(id);

@@ -4,6 +4,7 @@
  * by one; a failure of the broker itself is retried with exponential backoff and jitter.
  */
 import { batchUpdate } from '../broker/operations/batch-update';
+import { backoffDelay } from '../client/backoff';
 import { batchUpsert } from '../broker/operations/batch-upsert';
 import type { Broker, RequestContext } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
@@ -90,7 +91,7 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
       } catch (err) {
         if (isNgsiError(err) || attempt >= attempts) throw err;
         out.retries++;
-        await sleep(backoff * 2 ** (attempt - 1) * (0.5 + Math.random()));
+        await sleep(backoffDelay(attempt - 1, backoff, Infinity));
       }
     }
   };

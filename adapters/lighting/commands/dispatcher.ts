@@ -6,6 +6,7 @@
  * attempts at a time. A command is retried with exponential backoff and ±50 % jitter until it is
  * acknowledged, refused, superseded, or `giveUpMs` has passed (then it has failed).
  */
+import { backoffDelay } from '../../../src/client';
 import type { AttemptResult } from './send-command';
 
 export type CommandResult =
@@ -112,7 +113,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       if (r.ok) return { state: 'acknowledged', attempts: n, status: r.status };
       reason = r.reason;
       if (!r.retry) return { state: 'failed', attempts: n, reason: `refused by the gateway: ${r.reason}` };
-      const delay = Math.round(Math.min(o.maxBackoffMs, o.backoffMs * 2 ** (n - 1)) * (0.5 + random()));
+      const delay = backoffDelay(n - 1, o.backoffMs, o.maxBackoffMs, random);
       if (Date.now() - started + delay > o.giveUpMs) return { state: 'failed', attempts: n, reason: `not acknowledged after ${n} attempt(s) in ${Math.round((Date.now() - started) / 1000)} s: ${r.reason}` };
       if (job.superseded) return { state: 'superseded', attempts: n };
       o.onRetry?.(key, n, r.reason, delay);

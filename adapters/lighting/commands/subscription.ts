@@ -2,11 +2,11 @@
  * The NGSI-LD subscription the lighting commands live on, through the client (so it works the same
  * against the embedded broker and Orion-LD): `illuminanceLevel` of Streetlight and StreetlightGroup,
  * notified in normalized format to the webhook. Its id is stable per territory: at start it is
- * created, or re-created when it already exists (409: deleted, then created again, so a changed
+ * put in place by the client's replaceSubscription (re-created when it already exists, so a changed
  * notification URL takes effect); while the broker is unreachable (network error, 5xx, 429) the
  * creation is retried with backoff until it works or the controller stops.
  */
-import { NgsiLdClientError, type NgsiLdClient } from '../../../src/client';
+import { backoffDelay, NgsiLdClientError, type NgsiLdClient } from '../../../src/client';
 
 /** What the notifications carry: the level and what is needed to address the lamps. */
 export const NOTIFIED_ATTRIBUTES = ['illuminanceLevel', 'talqAddress', 'talqGateway', 'refStreetlight'];
@@ -63,24 +63,17 @@ const unreachable = (err: unknown) => err instanceof NgsiLdClientError && (err.s
 export async function ensureSubscription(o: EnsureOptions): Promise<boolean> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms).unref()));
   const id = String(o.subscription.id);
-  let delay = o.delayMs ?? 1000;
   for (let attempt = 1; attempt <= (o.maxAttempts ?? 10000); attempt++) {
     if (o.stopped()) return false;
     try {
-      try {
-        await o.client.subscribe(o.subscription, { context: [o.context] });
-      } catch (err) {
-        if (!(err instanceof NgsiLdClientError && err.status === 409)) throw err;
-        await o.client.unsubscribe(id);
-        await o.client.subscribe(o.subscription, { context: [o.context] });
-      }
+      await o.client.replaceSubscription(o.subscription, { context: [o.context] });
       o.log?.info?.({ subscription: id }, 'lighting commands: subscription in place');
       return true;
     } catch (err) {
       if (!unreachable(err)) throw err;
+      const delay = backoffDelay(attempt - 1, o.delayMs ?? 1000, o.maxDelayMs ?? 30000, () => 0.5);
       o.log?.warn({ subscription: id, attempt, delayMs: delay, err: (err as Error).message }, 'lighting commands: broker unreachable, subscription retried');
       await sleep(delay);
-      delay = Math.min(delay * 2, o.maxDelayMs ?? 30000);
     }
   }
   return false;

@@ -15,7 +15,7 @@
  *   and wakes the queue when it is.
  */
 import { reasonOf, type AttemptResult } from './attempt';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../../client/backoff';
 import { LinkedQueue, type QueueNode } from './linked-queue';
 import type { DeliveryOutcome, NotifierOptions } from './types';
 

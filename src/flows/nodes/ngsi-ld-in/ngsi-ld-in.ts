@@ -7,7 +7,7 @@
  * Closing the node (stop, redeploy) deletes the subscription and its route answers 404.
  */
 import crypto from 'node:crypto';
-import { NgsiLdClientError } from '../../../client';
+import { backoffDelay, NgsiLdClientError } from '../../../client';
 import type { Entity } from '../../../ngsi-ld/types';
 import { brokerOf, list, shortError, type BrokerNode } from '../lib/broker';
 import { readJson } from '../lib/read-json';
@@ -124,8 +124,8 @@ export default function register(RED: NodeAPI): void {
     const subscribe = async (attempt: number): Promise<void> => {
       this.status({ fill: 'yellow', shape: 'ring', text: attempt ? `subscribing (attempt ${attempt + 1})…` : 'subscribing…' });
       try {
-        await client.unsubscribe(subscriptionId); // a leftover of a crash or of the previous deploy
-        await client.subscribe(subscription, { context: broker.context ? [broker.context] : undefined });
+        // replaces a leftover of a crash or of the previous deploy
+        await client.replaceSubscription(subscription, { context: broker.context ? [broker.context] : undefined });
         subscribed = true;
         this.status({ fill: 'green', shape: 'dot', text: 'subscribed' });
       } catch (err) {
@@ -135,7 +135,7 @@ export default function register(RED: NodeAPI): void {
           this.error(`subscription refused by the broker (${broker.describe}): ${(err as Error).message}`);
           return;
         }
-        const delay = Math.min(retry.firstMs * 2 ** Math.min(attempt, 20), retry.maxMs);
+        const delay = backoffDelay(attempt, retry.firstMs, retry.maxMs, () => 0.5);
         this.status({ fill: 'red', shape: 'ring', text: `${shortError(err)}: retry in ${Math.round(delay / 1000)} s` });
         this.warn(`cannot subscribe on ${broker.describe}: ${(err as Error).message}; retrying in ${delay} ms`);
         timer = setTimeout(() => {

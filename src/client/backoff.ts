@@ -1,6 +1,7 @@
 /**
- * The notifier's retry delay: exponential from `baseMs`, ±50 % jitter, capped at `maxMs` (the same
- * shape as the client's transport, src/client/transport.ts).
+ * The one retry delay of the platform: exponential from `baseMs`, ±50 % jitter, capped at `maxMs`.
+ * Used by the client's transport, the ingest writer, the notifier, the lighting commands and the
+ * `ngsi-ld in` node (without jitter: `random = () => 0.5`).
  */
 
 /**
