@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { EpisodeMark } from '../src/ingest/episodes';
+import { episodeWrites } from './sdm-validate.fixture';
 
 const ROOT = path.join(__dirname, '..');
 const SCHEMAS = path.join(ROOT, 'schemas');
@@ -50,11 +52,11 @@ const expectedFiles = [
   ...fs.readdirSync(__dirname).flatMap((d) => jsonFiles(path.join(__dirname, d, 'fixtures'), '.expected.json')),
   ...jsonFiles(path.join(__dirname, 'mapping', 'examples'), '.expected.json'),
 ];
-const holdsEntities = (doc: unknown): doc is { entities: Json[]; updateOnly?: Json[] } => Array.isArray((doc as Json).entities);
+const holdsEntities = (doc: unknown): doc is { entities: Json[]; episodes?: EpisodeMark[] } => Array.isArray((doc as Json).entities);
 const fixtureEntities = expectedFiles.flatMap((file) => {
   const doc = readJson(file);
   if (!holdsEntities(doc)) return [];
-  return [...doc.entities, ...(doc.updateOnly ?? [])].map((e, i) => [`${path.relative(__dirname, file)} #${i} ${String(e.type)}`, e] as const);
+  return [...doc.entities, ...episodeWrites(doc.episodes)].map((e, i) => [`${path.relative(__dirname, file)} #${i} ${String(e.type)}`, e] as const);
 });
 
 describe('fixture entities validate against schemas/entities/<Type>.schema.json', () => {

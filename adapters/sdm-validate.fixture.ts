@@ -11,6 +11,11 @@ import path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ENTITY_RESERVED, VALUE_MEMBER, type AttributeType, type Entity } from '../src/ngsi-ld/types';
+import { closedEpisode, openedEpisode, type EpisodeMark } from '../src/ingest/episodes';
+
+/** The writes episode marks lead to (a raised mark opens an episode, a clear one closes one), for validation. */
+export const episodeWrites = (marks: EpisodeMark[] = []): Entity[] =>
+  marks.map((m) => (m.active ? openedEpisode(m.entity, m.time) : closedEpisode(m.entity, m.time, m.time)));
 
 export const SDM_REFERENCE_DIR = path.resolve(__dirname, '../../shared/reference/smart-data-models');
 

@@ -13,7 +13,7 @@ import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
 import { createBatchingWriter } from './ingest/batching-writer';
-import { createNgsiLdClient, createRemoteWriter } from './client';
+import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
 import { createMappingRegistry } from '../adapters/mapping';
 import { ADAPTERS } from '../adapters';
@@ -45,6 +45,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
     // an external broker pays per request: messages of ~200 ms are written together
     write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
+    readEpisodes: remote && createRemoteEpisodeReader(remote),
   });
   // MQTT mappings are subscribed on the first MQTT broker and follow the registry's reloads.
   const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings);

@@ -1,10 +1,10 @@
-import { createSdmValidator, toKeyValues } from '../sdm-validate.fixture';
+import { createSdmValidator, episodeWrites, toKeyValues } from '../sdm-validate.fixture';
 import { fixtureCases, runCase } from './fixture-runner.fixture';
 
 const sdm = createSdmValidator();
 const entities = fixtureCases().flatMap((c) => {
   const out = runCase(c);
-  return 'entities' in out ? out.entities.map((e, i) => [`${c.name} #${i} ${String(e.type)}`, e] as const) : [];
+  return 'entities' in out ? [...out.entities, ...episodeWrites(out.episodes)].map((e, i) => [`${c.name} #${i} ${String(e.type)}`, e] as const) : [];
 });
 
 test('the fixtures produce every entity type', () => {

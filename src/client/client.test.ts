@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../../test/support/app';
 import type { Entity } from '../ngsi-ld/types';
-import { createNgsiLdClient, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
+import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
 
 const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
 const ALERT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Alert/master/context.jsonld';
@@ -160,9 +160,9 @@ describe('tenants', () => {
 });
 
 describe('createRemoteWriter', () => {
-  it('replace, merge, updateOnly (404 skipped) and per-entity failures, with the tenant', async () => {
+  it('replace, merge and per-entity failures, with the tenant', async () => {
     const write = createRemoteWriter(client, 'writer');
-    const [a, b, absent] = [newId(), newId(), newId()];
+    const [a, b] = [newId(), newId()];
     let out = await write({ context: [DEVICE], entities: [device(a, { batteryLevel: prop(0.5), deviceState: prop('ok') }), device('bad id')] });
     expect(out.written).toEqual([a]);
     expect(out.failed).toEqual([{ entityId: 'bad id', reason: expect.any(String) }]);
@@ -172,15 +172,30 @@ describe('createRemoteWriter', () => {
     expect(out).toEqual({ written: [a, b], failed: [], retries: 0 });
     expect(await client.get(a, { context: DEVICE, tenant: 'writer' })).toMatchObject({ batteryLevel: { value: 0.1 }, deviceState: { value: 'ok' } });
 
-    out = await write({ context: [DEVICE], entities: [], updateOnly: [device(b, { deviceState: prop('closed') }), device(absent, { deviceState: prop('closed') })] });
-    expect(out).toEqual({ written: [b], failed: [], retries: 0 });
-    expect(await client.get(absent, { tenant: 'writer' })).toBeUndefined();
-
     expect(await write({ context: [], entities: [] })).toEqual({ written: [], failed: [], retries: 0 });
   });
+});
 
-  it('updateOnly on a tenant that does not exist yet is skipped (404)', async () => {
-    const out = await createRemoteWriter(client, 'fresh-tenant')({ context: [DEVICE], entities: [], updateOnly: [device(newId())] });
-    expect(out).toEqual({ written: [], failed: [], retries: 0 });
+describe('createRemoteEpisodeReader', () => {
+  const at = (t: string) => ({ type: 'Property', value: { '@type': 'DateTime', '@value': t } });
+  it("reads validFrom/validTo of the entities that exist, in the tenant, with the mark's context", async () => {
+    const [open, closed, absent, other] = [newId(), newId(), newId(), newId()];
+    await createRemoteWriter(client, 'episodes')({
+      context: [DEVICE],
+      entities: [
+        device(open, { validFrom: at('2026-09-01T10:00:00+02:00') }),
+        device(closed, { validFrom: at('2026-09-01T08:00:00Z'), validTo: at('2026-09-01T09:00:00Z') }),
+        device(other, { deviceState: prop('ok') }),
+      ],
+    });
+    const states = await createRemoteEpisodeReader(client, 'episodes')([open, closed, absent, other], DEVICE);
+    expect(states.get(open)).toEqual({ validFrom: '2026-09-01T08:00:00.000Z', validTo: undefined });
+    expect(states.get(closed)).toEqual({ validFrom: '2026-09-01T08:00:00.000Z', validTo: '2026-09-01T09:00:00.000Z' });
+    expect(states.has(absent)).toBe(false);
+    expect(states.has(other)).toBe(false); // neither attribute: no episode
+  });
+
+  it('a tenant that does not exist yet holds no episode', async () => {
+    expect((await createRemoteEpisodeReader(client, 'no-such-tenant')([newId()], DEVICE)).size).toBe(0);
   });
 });

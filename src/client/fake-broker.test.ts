@@ -244,22 +244,16 @@ describe('reads', () => {
 });
 
 describe('createRemoteWriter', () => {
-  it('counts the retries and maps failures; updateOnly 404s are skipped', async () => {
-    const notFound = { type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound', title: 'not found', status: 404, detail: 'e2' };
+  it('counts the retries and maps failures', async () => {
     const bad = { type: 'https://uri.etsi.org/ngsi-ld/errors/BadRequestData', title: 'bad', status: 400, detail: 'volume' };
     script = (r, n) => {
       if (n === 1) return { status: 503 };
-      if (r.url.includes('/update')) return { status: 207, body: { success: [e1.id], errors: [{ entityId: e2.id, error: notFound }] } };
       return { status: 207, body: { success: [e1.id], errors: [{ entityId: e2.id, error: bad }] } };
     };
     const write = createRemoteWriter(client(), 'nice');
-    const out = await write({ context: [CTX], mode: 'merge', entities: [e1, e2], updateOnly: [e1, e2] });
-    expect(out).toEqual({ written: [e1.id, e1.id], failed: [{ entityId: e2.id, reason: 'bad: volume' }], retries: 1 });
-    expect(seen.map((s) => s.url)).toEqual([
-      '/ngsi-ld/v1/entityOperations/update',
-      '/ngsi-ld/v1/entityOperations/update',
-      '/ngsi-ld/v1/entityOperations/upsert?options=update',
-    ]);
+    const out = await write({ context: [CTX], mode: 'merge', entities: [e1, e2] });
+    expect(out).toEqual({ written: [e1.id], failed: [{ entityId: e2.id, reason: 'bad: volume' }], retries: 1 });
+    expect(seen.map((s) => s.url)).toEqual(['/ngsi-ld/v1/entityOperations/upsert?options=update', '/ngsi-ld/v1/entityOperations/upsert?options=update']);
     expect(seen.every((s) => s.headers['ngsild-tenant'] === 'nice')).toBe(true);
   });
 

@@ -8,7 +8,7 @@ function recorder(fail: string[] = []) {
   const calls: Translation[] = [];
   const inner = async (x: Translation): Promise<WriteOutcome> => {
     calls.push(x);
-    const ids = [...x.entities, ...(x.updateOnly ?? [])].map((e) => e.id);
+    const ids = x.entities.map((e) => e.id);
     return { written: ids.filter((i) => !fail.includes(i)), failed: fail.filter((i) => ids.includes(i)).map((entityId) => ({ entityId, reason: 'bad' })), retries: 1 };
   };
   return { calls, inner };

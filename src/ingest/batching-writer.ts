@@ -37,14 +37,13 @@ export function createBatchingWriter(inner: (t: Translation) => Promise<WriteOut
       context: first.context,
       mode: first.mode,
       entities: g.items.flatMap((p) => p.t.entities),
-      updateOnly: g.items.flatMap((p) => p.t.updateOnly ?? []),
     };
     inner(merged).then(
       (out) => {
         const failed = new Map(out.failed.map((f) => [f.entityId, f]));
         const written = new Set(out.written);
         g.items.forEach((p, i) => {
-          const ids = [...p.t.entities, ...(p.t.updateOnly ?? [])].map((e) => e.id);
+          const ids = p.t.entities.map((e) => e.id);
           p.resolve({
             written: ids.filter((id) => written.has(id)),
             failed: ids.flatMap((id) => (failed.has(id) ? [failed.get(id)!] : [])),
@@ -57,7 +56,7 @@ export function createBatchingWriter(inner: (t: Translation) => Promise<WriteOut
   };
 
   return (t) => {
-    const count = t.entities.length + (t.updateOnly?.length ?? 0);
+    const count = t.entities.length;
     if (count === 0) return Promise.resolve({ written: [], failed: [], retries: 0 });
     if (count >= maxEntities) return inner(t);
     const key = JSON.stringify([t.context, t.mode ?? 'replace']);

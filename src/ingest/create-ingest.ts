@@ -7,6 +7,8 @@ import { loadTerritory } from './device-registry';
 import type { IngestRoutesOptions } from './routes';
 import { createStats } from './stats';
 import type { Adapter, Translation } from './types';
+import { embeddedEpisodeReader } from './episode-reader';
+import { createEpisodeTracker, type EpisodeReader } from './episodes';
 import { createEntityValidator } from './validate';
 import { createWriter, type WriteOutcome } from './write';
 
@@ -24,6 +26,8 @@ export interface IngestOptions {
   mappings?: IngestRoutesOptions['mappings'];
   /** Where translations are written; default the embedded broker (an external one: src/client createRemoteWriter). */
   write?: (t: Translation) => Promise<WriteOutcome>;
+  /** Where the episodes' state is read; default the embedded broker (an external one: src/client createRemoteEpisodeReader). */
+  readEpisodes?: EpisodeReader;
 }
 
 /**
@@ -43,6 +47,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     deadLetters,
     stats: createStats(),
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
+    episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
   };
   return { routes, close: () => deadLetters.close() };
 }

@@ -9,6 +9,7 @@ import type { IngestStats } from './stats';
 import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
+import type { EpisodeTracker } from './episodes';
 import type { EntityValidator } from './validate';
 import type { WriteOutcome } from './write';
 
@@ -19,6 +20,8 @@ export interface IngestDeps {
   deadLetters: DeadLetterStore;
   stats: IngestStats;
   write: (t: Translation) => Promise<WriteOutcome>;
+  /** Turns the translations' episode marks into writes (src/ingest/episodes.ts). */
+  episodes: EpisodeTracker;
 }
 
 export type MessageOutcome =
@@ -43,8 +46,10 @@ export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessag
       adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status: 422, contentType,
       query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt,
     });
-  for await (const raw of translations) {
-    if (raw.ignored && raw.entities.length === 0) ignored = raw.ignored;
+  for await (const marked of translations) {
+    if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
+    const raw = await deps.episodes.resolve(marked);
+    const episodeIds = new Set((marked.episodes ?? []).map((m) => String(m.entity.id)));
     let t = raw;
     if (adapter.validateEntities && deps.validate) {
       const ok = (e: Entity) => {
@@ -52,13 +57,20 @@ export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessag
         if (why) rejected.push({ entityId: String(e.id), reason: why, deadLetter: deadLetter(e, raw, 'validate', why) });
         return !why;
       };
-      t = { ...raw, entities: raw.entities.filter(ok), updateOnly: raw.updateOnly?.filter(ok) };
+      t = { ...raw, entities: raw.entities.filter(ok) };
     }
-    const res = await deps.write(t);
+    let res: WriteOutcome;
+    try {
+      res = await deps.write(t);
+    } catch (err) {
+      deps.episodes.forget(episodeIds); // not written: read their state again next time
+      throw err;
+    }
+    if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     stats.retried += res.retries;
     written.push(...res.written);
     for (const f of res.failed) {
-      const entity = [...t.entities, ...(t.updateOnly ?? [])].find((e) => e.id === f.entityId);
+      const entity = t.entities.find((e) => e.id === f.entityId);
       const id = entity
         ? deadLetter(entity, t, 'validate', f.reason)
         : deps.deadLetters.add({ adapter: adapter.name, stage: 'write', reason: `entity ${f.entityId}: ${f.reason}`, status: 422, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
+import type { EpisodeMark } from './episodes';
 
 /** Where a message failed. */
 export type FeedStage = 'decode' | 'translate' | 'validate' | 'write';
@@ -37,10 +38,10 @@ export interface Translation {
    */
   mode?: 'replace' | 'merge';
   /**
-   * Entities to write only where they already exist (batch update; absent ones are skipped), e.g. the
-   * closing of an Alert episode: a meter that never alarmed gets no closed Alert.
+   * Episode marks (e.g. a meter's leak flag raised or clear at a time): the runtime turns them into
+   * the writes that open or close one entity per episode (src/ingest/episodes.ts); merge mode only.
    */
-  updateOnly?: Entity[];
+  episodes?: EpisodeMark[];
 }
 
 /** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */

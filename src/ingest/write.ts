@@ -3,7 +3,6 @@
  * for `mode: 'merge'`), with the translation's @context. Per-entity failures of a 207 come back one
  * by one; a failure of the broker itself is retried with exponential backoff and jitter.
  */
-import { batchUpdate } from '../broker/operations/batch-update';
 import { backoffDelay } from '../client/backoff';
 import { batchUpsert } from '../broker/operations/batch-upsert';
 import type { Broker, RequestContext } from '../broker/request';
@@ -30,15 +29,6 @@ export interface WriterOptions {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-function exists(o: WriterOptions, id: unknown): boolean {
-  if (typeof id !== 'string') return false;
-  try {
-    return o.broker.tenants.forRead(o.tenant).has(id);
-  } catch {
-    return false; // no such tenant yet: nothing exists
-  }
-}
-
 /**
  * @example
  * const write = createWriter({ broker, contexts });
@@ -49,26 +39,8 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
   const backoff = o.backoffMs ?? 50;
   return async (t) => {
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
-    if (t.entities.length === 0 && !t.updateOnly?.length) return out;
+    if (t.entities.length === 0) return out;
     const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
-    // only the entities that exist (cheap reads, no exception per absent one); started first and not
-    // awaited yet, so that both writes join the same group commit
-    const present = (t.updateOnly ?? []).filter((e) => exists(o, e.id));
-    const closing = present.length
-      ? batchUpdate(o.broker, { tenant: o.tenant, ctx, responseContext: undefined, params: {}, body: present, accept: 'application/json' })
-      : undefined;
-    const collectClosing = async () => {
-      if (!closing) return;
-      const res = await closing;
-      const r = res.status === 207 ? (res.body as BatchOperationResult) : { success: present.map((e) => e.id), errors: [] };
-      out.written.push(...r.success);
-      // absent entities are skipped by design; other refusals are reported
-      for (const e of r.errors) if (e.error.status !== 404) out.failed.push({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` });
-    };
-    if (t.entities.length === 0) {
-      await collectClosing();
-      return out;
-    }
     const req: RequestContext = {
       tenant: o.tenant,
       ctx,
@@ -79,7 +51,7 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        const [res] = await Promise.all([batchUpsert(o.broker, req), attempt === 1 ? collectClosing() : undefined]);
+        const res = await batchUpsert(o.broker, req);
         if (res.status === 207) {
           const r = res.body as BatchOperationResult;
           out.written.push(...r.success);

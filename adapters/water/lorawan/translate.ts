@@ -1,10 +1,12 @@
 /**
  * LoRaWAN water meters → NGSI-LD (pure). One uplink gives the meter's WaterConsumptionObserved, its
- * Device and one Alert per alarm kind (leak, burst, backflow); a status event gives the Device.
- * Everything is written in merge mode, so attributes from other events (battery level, an Alert's
- * validFrom) are kept by the broker. See README.md "Alerts" for the episode rule.
+ * Device and one episode mark per alarm kind (leak, burst, backflow: raised or clear at the frame's
+ * time), which the runtime turns into one SDM Alert per episode (src/ingest/episodes.ts); a status
+ * event gives the Device. Everything is written in merge mode, so attributes from other events
+ * (battery level) are kept by the broker. See README.md "Alerts".
  */
 import type { DeviceInfo, Translation } from '../../../src/ingest/types';
+import type { EpisodeMark } from '../../../src/ingest/episodes';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { CONTEXT, dateTime, point, property, relationship, urn } from '../ngsi';
 import type { DeviceStatus, MeterFlags, MeterReading, Reception, Uplink } from './types';
@@ -55,7 +57,8 @@ function deviceBase(device: DeviceInfo, territory: string): Entity {
   return e;
 }
 
-function alert(kind: AlertKind, open: boolean, time: string, device: DeviceInfo, territory: string): Entity {
+/** The mark of one alarm kind at the frame's time: the Alert without its episode times (set by the runtime). */
+function alertMark(kind: AlertKind, active: boolean, time: string, device: DeviceInfo, territory: string): EpisodeMark {
   const e: Entity = {
     id: alertEntityId(territory, device.meterId, kind),
     type: 'Alert',
@@ -63,21 +66,19 @@ function alert(kind: AlertKind, open: boolean, time: string, device: DeviceInfo,
     severity: property(SEVERITY[kind]),
     description: property(DESCRIPTION[kind]),
     alertSource: relationship(meterEntityId(territory, device.meterId)),
-    dateIssued: dateTime(time),
     data: property({ kind, meterId: device.meterId, devEui: device.devEui }),
   };
   if (kind === 'backflow') e.subCategory = property('waterPollution');
   if (device.location) e.location = point(device.location);
-  e[open ? 'validFrom' : 'validTo'] = dateTime(time);
-  return e;
+  return { entity: e, active, time, context: CONTEXT.alert };
 }
 
 /**
- * One decoded uplink → WaterConsumptionObserved + Device + an open Alert per raised flag (merge mode), and
- * the closing of the Alerts whose flag is clear, written only where such an Alert exists (`updateOnly`).
+ * One decoded uplink → WaterConsumptionObserved + Device (merge mode) + one episode mark per alarm kind.
  * @example
  * const t = translateUplink(decodeAxiomaW1(bytes, 100), uplink, { devEui, meterId: 'W1-0001' }, 'eclor');
- * t.entities.map((e) => e.type); // ['WaterConsumptionObserved', 'Device', 'Alert', 'Alert', 'Alert']
+ * t.entities.map((e) => e.type); // ['WaterConsumptionObserved', 'Device']
+ * t.episodes?.map((m) => m.active); // [false, false, false] (leak, burst, backflow)
  */
 export function translateUplink(reading: MeterReading, uplink: Uplink, device: DeviceInfo, territory: string): Translation {
   const at = { observedAt: reading.time };
@@ -100,10 +101,8 @@ export function translateUplink(reading: MeterReading, uplink: Uplink, device: D
   if (best?.rssi !== undefined) dev.rssi = property(best.rssi, { unitCode: 'DBM', observedAt: uplink.receivedAt });
   if (best?.snr !== undefined) dev.snr = property(best.snr, { unitCode: '2N', observedAt: uplink.receivedAt });
 
-  // an episode opens with a flag (written, merge); a cleared flag closes an existing episode only
-  const open = ALERT_KINDS.filter((k) => f[k]).map((k) => alert(k, true, reading.time, device, territory));
-  const closing = ALERT_KINDS.filter((k) => !f[k]).map((k) => alert(k, false, reading.time, device, territory));
-  return { entities: [meter, dev, ...open], updateOnly: closing, context: [CONTEXT.waterConsumption, CONTEXT.device, CONTEXT.alert], mode: 'merge' };
+  const episodes = ALERT_KINDS.map((k) => alertMark(k, f[k], reading.time, device, territory));
+  return { entities: [meter, dev], episodes, context: [CONTEXT.waterConsumption, CONTEXT.device, CONTEXT.alert], mode: 'merge' };
 }
 
 /**

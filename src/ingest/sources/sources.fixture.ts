@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import { openDeadLetterStore } from '../dead-letters';
 import type { IngestDeps } from '../run-message';
+import { createEpisodeTracker } from '../episodes';
 import { createStats } from '../stats';
 import { FeedError, type Adapter, type IngestMessage, type Translation } from '../types';
 
@@ -54,6 +55,7 @@ export function recordingDeps(o: { delayMs?: number } = {}): RecordingDeps {
     env: { devices: { get: () => undefined }, territory: 'test' },
     deadLetters,
     stats: createStats(),
+    episodes: createEpisodeTracker(async () => new Map()),
     writes,
     async write(t) {
       if (o.delayMs) await new Promise((ok) => setTimeout(ok, o.delayMs));
