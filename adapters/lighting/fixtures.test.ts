@@ -7,6 +7,9 @@ describe('lighting/talq fixtures', () => {
   const cases = fixtureCases();
   it('has the documented cases', () => {
     expect(cases).toEqual(expect.arrayContaining(['attribute-data', 'events', 'state-change', 'lamp-failure', 'cabinet', 'groups-zones', 'empty-report']));
+    // what other vendors' gateways send (README "Other gateways")
+    expect(cases).toEqual(expect.arrayContaining(['typing-lenient', 'address-shapes', 'time-offsets', 'events-only', 'state-changes-only', 'other-functions',
+      'cabinet-segments', 'older-version-names', 'vendor-log-types', 'report-array', 'groups-other-shapes']));
   });
   it.each(cases)('%s', (name) => {
     const actual = JSON.parse(JSON.stringify(runCase(name)));

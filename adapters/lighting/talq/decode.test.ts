@@ -49,9 +49,9 @@ describe('decodeLogReport: body', () => {
     ['not JSON', '{"entries": [', /body is not valid JSON/],
     ['a JSON array', '[]', /body must be a LogReport JSON object/],
     ['entries not an array', '{"entries": {}}', /LogReport\.entries must be an array/],
-    ['address not a string', '{"address": 7}', /LogReport\.address must be a string/],
+    ['address not a string', '{"address": {"id": 7}}', /LogReport\.address must be a string/],
     ['an entry that is not an object', '{"entries": [3]}', /entries\[0\] must be an object/],
-    ['unknown log data type', body(attr({ type: 'MeasurementLogData' })), /entries\[0\]\.data\.type must be AttributeLogData, EventLogData or StateChangeEventLogData/],
+    ['log data without type nor members telling it', body({ srcAddress: 'd-1' }), /entries\[0\]\.data\.type is required/],
     ['missing srcAddress', body(attr({ srcAddress: undefined })), /entries\[0\]\.data\.srcAddress is required/],
     ['srcAddress without a device', body(attr({ srcAddress: '/lampMonitor1' })), /srcAddress must start with a device address/],
     ['srcAddress too long', body(attr({ srcAddress: 'a'.repeat(300) })), /srcAddress is longer than 256/],
@@ -59,18 +59,19 @@ describe('decodeLogReport: body', () => {
     ['impossible date', body(attr({ timestamp: '2025-02-30T05:00:00Z' })), /timestamp must be an RFC 3339/],
     ['missing attributeName', body(attr({ attributeName: undefined })), /entries\[0\]\.data\.attributeName is required/],
     ['missing attributeValue', body(attr({ attributeValue: undefined })), /attributeValue is required/],
-    ['attribute without type', body(attr({ attributeValue: { value: 1 } })), /attributeValue\.type is required/],
-    ['float as a string', body(attr({ attributeValue: { type: 'AttributeFloat', value: '12.5' } })), /attributeValue\.value must be a number for AttributeFloat/],
-    ['percent not an integer', body(attr({ attributeValue: { type: 'AttributePercent', value: 12.5 } })), /must be an integer \(percent\)/],
-    ['level not an integer', body(attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 'high' } } })), /attributeValue\.value\.value must be an integer \(DimLevel, percent\) for LevelState/],
-    ['state without name', body(attr({ attributeValue: { type: 'AttributeLevelState', value: { value: 50 } } })), /attributeValue\.value\.name is required/],
-    ['binary not ON/OFF', body(attr({ attributeValue: { type: 'AttributeBinary', value: 'on' } })), /must be 'ON' or 'OFF'/],
+    ['float as a word', body(attr({ attributeValue: { type: 'AttributeFloat', value: 'twelve' } })), /attributeValue\.value must be a number for AttributeFloat/],
+    ['percent as a word', body(attr({ attributeValue: { type: 'AttributePercent', value: 'half' } })), /must be a number \(percent\)/],
+    ['level not a number', body(attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 'high' } } })), /attributeValue\.value must be a LevelState \(DimLevel, percent\) for AttributeLevelState/],
+    ['state not a State', body(attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeState', value: 'dim' } })), /must be a State/],
+    ['binary not ON/OFF', body(attr({ attributeValue: { type: 'AttributeBinary', value: 'maybe' } })), /must be 'ON' or 'OFF'/],
+    ['boolean not a boolean', body(attr({ attributeName: 'lampFailure', attributeValue: { type: 'AttributeBoolean', value: 'perhaps' } })), /must be a boolean for AttributeBoolean/],
+    ['timestamp without offset', body(attr({ timestamp: '2025-01-15T05:00:00' })), /timestamp must be an RFC 3339 date-time/],
     ['bad location', body(attr({ attributeValue: { type: 'AttributeLocation', value: { lat: 45 } } })), /must be a Location/],
     ['event without eventType', body({ type: 'EventLogData', srcAddress: 'd-1' }), /entries\[0\]\.data\.eventType is required/],
-    ['startEndFlag as a string', body({ type: 'EventLogData', srcAddress: 'd-1', eventType: 'lampFailure', startEndFlag: 'true' }), /startEndFlag must be a boolean/],
-    ['event attribute without value', body({ type: 'EventLogData', srcAddress: 'd-1', eventType: 'lampFailure', attributes: [{ tag: 'x' }] }), /attributes\[0\]\.value is required/],
-    ['state change without command', body({ type: 'StateChangeEventLogData', srcAddress: 'd-1', eventType: 'lightStateChange' }), /entries\[0\]\.data\.command is required/],
-    ['command without state', body({ type: 'StateChangeEventLogData', srcAddress: 'd-1', eventType: 'lightStateChange', command: {} }), /command\.state is required/],
+    ['startEndFlag neither true nor false', body({ type: 'EventLogData', srcAddress: 'd-1', eventType: 'lampFailure', startEndFlag: 'sometimes' }), /startEndFlag must be a boolean/],
+    ['state change without command nor state', body({ type: 'StateChangeEventLogData', srcAddress: 'd-1', eventType: 'lightStateChange' }), /entries\[0\]\.data\.command is required/],
+    ['command without state', body({ type: 'StateChangeEventLogData', srcAddress: 'd-1', eventType: 'lightStateChange', command: {} }), /command must be a Command with a State/],
+    ['a LogReport array with a non-report', '[{"entries": []}, 3]', /body must be a LogReport JSON object/],
   ])('%s → 400 naming the field', (_name, text, reason) => {
     const e = decodeError(() => decodeLogReport(logReportMessage(text)));
     expect([e.stage, e.status]).toEqual(['decode', 400]);
@@ -80,6 +81,67 @@ describe('decodeLogReport: body', () => {
   it('tolerates vendor attribute types and unknown members', () => {
     const d = decodeLogReport(logReportMessage(body(attr({ attributeValue: { type: 'VendorFancy', value: { a: 1 } }, vendorExtra: true }))));
     expect(d.report.entries[0].data?.type).toBe('AttributeLogData');
+  });
+});
+
+describe('decodeLogReport: what other gateways send', () => {
+  const data = (text: string) => decodeLogReport(logReportMessage(text)).report.entries.map((e) => e.data as unknown as Record<string, unknown>);
+
+  it.each(['2', '2.6', '2.7.1', 'v2.7.1', '2.7.1-rc.2', '2.6.3+build7', ' 2.5 ', '2.7.1, 2.7.1', 'TALQ 2.4'])('accepts talq-api-version %j', (v) => {
+    expect(decodeLogReport(logReportMessage('{}', { headers: { 'talq-api-version': v } })).request.apiVersion).toBe(v.split(',')[0].trim());
+  });
+
+  it('reads repeated query parameters (first), urn:uuid: and braces', () => {
+    const query = { clientAddress: [`urn:uuid:${GATEWAY}`, 'x'], talqRequestId: '{0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5}' } as unknown as Record<string, string>;
+    expect(decodeLogReport(logReportMessage('{}', { query })).request).toMatchObject({ clientAddress: GATEWAY, talqRequestId: '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5' });
+  });
+
+  it('reads a body with a byte order mark, null members (Jackson style) and an array of LogReports', () => {
+    expect(decodeLogReport(logReportMessage('\uFEFF{"address":null,"entries":null}')).report).toEqual({ entries: [] });
+    const nulls = { ...attr(), timestamp: null, attributeValue: { type: 'AttributeFloat', value: 1, timestamp: null } };
+    const [d] = data(JSON.stringify({ address: 'l', entries: [{ cmsRefId: null, data: nulls }, { data: null }] }));
+    expect(d).toMatchObject({ type: 'AttributeLogData', attributeValue: { value: 1 } });
+    expect(d.timestamp).toBeUndefined();
+    const two = decodeLogReport(logReportMessage(JSON.stringify([{ address: 'a', entries: [{ data: attr() }] }, { address: 'b', entries: [{ data: attr() }] }])));
+    expect([two.report.address, two.report.entries.length]).toEqual(['a', 2]);
+  });
+
+  it('reads values typed leniently and normalizes times to UTC', () => {
+    const [f, b, bin, lvl, lvlBare, noType, bare, state, cct] = data(body(
+      attr({ attributeValue: { type: 'AttributeFloat', value: ' 12.5 ' }, timestamp: '2025-01-15 07:00:00.123456+0200' }),
+      attr({ attributeName: 'lampFailure', attributeValue: { type: 'AttributeBoolean', value: 'TRUE' } }),
+      attr({ attributeName: 'photocellOutput', attributeValue: { type: 'AttributeBinary', value: 'on' } }),
+      attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: '35' } } }),
+      attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: 80 } }),
+      attr({ attributeValue: { value: 3 } }),
+      attr({ attributeValue: 4 }),
+      attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeState', value: 55 } }),
+      attr({ attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelAndCCTColorState', value: { level: '20', cct: 3000 } } }),
+    ));
+    expect([f.timestamp, (f.attributeValue as { value: unknown }).value]).toEqual(['2025-01-15T05:00:00.123Z', 12.5]);
+    expect([b, bin, lvl, lvlBare, noType, bare, state, cct].map((d) => (d.attributeValue as { value: unknown }).value))
+      .toEqual([true, 'ON', { name: 'LevelState', value: 35 }, { name: 'LevelState', value: 80 }, 3, 4, { name: 'LevelState', value: 55 }, { name: 'LevelAndCCTColorState', level: 20, cct: 3000 }]);
+  });
+
+  it('keeps unmapped data raw instead of refusing the report, and notes vendor log data types', () => {
+    const [vendor, odd, inferred] = decodeLogReport(logReportMessage(body(
+      { type: 'MeasurementLogData', srcAddress: 'd-1', values: [1, 2] },
+      attr({ attributeName: 'vendorHumidity', timestamp: 'yesterday', attributeValue: { type: 'AttributeFloat', value: 'n.a.' } }),
+      { srcAddress: 'd-1', eventType: 'lampFailure', startEndFlag: 'false' },
+    ))).report.entries;
+    expect(vendor).toEqual({ ignored: 'log data type "MeasurementLogData" is not one of AttributeLogData, EventLogData, StateChangeEventLogData' });
+    expect(odd.data).toMatchObject({ attributeName: 'vendorHumidity', attributeValue: { type: 'AttributeFloat', value: 'n.a.' } });
+    expect(inferred.data).toMatchObject({ type: 'EventLogData', eventType: 'lampFailure', startEndFlag: false });
+  });
+
+  it('writes names in their TALQ spelling and addresses in their normalized form', () => {
+    const [d] = data(body(attr({ attributeName: 'LampMonitorFunction.ActivePower', srcAddress: `/devices/${'3F6B1C2E-0A4D-4C1E-9A53-1D2C3B4A5F60'}/lampMonitor1/activePower` })));
+    expect([d.attributeName, d.srcAddress]).toEqual(['activePower', '3f6b1c2e-0a4d-4c1e-9a53-1d2c3b4a5f60/lampMonitor1/activePower']);
+  });
+
+  it('accepts a state change with only the resulting state', () => {
+    const [d] = data(body({ type: 'StateChangeEventLogData', srcAddress: 'd-1', eventType: 'lightStateChange', state: { name: 'LevelState', value: 40 } }));
+    expect(d).toMatchObject({ command: undefined, state: { name: 'LevelState', value: 40 } });
   });
 });
 
@@ -95,11 +157,16 @@ describe('decodeGroups', () => {
     expect(decodeGroups('[{"address":"g","ownerCMS":"c","members":[{"resource":"devices","address":"d"}],"purpose":"calendar"}]'))
       .toEqual([{ address: 'g', ownerCMS: 'c', members: [{ resource: 'devices', address: 'd' }], purpose: 'calendar' }]);
   });
+  it('reads a single Group, resources in any spelling, device addresses normalized, no ownerCMS', () => {
+    expect(decodeGroups('{"address":"g","members":[{"resource":"/Devices","address":"urn:uuid:3F6B1C2E-0A4D-4C1E-9A53-1D2C3B4A5F60"},{"resource":"group","address":"h"}]}'))
+      .toEqual([{ address: 'g', ownerCMS: '', members: [{ resource: 'devices', address: '3f6b1c2e-0a4d-4c1e-9a53-1d2c3b4a5f60' }, { resource: 'groups', address: 'h' }] }]);
+    expect(decodeGroups('[{"address":"g","members":null}]')[0].members).toEqual([]);
+  });
   it.each([
+    ['3', /body must be a JSON array of TALQ Group objects/],
     ['{}', /body must be a JSON array of TALQ Group objects/],
     ['[{"ownerCMS":"c","members":[]}]', /\[0\]\.address is required/],
-    ['[{"address":"g","members":[]}]', /\[0\]\.ownerCMS is required/],
-    ['[{"address":"g","ownerCMS":"c"}]', /\[0\]\.members is required/],
+    ['[{"address":"g","members":{}}]', /\[0\]\.members must be an array/],
     ['[{"address":"g","ownerCMS":"c","members":[{"resource":"devices"}]}]', /\[0\]\.members\[0\]\.address is required/],
   ])('%s → 400', (text, reason) => {
     const e = decodeError(() => decodeGroups(text));

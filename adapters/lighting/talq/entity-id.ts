@@ -5,7 +5,8 @@
  * `/{functionId}` suffix. Sanitization keeps `A-Z a-z 0-9 . _ -` and percent-encodes every other
  * UTF-8 byte as `%XX` (upper-case hex, RFC 3986 / RFC 8141 style), including `:`, `/` and `%` itself.
  * The mapping is injective (two different addresses never share an id) and its output is URN-safe
- * and keeps the `:`-separated segments of the id unambiguous. Case is kept as sent.
+ * and keeps the `:`-separated segments of the id unambiguous. Case is kept as sent (decode writes
+ * UUID device addresses, which are case-insensitive, in lower case: address.ts).
  */
 
 /** TALQ address → URN-safe local id. */
@@ -19,10 +20,7 @@ export function sanitizeAddress(address: string): string {
 }
 
 /** The device part of a source address (`{deviceAddress}` or `{deviceAddress}/{functionId}`). */
-export function deviceAddressOf(srcAddress: string): string {
-  const slash = srcAddress.indexOf('/');
-  return slash < 0 ? srcAddress : srcAddress.slice(0, slash);
-}
+export { deviceAddressOf } from './address';
 
 /**
  * The NGSI-LD id of the entity of `type` for a TALQ address.

@@ -29,11 +29,11 @@ describe('translateLogReport', () => {
     ['negative level', level(-1), /level -1 %/],
     ['negative power', attr('activePower', -3.5), /activePower: -3\.5 is out of range 0\.\.∞/],
     ['negative energy', attr('activeEnergy', -1), /activeEnergy/],
-    ['power factor above 1', attr('powerFactor', 1.2), /powerFactor: 1\.2 is out of range 0\.\.1/],
+    ['power factor above 1', attr('powerFactor', 1.2), /powerFactor: 1\.2 is out of range -1\.\.1/],
     ['percent THD above 100', attr('phase1VoltageTHD', 140), /phase1VoltageTHD: 140 is out of range 0\.\.100 %/],
     ['latitude out of range', attr('location', { latitude: 95, longitude: 4 }, 'AttributeLocation'), /location: latitude 95/],
     ['a string where a power is expected', attr('activePower', 'high', 'VendorPower'), /activePower: expected a number/],
-    ['a non-boolean lamp failure', attr('lampFailure', 1, 'VendorFlag'), /lampFailure: expected a boolean/],
+    ['a non-boolean lamp failure', attr('lampFailure', 'sometimes', 'VendorFlag'), /lampFailure: expected a boolean/],
   ])('%s → translate 422', (_n, data, reason) => {
     const e = rejection(data);
     expect([e.stage, e.status]).toEqual(['translate', 422]);

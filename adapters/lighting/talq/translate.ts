@@ -12,12 +12,15 @@
  *   in the report (location, status …) are kept.
  * - For the lighting commands (../commands/): every `illuminanceLevel` carries the `talqReport` mark
  *   (report-marker.ts); a Streetlight carries `talqGateway` (the reporting gateway's clientAddress)
- *   and, when a LampActuator level was logged as `{device}/{functionId}`, `talqAddress` (that address).
+ *   and, when a LampActuator level or light state was logged as `{device}/{functionId}[/…]`, `talqAddress`
+ *   (`{device}/{functionId}` of the latest one).
  */
 import type { AdapterEnv, Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
-import { deviceAddressOf, entityId } from './entity-id';
-import { evidenceOf, STATUS_CONDITIONS, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
+import { deviceAddressOf, functionAddressOf } from './address';
+import { isNoValue } from './coerce';
+import { entityId } from './entity-id';
+import { CONDITION_NAMES, evidenceOf, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
 import { REPORT_MARK, reportMark } from './report-marker';
 import type { DecodedLogReport, TalqGroup, TalqLogData } from './types';
 
@@ -32,11 +35,13 @@ export interface TranslationNotes {
 }
 
 interface Candidate { attribute: Record<string, unknown>; observedAt: string }
+interface Slot { device: string; type: TargetType; attrs: Map<string, Candidate>; actuator?: string }
 
-const iso = (ts: string): string => new Date(ts.toUpperCase()).toISOString();
 
 /** The reported level the lighting commands must not take for a target (see report-marker.ts). */
 const REPORTED_LEVEL = 'illuminanceLevel';
+/** Readings only a lamp actuator's light state gives (actualLightState, lightStateChange). */
+const LIGHT_STATE = new Set([REPORTED_LEVEL, 'powerState']);
 
 function toAttribute(r: Reading, observedAt: string | undefined): Record<string, unknown> {
   return {
@@ -52,8 +57,17 @@ function toAttribute(r: Reading, observedAt: string | undefined): Record<string,
 function nameAndValue(data: TalqLogData): { name: string; value?: unknown; readings?: (target: TargetType) => Reading[] } {
   if (data.type === 'AttributeLogData') return { name: data.attributeName, value: data.attributeValue.value };
   if (data.type === 'EventLogData') return { name: data.eventType, value: data.startEndFlag !== false };
-  const state = data.state ?? data.command.state;
+  const state = data.state ?? data.command?.state;
   return { name: data.eventType, readings: (t) => (t === 'Streetlight' && data.eventType === 'lightStateChange' ? stateReadings(state, `${data.eventType}.state`) : []) };
+}
+
+/** The readings of one log datum for its target, or why it has none. */
+function readingsOf(data: TalqLogData, target: TargetType, label: string): Reading[] | string {
+  const { name, value, readings } = nameAndValue(data);
+  if (readings) return readings(target);
+  if (data.type === 'EventLogData' && !CONDITION_NAMES.has(name)) return [];
+  if (value === undefined || isNoValue(value)) return `${name} has no value`;
+  return tableOf(target)[name]?.(value, label) ?? [];
 }
 
 function deviceKinds(entries: DecodedLogReport['report']['entries']): Map<string, Set<TargetType>> {
@@ -87,40 +101,35 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   const notes: TranslationNotes = { skipped: [], superseded: [] };
   const { entries } = decoded.report;
   const kinds = deviceKinds(entries);
-  const byId = new Map<string, { device: string; type: TargetType; attrs: Map<string, Candidate>; actuator?: string }>();
-  const arrival = Number.isFinite(Date.parse(receivedAt)) ? iso(receivedAt) : receivedAt;
+  const byId = new Map<string, Slot>();
+  const arrival = Number.isFinite(Date.parse(receivedAt)) ? new Date(receivedAt).toISOString() : receivedAt;
   const gateway = decoded.request.clientAddress.toLowerCase();
 
-  entries.forEach(({ data }, i) => {
-    if (!data) return void notes.skipped.push({ entry: i, reason: 'entry without data' });
+  entries.forEach(({ data, ignored }, i) => {
+    if (!data) return void notes.skipped.push({ entry: i, reason: ignored ?? 'entry without data' });
     const device = deviceAddressOf(data.srcAddress);
-    if (device.toLowerCase() === gateway) return void notes.skipped.push({ entry: i, reason: `data of the gateway itself (${data.type} ${nameAndValue(data).name})` });
-    const { name, value, readings: fromState } = nameAndValue(data);
+    const { name } = nameAndValue(data);
+    if (device.toLowerCase() === gateway) return void notes.skipped.push({ entry: i, reason: `data of the gateway itself (${data.type} ${name})` });
     const target = targetOf(name, kinds.get(device));
-    let readings: Reading[];
-    if (fromState) readings = fromState(target);
-    else if (data.type === 'EventLogData' && !(name in STATUS_CONDITIONS)) readings = [];
-    else if (value === undefined) return void notes.skipped.push({ entry: i, reason: `${name} has no value` });
-    else readings = tableOf(target)[name]?.(value, `entries[${i}] ${name}`) ?? [];
+    const readings = readingsOf(data, target, `entries[${i}] ${name}`);
+    if (typeof readings === 'string') return void notes.skipped.push({ entry: i, reason: readings });
     if (readings.length === 0) return void notes.skipped.push({ entry: i, reason: `no ${target} attribute for TALQ ${data.type} ${name}` });
 
-    const ts = data.timestamp ?? (data.type === 'AttributeLogData' ? data.attributeValue.timestamp : undefined);
-    const observedAt = ts ? iso(ts) : arrival;
+    // decode normalized both times to ISO UTC
+    const observedAt = data.timestamp ?? (data.type === 'AttributeLogData' ? data.attributeValue.timestamp : undefined) ?? arrival;
     const id = entityId(target, env.territory, device);
     if (!byId.has(id)) byId.set(id, { device, type: target, attrs: new Map() });
     const slot = byId.get(id)!;
-    // the LampActuator function's address ({device}/{functionId}): where lighting commands go
-    if (target === 'Streetlight' && data.srcAddress.includes('/') && readings.some((r) => r.attribute === REPORTED_LEVEL)) slot.actuator = data.srcAddress;
-    const { attrs } = slot;
     for (const r of readings) {
-      const prev = attrs.get(r.attribute);
-      const cand: Candidate = { attribute: toAttribute(r, observedAt), observedAt };
+      const prev = slot.attrs.get(r.attribute);
       if (prev && prev.observedAt > observedAt) {
         notes.superseded.push({ entityId: id, attribute: r.attribute, observedAt });
         continue;
       }
       if (prev) notes.superseded.push({ entityId: id, attribute: r.attribute, observedAt: prev.observedAt });
-      attrs.set(r.attribute, cand);
+      slot.attrs.set(r.attribute, { attribute: toAttribute(r, observedAt), observedAt });
+      // the LampActuator function ({device}/{functionId}) of the level / state written: where lighting commands go
+      if (target === 'Streetlight' && LIGHT_STATE.has(r.attribute)) slot.actuator = functionAddressOf(data.srcAddress) ?? slot.actuator;
     }
   });
 

@@ -7,8 +7,9 @@
 
 /** A TALQ `Attribute` value: `type` is the discriminator (AttributeFloat, AttributeLevelState …). */
 export interface TalqAttribute {
+  /** '' when the gateway sent none (the attribute name still decides the mapping). */
   type: string;
-  /** RFC 3339 time of measurement / change, optional. */
+  /** Time of measurement / change, optional; ISO 8601 UTC after decode. */
   timestamp?: string;
   /** Shape depends on `type`; checked by decode for the standard attribute types. */
   value?: unknown;
@@ -30,9 +31,9 @@ export interface TalqCommand {
 }
 
 interface LogDataBase {
-  /** `{deviceAddress}` or `{deviceAddress}/{functionId}`. */
+  /** `{deviceAddress}` or `{deviceAddress}/{functionId}[/…]`, normalized by decode (address.ts). */
   srcAddress: string;
-  /** RFC 3339 creation time of the log data, optional. */
+  /** Creation time of the log data, optional; decode normalizes it to ISO 8601 UTC (time.ts). */
   timestamp?: string;
 }
 
@@ -54,7 +55,8 @@ export interface EventLogData extends LogDataBase {
 export interface StateChangeEventLogData extends LogDataBase {
   type: 'StateChangeEventLogData';
   eventType: string;
-  command: TalqCommand;
+  /** Required by the schema; some gateways log only the resulting `state`, which is enough. */
+  command?: TalqCommand;
   /** Logged when the resulting state differs from the command. */
   state?: TalqState;
 }
@@ -65,6 +67,8 @@ export interface TalqLogEntry {
   cmsRefId?: string;
   /** Optional in the schema; an entry without data carries nothing. */
   data?: TalqLogData;
+  /** Why decode kept no data for this entry (e.g. a vendor log data type), for the notes. */
+  ignored?: string;
 }
 
 /** The body of `POST /log-reports` (TALQ `LogReport`; no member is required by the schema). */

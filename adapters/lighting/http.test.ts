@@ -1,0 +1,75 @@
+/**
+ * The log-report webhook on the real runtime (fastify inject, embedded broker in memory): what other
+ * gateways send around the body — Content-Type with charset, header spelling and version forms,
+ * repeated query parameters — is answered 201 as TALQ requires, and every fixture is written by the
+ * broker without a rejected entity.
+ */
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { createBroker } from '../../src/broker/create-broker';
+import { createApp } from '../../src/http/server';
+import { createIngest } from '../../src/ingest/create-ingest';
+import { createContextResolver } from '../../src/ngsi-ld/context';
+import { projectRoot } from '../../src/project-root';
+import { talqGroupsAdapter, talqLogReportAdapter } from './index';
+import { fixtureCases, GATEWAY, readInput, runCase } from './test-support.fixture';
+
+const REQ = '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5';
+let app: FastifyInstance;
+let close: () => void;
+
+beforeAll(async () => {
+  const broker = createBroker({ dataDir: ':memory:' });
+  const contexts = createContextResolver({});
+  const ingest = createIngest({ broker, contexts, adapters: [talqLogReportAdapter, talqGroupsAdapter], dataDir: ':memory:', maxBody: 1 << 20 });
+  app = await createApp({ broker, contexts, maxBody: 1 << 20, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
+  close = () => {
+    ingest.close();
+    broker.close();
+  };
+});
+afterAll(async () => {
+  await app.close();
+  close();
+});
+
+const post = (body: string, headers: Record<string, string>, query = `clientAddress=${GATEWAY}&talqRequestId=${REQ}`) =>
+  app.inject({ method: 'POST', url: `/ingest/lighting/talq/log-reports?${query}`, headers, payload: body });
+
+describe('POST /ingest/lighting/talq/log-reports (runtime)', () => {
+  it.each([
+    ['application/json; charset=utf-8', 'talq-api-version', '2.7.1'],
+    ['application/json;charset=UTF-8', 'TALQ-API-Version', '2.6'],
+    ['Application/JSON', 'Talq-Api-Version', 'v2.5.1'],
+  ])('Content-Type %s, header %s: %s → 201', async (type, name, version) => {
+    const r = await post(readInput('lamp-failure'), { 'content-type': type, [name]: version });
+    expect(r.statusCode).toBe(201);
+    expect(JSON.parse(r.body).written).toEqual(['urn:ngsi-ld:Streetlight:eclor:e1d2c3b4-a596-4877-9a8b-7c6d5e4f3a21']);
+  });
+
+  it('repeated query parameters take the first', async () => {
+    const r = await post('{"entries":[]}', { 'content-type': 'application/json', 'talq-api-version': '2.7.1' }, `clientAddress=${GATEWAY}&clientAddress=${GATEWAY}&talqRequestId=${REQ}`);
+    expect(r.statusCode).toBe(201);
+  });
+
+  it.each(fixtureCases().filter((c) => !c.startsWith('groups-')))('fixture %s is written without rejection', async (name) => {
+    const r = await post(readInput(name), { 'content-type': 'application/json', 'talq-api-version': '2.7.1' });
+    expect(r.statusCode).toBe(201);
+    const out = JSON.parse(r.body) as { written: string[]; rejected?: unknown[] };
+    expect(out.rejected ?? []).toEqual([]);
+    expect([...out.written].sort()).toEqual(runCase(name).entities.map((e) => e.id).sort());
+  });
+
+  it('group lists are written too', async () => {
+    for (const name of fixtureCases().filter((c) => c.startsWith('groups-'))) {
+      const r = await app.inject({ method: 'POST', url: '/ingest/lighting/talq-groups', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: readInput(name) });
+      expect(r.statusCode).toBe(204);
+    }
+  });
+
+  it('a report that is not TALQ is a 400 naming the field, kept as a dead letter', async () => {
+    const r = await post('{"entries":[{"data":{"type":"AttributeLogData"}}]}', { 'content-type': 'application/json', 'talq-api-version': '2.7.1' });
+    expect(r.statusCode).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({ detail: 'payloadError: entries[0].data.srcAddress is required', stage: 'decode', deadLetter: expect.any(Number) });
+  });
+});
