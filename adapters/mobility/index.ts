@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Entity } from '../../src/ngsi-ld/types';
 import type { Adapter, AdapterEnv, IngestMessage, Translation } from '../../src/ingest/types';
-import { parseDatex2, parseDatex2Stream } from './datex2/parse';
+import { decoderFor, parseDatex2, parseDatex2Stream } from './datex2/parse';
 import type { ParsedRecord, PublicationType } from './datex2/types';
 import { contextFor, translateRecord, type TranslateOptions } from './datex2/translate';
 
@@ -15,6 +15,7 @@ export const DATEX2_BATCH = 1000;
 const TYPES_OF: Record<PublicationType, string[]> = {
   MeasurementSiteTable: ['TrafficFlowObserved'],
   MeasuredData: ['TrafficFlowObserved'],
+  ElaboratedData: ['TrafficFlowObserved'],
   ParkingTable: ['OffStreetParking', 'ParkingSpot'],
   ParkingStatus: ['OffStreetParking', 'ParkingSpot'],
 };
@@ -71,6 +72,9 @@ export const datex2Adapter: Adapter = {
   name: 'mobility/datex2',
   path: '/ingest/mobility/datex2',
   contentTypes: ['application/xml', 'text/xml', 'application/soap+xml'],
+
+  /** A buffered document in the encoding it declares (ISO-8859-1, windows-1252, UTF-16 …), UTF-8 by default. */
+  decodeBody: (bytes: Buffer): string => decoderFor(bytes).decode(bytes),
 
   handle(message: IngestMessage, env: AdapterEnv): Translation {
     const batcher = new Batcher();

@@ -1,6 +1,7 @@
 /** DATEX II parser: publication detection per version/wrapper, record extraction, and bad input. */
+import { Readable } from 'node:stream';
 import { FeedError } from '../../../src/ingest/types';
-import { Datex2Parser, parseDatex2 } from './parse';
+import { Datex2Parser, parseDatex2, parseDatex2Stream } from './parse';
 import { toUtc } from './records';
 
 const V2 = 'xmlns="http://datex2.eu/schema/2/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -38,6 +39,26 @@ describe('parseDatex2: publications', () => {
     expect(records[0].publication).toMatchObject({ type, version });
   });
 
+  it('reads every publication of a generic extension, skipping unknown ones', () => {
+    const table = '<parkingFacilityTablePublication><parkingFacilityTable><parkingFacility id="F1"><totalParkingCapacity>10</totalParkingCapacity></parkingFacility></parkingFacilityTable></parkingFacilityTablePublication>';
+    const status = '<parkingFacilityTableStatusPublication><parkingFacilityStatus><parkingFacilityReference id="F1"/><parkingFacilityStatus>open</parkingFacilityStatus>'
+      + '<totalNumberOfVacantParkingSpaces>4</totalNumberOfVacantParkingSpaces></parkingFacilityStatus></parkingFacilityTableStatusPublication>';
+    const records = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><publicationTime>2025-01-01T00:00:05Z</publicationTime>`
+      + `<genericPublicationExtension>${table}<parkingAreaTablePublication><parkingFacility id="X"/></parkingAreaTablePublication>${status}</genericPublicationExtension></payloadPublication></d2LogicalModel>`);
+    expect(records.map((r) => [r.publication.type, r.publication.publicationTime, r.record.kind])).toEqual([
+      ['ParkingTable', '2025-01-01T00:00:05Z', 'parkingSite'],
+      ['ParkingStatus', '2025-01-01T00:00:05Z', 'parkingStatus'],
+    ]);
+    expect(records[1].record).toMatchObject({ siteId: 'F1', vacant: 4, status: ['open'] });
+  });
+
+  it('reads an ElaboratedDataPublication keyed by predefined location', () => {
+    const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="ElaboratedDataPublication"><elaboratedData><basicData xsi:type="TrafficSpeed">`
+      + '<pertinentLocation xsi:type="LocationByReference"><predefinedLocationReference id="L1"/></pertinentLocation><averageVehicleSpeed><speed>50</speed></averageVehicleSpeed>'
+      + '</basicData></elaboratedData></payloadPublication></d2LogicalModel>');
+    expect(r.record).toEqual({ kind: 'elaboratedData', locationId: 'L1', geometry: undefined, value: { speed: 50 } });
+  });
+
   it('keeps the publication time in UTC', () => {
     const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><publicationTime>2025-01-01T02:00:05+02:00</publicationTime>${SITE_V2}</payloadPublication></d2LogicalModel>`);
     expect(r.publication.publicationTime).toBe('2025-01-01T00:00:05Z');
@@ -71,7 +92,7 @@ describe('parseDatex2: bad input', () => {
     ['unbound prefix', 400, '<d2LogicalModel xmlns="http://datex2.eu/schema/2/2_0"><payloadPublication xsi:type="MeasuredDataPublication"/></d2LogicalModel>', /unbound namespace prefix/],
     ['unknown publication', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="SituationPublication"><situation id="x"/></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication SituationPublication/],
     ['unknown v3 publication root', 422, `<sit:situationPublication xmlns:sit="http://datex2.eu/schema/3/situation"/>`, /unsupported DATEX II publication SituationPublication/],
-    ['unknown generic extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension><weatherPublication/></genericPublicationExtension></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication WeatherPublication/],
+    ['unknown generic extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension><weatherPublication/></genericPublicationExtension></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication WeatherPublication in a GenericPublication/],
     ['generic without extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationName>x</genericPublicationName></payloadPublication></d2LogicalModel>`, /GenericPublication without a supported extension/],
     ['not DATEX II', 422, '<rss><channel/></rss>', /not a DATEX II document/],
     ['no publication', 422, `<d2LogicalModel ${V2}><exchange/></d2LogicalModel>`, /no DATEX II publication/],
@@ -85,6 +106,39 @@ describe('parseDatex2: bad input', () => {
   it('bounds the size of one record', () => {
     const huge = `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements>${'<x/>'.repeat(25_000)}</siteMeasurements></payloadPublication></d2LogicalModel>`;
     expect(decodeError(huge).message).toMatch(/record too large/);
+  });
+});
+
+describe('parseDatex2Stream: document encodings', () => {
+  const table = (decl: string): string => `${decl}<d2LogicalModel ${V2}><payloadPublication xsi:type="ParkingTablePublication"><parkingTable>`
+    + '<parkingRecord id="P1"><parkingName><values><value>Parking de l’Hôtel-Dieu – Süd</value></values></parkingName></parkingRecord></parkingTable></payloadPublication></d2LogicalModel>';
+
+  async function names(bytes: Buffer, size = 7): Promise<unknown[]> {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const out: unknown[] = [];
+    for await (const r of parseDatex2Stream(Readable.from(chunks))) out.push((r.record as { name?: string }).name);
+    return out;
+  }
+
+  it.each([
+    ['UTF-8 (default)', Buffer.from(table('<?xml version="1.0"?>'), 'utf8')],
+    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(table('<?xml version="1.0" encoding="UTF-8"?>'), 'utf8')])],
+    ['windows-1252 declared', Buffer.from(table('<?xml version="1.0" encoding="windows-1252"?>').replace('’', "'").replace('–', '-'), 'latin1')],
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(table('<?xml version="1.0" encoding="UTF-16"?>'), 'utf16le')])],
+  ])('%s', async (_name, bytes) => {
+    const [name] = await names(bytes);
+    expect(String(name)).toMatch(/^Parking de l.H\u00f4tel-Dieu . S\u00fcd$/);
+  });
+
+  it('reads ISO-8859-1 as declared', async () => {
+    const bytes = Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?><d2LogicalModel ${V2}><payloadPublication xsi:type="ParkingTablePublication"><parkingTable>`
+      + '<parkingRecord id="P1"><parkingName><values><value>Place de la Mairie, Orléans</value></values></parkingName></parkingRecord></parkingTable></payloadPublication></d2LogicalModel>', 'latin1');
+    expect(await names(bytes, 3)).toEqual(['Place de la Mairie, Orléans']);
+  });
+
+  it('rejects an unknown encoding with a FeedError 415', async () => {
+    await expect(names(Buffer.from(table('<?xml version="1.0" encoding="x-no-such-charset"?>')))).rejects.toMatchObject({ stage: 'decode', status: 415 });
   });
 });
 

@@ -1,20 +1,24 @@
 /**
  * Streaming DATEX II parser on saxes. Accepts:
  * - v2 (`http://datex2.eu/schema/2/2_0`): `d2LogicalModel/payloadPublication[@xsi:type]`, also inside a
- *   SOAP envelope, and publications wrapped in a `GenericPublication` (`genericPublicationExtension/
- *   parkingStatusPublication` …);
- * - v3 (`http://datex2.eu/schema/3/…`): `d2:payload[@xsi:type]`, `messageContainer/payload`, or a
- *   `…Publication` root element.
- * Publications: MeasurementSiteTable, MeasuredData, ParkingTable (also the MDM
- * `parkingFacilityTablePublication`), ParkingStatus. Only the current site record is held in memory
- * (an element tree of a few kB); records are emitted as soon as their element closes.
+ *   SOAP 1.1/1.2 envelope (with or without an operation wrapper), and publications wrapped in a
+ *   `GenericPublication` (every child of `genericPublicationExtension` is a publication:
+ *   `parkingStatusPublication`, `parkingFacilityTableStatusPublication` …; unknown ones are skipped);
+ * - v3 (`http://datex2.eu/schema/3/…`): `d2:payload[@xsi:type]`, `messageContainer/payload` (one or
+ *   more), or a `…Publication` root element.
+ * Publications: MeasurementSiteTable, MeasuredData, ElaboratedData, ParkingTable (also the MDM
+ * `parkingFacilityTablePublication`), ParkingStatus (also the MDM `parkingFacilityTableStatusPublication`).
+ * Only the current site record is held in memory (an element tree of a few kB); records are emitted as
+ * soon as their element closes.
  *
  * Errors are FeedErrors at stage 'decode': malformed or truncated XML → 400 with line and column;
- * a document that is not DATEX II, or a publication we do not translate → 422.
+ * a document that is not DATEX II, or a publication we do not translate → 422; an unknown declared
+ * encoding → 415.
  */
+import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FeedError } from '../../../src/ingest/types';
-import { measurementSite, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
+import { elaboratedData, measurementSite, parkingFacilityStatus, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
 import type { Datex2Record, Datex2Version, ParsedRecord, Publication, PublicationType } from './types';
 import type { XmlNode } from './xml-tree';
 
@@ -27,9 +31,12 @@ const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const PUBLICATIONS: Record<string, PublicationType> = {
   MeasurementSiteTablePublication: 'MeasurementSiteTable',
   MeasuredDataPublication: 'MeasuredData',
+  ElaboratedDataPublication: 'ElaboratedData',
   ParkingTablePublication: 'ParkingTable',
   ParkingFacilityTablePublication: 'ParkingTable',
   ParkingStatusPublication: 'ParkingStatus',
+  // German MDM v2 profile (Frankfurt, Wuppertal, Aachen …; also Tampere): `parkingFacilityStatus` records.
+  ParkingFacilityTableStatusPublication: 'ParkingStatus',
 };
 
 /** Record element (local name) → its publication and extractor. */
@@ -37,9 +44,20 @@ const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => 
   measurementSiteRecord: { type: 'MeasurementSiteTable', extract: measurementSite },
   measurementSite: { type: 'MeasurementSiteTable', extract: measurementSite },
   siteMeasurements: { type: 'MeasuredData', extract: siteMeasurements },
+  elaboratedData: { type: 'ElaboratedData', extract: elaboratedData },
   parkingRecord: { type: 'ParkingTable', extract: parkingSite },
   parkingFacility: { type: 'ParkingTable', extract: parkingSite },
   parkingRecordStatus: { type: 'ParkingStatus', extract: parkingStatus },
+  parkingFacilityStatus: { type: 'ParkingStatus', extract: parkingFacilityStatus },
+};
+
+/** The publication class whose records a record element belongs to (a v3 generic payload carrying records directly). */
+const CLASS_OF_TYPE: Record<PublicationType, string> = {
+  MeasurementSiteTable: 'MeasurementSiteTablePublication',
+  MeasuredData: 'MeasuredDataPublication',
+  ElaboratedData: 'ElaboratedDataPublication',
+  ParkingTable: 'ParkingTablePublication',
+  ParkingStatus: 'ParkingStatusPublication',
 };
 
 /** Bounds on one record, so a hostile document cannot grow memory through a single element. */
@@ -75,8 +93,14 @@ export class Datex2Parser {
   private pub?: Publication;
   private pubVersion: Datex2Version = 2;
   private publicationTime?: string;
-  /** Inside a GenericPublication (v2) whose extension is not known yet. */
-  private generic = false;
+  /**
+   * The GenericPublication being read (v2), its depth, whether one of its extension's children was a
+   * publication we translate, and the first one that was not. An extension may carry several
+   * publications side by side (MDM: a facility table and its status table).
+   */
+  private genericDepth = -1;
+  private genericFound = false;
+  private genericUnknown?: string;
   private extensionDepth = -1;
   private timeText?: string;
   /** The record being accumulated. */
@@ -137,7 +161,7 @@ export class Datex2Parser {
       if (rec && rec.type === this.pub.type) this.push(tag);
       return;
     }
-    if (this.generic) return this.openInGeneric(tag);
+    if (this.genericDepth >= 0) return this.openInGeneric(tag);
     const version = versionOf(tag.uri);
     if (version === undefined) return;
     const xsiType = this.xsiType(tag);
@@ -156,34 +180,45 @@ export class Datex2Parser {
   }
 
   private startPublication(version: Datex2Version, className: string): void {
-    this.pubDepth = this.depth;
     this.pubVersion = version;
     this.publicationTime = undefined;
     if (className === 'GenericPublication') {
-      this.generic = true;
+      this.genericDepth = this.depth;
+      this.genericFound = false;
+      this.genericUnknown = undefined;
       return;
     }
+    if (!PUBLICATIONS[className]) throw new FeedError('decode', `unsupported DATEX II publication ${className} at ${this.where()}`, 422);
     this.setPublication(className);
   }
 
+  /** Starts a publication we translate; its element is the one just opened. */
   private setPublication(className: string): void {
-    const type = PUBLICATIONS[className];
-    if (!type) throw new FeedError('decode', `unsupported DATEX II publication ${className} at ${this.where()}`, 422);
-    this.pub = { type, version: this.pubVersion };
+    this.pubDepth = this.depth;
+    this.pub = { type: PUBLICATIONS[className], version: this.pubVersion };
     if (this.publicationTime) this.pub.publicationTime = this.publicationTime;
     this.publications.push(this.pub);
-    this.generic = false;
+    if (this.genericDepth >= 0) this.genericFound = true;
   }
 
-  /** Inside a GenericPublication: the extension's first element names the publication. */
+  /**
+   * Inside a GenericPublication: each child of `genericPublicationExtension` names a publication
+   * (unknown ones are skipped whole); a v3 generic payload may carry records directly.
+   */
   private openInGeneric(tag: SaxesTagNS): void {
     const local = tag.local;
-    if (this.depth === this.pubDepth + 1 && local === 'publicationTime') this.timeText = '';
-    else if (local === 'genericPublicationExtension') this.extensionDepth = this.depth;
-    else if (this.extensionDepth >= 0 && this.depth === this.extensionDepth + 1) this.setPublication(capitalize(local));
-    else if (RECORDS[local]) {
-      // v3 generic payloads may carry records directly.
-      this.setPublication(Object.keys(PUBLICATIONS).find((k) => PUBLICATIONS[k] === RECORDS[local].type) as string);
+    if (this.depth === this.genericDepth + 1 && local === 'publicationTime') {
+      this.timeText = '';
+    } else if (this.extensionDepth < 0 && local === 'genericPublicationExtension') {
+      this.extensionDepth = this.depth;
+    } else if (this.extensionDepth >= 0) {
+      if (this.depth !== this.extensionDepth + 1) return;
+      const className = capitalize(local);
+      if (PUBLICATIONS[className]) this.setPublication(className);
+      else this.genericUnknown ??= className;
+    } else if (RECORDS[local]) {
+      this.setPublication(CLASS_OF_TYPE[RECORDS[local].type]);
+      this.pubDepth = this.genericDepth;
       this.push(tag);
     }
   }
@@ -227,9 +262,15 @@ export class Datex2Parser {
     }
     if (depth === this.extensionDepth) this.extensionDepth = -1;
     if (depth === this.pubDepth) {
-      if (this.generic) throw new FeedError('decode', `GenericPublication without a supported extension, ending at ${this.where()}`, 422);
       this.pub = undefined;
       this.pubDepth = -1;
+    }
+    if (depth === this.genericDepth) {
+      if (!this.genericFound) {
+        const what = this.genericUnknown ? `unsupported DATEX II publication ${this.genericUnknown} in a GenericPublication` : 'GenericPublication without a supported extension';
+        throw new FeedError('decode', `${what}, ending at ${this.where()}`, 422);
+      }
+      this.genericDepth = -1;
     }
   }
 
@@ -249,18 +290,62 @@ export function parseDatex2(xml: string): ParsedRecord[] {
   return [...p.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml), ...p.close()];
 }
 
+/** The `encoding` of an XML declaration (matched once per document, on its first bytes). */
+const DECLARED_ENCODING = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/;
+const HEAD_BYTES = 256;
+
 /**
- * Parses a document from a byte or text stream (UTF-8), yielding records as their elements close:
- * memory is bounded by one chunk plus one record, whatever the document size.
+ * The text decoder for a document, from its first bytes: UTF-16 when it starts with a UTF-16 byte-order
+ * mark, the encoding its XML declaration names (older v2 publishers send `ISO-8859-1`), else UTF-8.
+ * An encoding the runtime does not know is a FeedError 415.
+ * @example decoderFor(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).encoding // 'windows-1252'
+ */
+export function decoderFor(head: Uint8Array): TextDecoder {
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le');
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be');
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, HEAD_BYTES)).toString('latin1');
+  const label = DECLARED_ENCODING.exec(text)?.[1];
+  if (!label) return new TextDecoder('utf-8');
+  try {
+    return new TextDecoder(label);
+  } catch {
+    throw new FeedError('decode', `unsupported document encoding ${label}`, 415);
+  }
+}
+
+/**
+ * Parses a document from a byte or text stream, yielding records as their elements close: memory is
+ * bounded by one chunk plus one record, whatever the document size. Bytes are decoded as the document
+ * declares (see `decoderFor`), UTF-8 by default.
  * @example for await (const { record } of parseDatex2Stream(fs.createReadStream('big.xml'))) count++;
  */
 export async function* parseDatex2Stream(source: AsyncIterable<Buffer | Uint8Array | string>, parser = new Datex2Parser()): AsyncGenerator<ParsedRecord> {
-  const decoder = new TextDecoder('utf-8');
+  let decoder: TextDecoder | undefined;
+  let head: Buffer[] = [];
+  let headLength = 0;
+  /** Picks the decoder from the bytes held so far and decodes them. */
+  const start = (): string => {
+    const bytes = Buffer.concat(head);
+    head = [];
+    decoder = decoderFor(bytes);
+    return decoder.decode(bytes, { stream: true });
+  };
   for await (const chunk of source) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let text: string;
+    if (typeof chunk === 'string') {
+      text = chunk;
+    } else if (decoder) {
+      text = decoder.decode(chunk, { stream: true });
+    } else {
+      // The first bytes are held until the XML declaration can be read (a chunk may be a few bytes).
+      head.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      headLength += chunk.byteLength;
+      if (headLength < HEAD_BYTES) continue;
+      text = start();
+    }
     if (text) yield* parser.write(text);
   }
-  const tail = decoder.decode();
+  const tail = (!decoder && headLength > 0 ? start() : '') + (decoder?.decode() ?? '');
   if (tail) yield* parser.write(tail);
   yield* parser.close();
 }

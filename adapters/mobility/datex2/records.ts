@@ -5,7 +5,7 @@
  * out, never guessed: a speed of −1, a negative flow or a `dataError` flag means "no data".
  */
 import type {
-  MeasuredValue, MeasurementCharacteristic, MeasurementSiteRecord, ParkingSiteRecord, ParkingSpaceState,
+  ElaboratedDataRecord, MeasuredValue, MeasurementCharacteristic, MeasurementSiteRecord, ParkingSiteRecord, ParkingSpaceState,
   ParkingStatusRecord, Position, SiteGeometry, SiteMeasurementsRecord, SpaceState,
 } from './types';
 import { child, children, find, findAll, findText, textAt, toNumber, type XmlNode } from './xml-tree';
@@ -49,13 +49,34 @@ function firstWithLatLon(node: XmlNode): XmlNode | undefined {
   return undefined;
 }
 
+/** A line through the points, or the point itself when they are all the same (undefined when none). */
+function lineOrPoint(points: Position[]): SiteGeometry | undefined {
+  if (points.length === 0) return undefined;
+  const [lon0, lat0] = points[0];
+  if (points.every(([lon, lat]) => lon === lon0 && lat === lat0)) return { type: 'Point', coordinates: points[0] };
+  return { type: 'LineString', coordinates: points };
+}
+
+function positionIn(node: XmlNode | undefined): Position | undefined {
+  const p = node && firstWithLatLon(node);
+  return p && position(p);
+}
+
 /**
- * The geometry of a location: the display point (v2 `locationForDisplay`, v3 `coordinatesForDisplay`),
- * else a point by coordinates, else a GML `posList` (latitude longitude pairs) as a LineString, else
- * the first latitude/longitude pair found.
+ * The geometry of a location, first found of: the points of an `ItineraryByIndexedLocations` as a
+ * LineString, a linear's start and end points (`linearCoordinatesStartPoint`/`EndPoint`, as NDW sends
+ * for road sections), the display point (v2 `locationForDisplay`, v3 `coordinatesForDisplay`), a point
+ * by coordinates, a GML `posList` (latitude longitude pairs) as a LineString, else the first
+ * latitude/longitude pair found (e.g. an OpenLR reference point). ALERT-C or TPEG references without
+ * coordinates give none.
  */
 export function geometryOf(node: XmlNode | undefined): SiteGeometry | undefined {
   if (!node) return undefined;
+  const stops = findAll(node, 'locationContainedInItinerary').map(positionIn).filter((p): p is Position => p !== undefined);
+  if (stops.length > 0) return lineOrPoint(stops);
+  const start = positionIn(find(node, 'linearCoordinatesStartPoint'));
+  const end = start && positionIn(find(node, 'linearCoordinatesEndPoint'));
+  if (start && end) return lineOrPoint([start, end]);
   for (const name of ['locationForDisplay', 'coordinatesForDisplay', 'pointCoordinates']) {
     const p = position(find(node, name));
     if (p) return { type: 'Point', coordinates: p };
@@ -64,10 +85,9 @@ export function geometryOf(node: XmlNode | undefined): SiteGeometry | undefined 
   if (posList && posList.length >= 4 && posList.length % 2 === 0 && posList.every(Number.isFinite)) {
     const line: Position[] = [];
     for (let i = 0; i < posList.length; i += 2) line.push([posList[i + 1], posList[i]]);
-    if (line.every(([lon, lat]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return { type: 'LineString', coordinates: line };
+    if (line.every(([lon, lat]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return lineOrPoint(line);
   }
-  const any = firstWithLatLon(node);
-  const p = any && position(any);
+  const p = positionIn(node);
   return p ? { type: 'Point', coordinates: p } : undefined;
 }
 
@@ -121,45 +141,83 @@ function measurement(text: string | undefined): number | undefined {
   return n !== undefined && n >= 0 ? n : undefined;
 }
 
+/** The text of `name` below `node`, or of `node` itself when it is a leaf (DATEX II v2.0 `vehicleFlow` carried the number). */
+function valueOf(node: XmlNode | undefined, name: string): string | undefined {
+  if (!node) return undefined;
+  return node.children.length === 0 ? textAt(node) : findText(node, name);
+}
+
+/**
+ * One measured value (v2 `measuredValue`, v3 `physicalQuantity`): its `basicData` by what it carries,
+ * whatever its `xsi:type` says — TrafficFlow `vehicleFlow/vehicleFlowRate`, TrafficSpeed
+ * `averageVehicleSpeed/speed` (no data when computed from no vehicle: `numberOfInputValuesUsed="0"`),
+ * TrafficConcentration `occupancy/percentage`, TrafficHeadway `averageTimeHeadway/duration`.
+ */
 function measuredValue(node: XmlNode, i: number): MeasuredValue {
   const index = indexOf(node, i + 1);
   if (findText(node, 'dataError') === 'true') return { index };
   const basic = find(node, 'basicData') ?? node;
   const mt = find(node, 'measurementOrCalculationTime');
   const value: MeasuredValue = { index, time: toUtc(textAt(mt) ?? findText(mt, 'timeValue')) };
-  const flow = measurement(findText(find(basic, 'vehicleFlow') ?? basic, 'vehicleFlowRate'));
+  const flowNode = find(basic, 'vehicleFlow');
+  const flow = measurement(flowNode ? valueOf(flowNode, 'vehicleFlowRate') : findText(basic, 'vehicleFlowRate'));
   if (flow !== undefined) value.flow = flow;
   const speedNode = find(basic, 'averageVehicleSpeed');
-  const speed = speedNode ? measurement(findText(speedNode, 'speed') ?? textAt(speedNode)) : undefined;
+  const speed = speedNode && speedNode.attrs.numberOfInputValuesUsed !== '0' ? measurement(valueOf(speedNode, 'speed')) : undefined;
   if (speed !== undefined) value.speed = speed;
+  const occupancy = measurement(valueOf(find(basic, 'occupancy'), 'percentage'));
+  if (occupancy !== undefined && occupancy <= 100) value.occupancyPercent = occupancy;
+  const headway = measurement(valueOf(find(basic, 'averageTimeHeadway'), 'duration'));
+  if (headway !== undefined) value.headway = headway;
   if (value.time === undefined) delete value.time;
   return value;
 }
 
+/** The site a `siteMeasurements` is about: `measurementSiteReference/@id` (v2.0 also as its text). */
+const SITE_REFERENCES = ['measurementSiteReference', 'measurementSiteRecordReference', 'measurementSiteRecordVersionedReference'];
+
 /** `siteMeasurements` → record; undefined without a site reference. */
 export function siteMeasurements(node: XmlNode): SiteMeasurementsRecord | undefined {
-  const ref = child(node, 'measurementSiteReference');
-  const siteId = ref?.attrs.id?.trim();
+  let ref: XmlNode | undefined;
+  for (const name of SITE_REFERENCES) ref ??= child(node, name);
+  const siteId = ref && (ref.attrs.id?.trim() || textAt(ref));
   if (!siteId) return undefined;
   const timeNode = child(node, 'measurementTimeDefault');
   const values = [...children(node, 'measuredValue'), ...children(node, 'physicalQuantity')].map(measuredValue);
   return { kind: 'siteMeasurements', siteId, siteVersion: ref?.attrs.version, time: toUtc(textAt(timeNode) ?? textAt(timeNode, 'timeValue')), values };
 }
 
-/** `parkingRecord` (v2.3, v3) / `parkingFacility` (v2 MDM profile) → record; undefined without an id. */
+/**
+ * `elaboratedData` → record; undefined unless its `pertinentLocation` references a predefined location
+ * (the only key a later publication shares). The value is read as a measured value's.
+ */
+export function elaboratedData(node: XmlNode): ElaboratedDataRecord | undefined {
+  const where = find(node, 'pertinentLocation');
+  const locationId = find(where, 'predefinedLocationReference')?.attrs.id?.trim();
+  if (!locationId) return undefined;
+  const { index: _index, ...value } = measuredValue(node, 0);
+  return { kind: 'elaboratedData', locationId, geometry: geometryOf(where), value };
+}
+
+/**
+ * `parkingRecord` (v2.3, v3) / `parkingFacility` (v2 MDM profile) → record; undefined without an id.
+ * Location: `parkingLocation` (v2.3, v3), `facilityLocation` or `entranceLocation` (MDM), else the
+ * first coordinates anywhere in the record (e.g. of an access).
+ */
 export function parkingSite(node: XmlNode): ParkingSiteRecord | undefined {
   const id = node.attrs.id?.trim();
   if (!id) return undefined;
   const spaces = findAll(node, 'parkingSpace')
     .filter((s) => s.attrs.id?.trim())
     .map((s) => ({ id: s.attrs.id.trim(), geometry: geometryOf(s) }));
+  const where = child(node, 'parkingLocation') ?? child(node, 'facilityLocation') ?? child(node, 'entranceLocation');
   return {
     kind: 'parkingSite',
     id,
     version: node.attrs.version,
     name: multilingual(child(node, 'parkingName') ?? child(node, 'parkingFacilityName')),
-    geometry: geometryOf(child(node, 'parkingLocation') ?? child(node, 'facilityLocation')),
-    totalCapacity: nonNegativeInt(textAt(node, 'parkingNumberOfSpaces') ?? textAt(node, 'totalParkingCapacity')),
+    geometry: geometryOf(where) ?? geometryOf(node),
+    totalCapacity: nonNegativeInt(textAt(node, 'parkingNumberOfSpaces') ?? textAt(node, 'totalParkingCapacity') ?? textAt(node, 'totalParkingCapacityShortTerm')),
     spaces,
   };
 }
@@ -207,5 +265,28 @@ export function parkingStatus(node: XmlNode): ParkingStatusRecord | undefined {
     occupancyPercent: percent !== undefined && percent <= 100 ? percent : undefined,
     status,
     spaces,
+  };
+}
+
+/**
+ * `parkingFacilityStatus` (German MDM v2 `ParkingFacilityTableStatusPublication`) → the same record
+ * as a `parkingRecordStatus`. The element name is used twice: the record (with a
+ * `parkingFacilityReference`) and, inside it, the status words (`open`, `full` …). The profile's
+ * `parkingFacilityOccupancy` is a fraction (Frankfurt: 0.22 for 44 of 200 spaces), not a percentage.
+ */
+export function parkingFacilityStatus(node: XmlNode): ParkingStatusRecord | undefined {
+  const siteId = child(node, 'parkingFacilityReference')?.attrs.id?.trim();
+  if (!siteId) return undefined;
+  const fraction = measurement(textAt(node, 'parkingFacilityOccupancy'));
+  return {
+    kind: 'parkingStatus',
+    siteId,
+    time: toUtc(textAt(node, 'parkingFacilityStatusTime')),
+    vacant: nonNegativeInt(textAt(node, 'totalNumberOfVacantParkingSpaces')),
+    occupied: nonNegativeInt(textAt(node, 'totalNumberOfOccupiedParkingSpaces')),
+    capacity: nonNegativeInt(textAt(node, 'totalParkingCapacityOverride') ?? textAt(node, 'totalParkingCapacityShortTermOverride')),
+    occupancyPercent: fraction !== undefined && fraction <= 1 ? fraction * 100 : undefined,
+    status: children(node, 'parkingFacilityStatus').map((s) => s.text.trim()).filter((s) => s !== ''),
+    spaces: [],
   };
 }

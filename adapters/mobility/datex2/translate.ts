@@ -6,14 +6,16 @@
  * - MeasurementSiteTable → TrafficFlowObserved per site and measurement index: name, location,
  *   laneId, vehicleType / vehicleSubType, description (what the index measures);
  * - MeasuredData → the same entities: dateObserved, intensity (vehicleFlowRate, vehicles per hour),
- *   averageVehicleSpeed (km/h, unitCode KMH), each with observedAt;
+ *   averageVehicleSpeed (km/h, unitCode KMH), occupancy (TrafficConcentration, 0..1),
+ *   averageHeadwayTime (TrafficHeadway, s, unitCode SEC), each with observedAt;
+ * - ElaboratedData → TrafficFlowObserved per predefined location, the same attributes (and location);
  * - ParkingTable → OffStreetParking (name, location, totalSpotNumber) and ParkingSpot per declared space;
  * - ParkingStatus → OffStreetParking (availableSpotNumber, occupiedSpotNumber, occupancy 0..1,
  *   status) and ParkingSpot (status free/occupied/closed/unknown) per reported space.
  */
 import type { Entity, GeoProperty, Property, Relationship } from '../../../src/ngsi-ld/types';
 import type {
-  MeasurementSiteRecord, ParkingSiteRecord, ParkingStatusRecord, ParsedRecord, SiteGeometry, SiteMeasurementsRecord,
+  ElaboratedDataRecord, MeasuredValue, MeasurementSiteRecord, ParkingSiteRecord, ParkingStatusRecord, ParsedRecord, SiteGeometry, SiteMeasurementsRecord,
 } from './types';
 
 export const TRANSPORTATION_CONTEXT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld';
@@ -29,7 +31,7 @@ export interface TranslateOptions {
 
 /** SDM TrafficFlowObserved `vehicleType` values that DATEX II VehicleTypeEnum also has. */
 const SDM_VEHICLE_TYPES = new Set([
-  'agriculturalVehicle', 'bicycle', 'bus', 'car', 'caravan', 'carWithCaravan', 'carWithTrailer',
+  'agriculturalVehicle', 'bicycle', 'bus', 'minibus', 'tram', 'car', 'caravan', 'carWithCaravan', 'carWithTrailer',
   'constructionOrMaintenanceVehicle', 'lorry', 'moped', 'motorcycle', 'motorcycleWithSideCar', 'motorscooter',
   'tanker', 'trailer', 'van',
 ]);
@@ -91,18 +93,38 @@ export function translateMeasurementSite(rec: MeasurementSiteRecord, opts: Trans
   });
 }
 
+/** Sets the measured attributes of a value; false when it has none (no data). */
+function setMeasured(e: Entity, v: Omit<MeasuredValue, 'index'>, observedAt: string): boolean {
+  if (v.flow === undefined && v.speed === undefined && v.occupancyPercent === undefined && v.headway === undefined) return false;
+  set(e, 'intensity', v.flow === undefined ? undefined : prop(v.flow, { observedAt }));
+  set(e, 'averageVehicleSpeed', v.speed === undefined ? undefined : prop(v.speed, { unitCode: 'KMH', observedAt }));
+  set(e, 'occupancy', v.occupancyPercent === undefined ? undefined : prop(round(v.occupancyPercent / 100), { observedAt }));
+  set(e, 'averageHeadwayTime', v.headway === undefined ? undefined : prop(v.headway, { unitCode: 'SEC', observedAt }));
+  return true;
+}
+
 /** Dynamic part of TrafficFlowObserved: one entity per index that has data (−1 / missing give none). */
 export function translateSiteMeasurements(rec: SiteMeasurementsRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
   const out: Entity[] = [];
   for (const v of rec.values) {
-    if (v.flow === undefined && v.speed === undefined) continue;
     const observedAt = v.time ?? rec.time ?? publicationTime ?? opts.receivedAt;
     const e: Entity = { id: trafficId(opts.territory, rec.siteId, v.index), type: 'TrafficFlowObserved', dateObserved: dateTime(observedAt) };
-    set(e, 'intensity', v.flow === undefined ? undefined : prop(v.flow, { observedAt }));
-    set(e, 'averageVehicleSpeed', v.speed === undefined ? undefined : prop(v.speed, { unitCode: 'KMH', observedAt }));
-    out.push(e);
+    if (setMeasured(e, v, observedAt)) out.push(e);
   }
   return out;
+}
+
+/**
+ * An elaborated value → TrafficFlowObserved of its predefined location
+ * (`urn:ngsi-ld:TrafficFlowObserved:<territory>:<locationId>`, no index: a location has one value per
+ * quantity), with the location's coordinates when it carries any.
+ */
+export function translateElaboratedData(rec: ElaboratedDataRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
+  const observedAt = rec.value.time ?? publicationTime ?? opts.receivedAt;
+  const e: Entity = { id: urn('TrafficFlowObserved', opts.territory, localId(rec.locationId)), type: 'TrafficFlowObserved', dateObserved: dateTime(observedAt) };
+  if (!setMeasured(e, rec.value, observedAt)) return [];
+  set(e, 'location', rec.geometry && geo(rec.geometry));
+  return [e];
 }
 
 function parkingIds(territory: string, siteId: string): { site: string; space: (id: string) => string } {
@@ -166,6 +188,7 @@ export function translateRecord({ publication, record }: ParsedRecord, opts: Tra
   switch (record.kind) {
     case 'measurementSite': return translateMeasurementSite(record, opts);
     case 'siteMeasurements': return translateSiteMeasurements(record, publication.publicationTime, opts);
+    case 'elaboratedData': return translateElaboratedData(record, publication.publicationTime, opts);
     case 'parkingSite': return translateParkingSite(record, opts);
     case 'parkingStatus': return translateParkingStatus(record, publication.publicationTime, opts);
   }

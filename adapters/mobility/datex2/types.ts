@@ -8,7 +8,7 @@
 export type Datex2Version = 2 | 3;
 
 /** The publications we translate (DATEX II class names without the `Publication` suffix). */
-export type PublicationType = 'MeasurementSiteTable' | 'MeasuredData' | 'ParkingTable' | 'ParkingStatus';
+export type PublicationType = 'MeasurementSiteTable' | 'MeasuredData' | 'ElaboratedData' | 'ParkingTable' | 'ParkingStatus';
 
 /** Header of the publication a record belongs to. */
 export interface Publication {
@@ -57,6 +57,10 @@ export interface MeasuredValue {
   flow?: number;
   /** `TrafficSpeed` `averageVehicleSpeed`, km/h. */
   speed?: number;
+  /** `TrafficConcentration` `occupancy`, percent of time the detector is occupied, 0..100. */
+  occupancyPercent?: number;
+  /** `TrafficHeadway` `averageTimeHeadway`, seconds. */
+  headway?: number;
   /** Per-value time when the value carries one, ISO 8601 UTC. */
   time?: string;
 }
@@ -69,6 +73,18 @@ export interface SiteMeasurementsRecord {
   /** `measurementTimeDefault` (v2) or `measurementTimeDefault/timeValue` (v3), ISO 8601 UTC. */
   time?: string;
   values: MeasuredValue[];
+}
+
+/**
+ * One `elaboratedData` of an ElaboratedDataPublication: a value computed for a predefined location (a
+ * road link or section), keyed by `pertinentLocation/predefinedLocationReference/@id`.
+ */
+export interface ElaboratedDataRecord {
+  kind: 'elaboratedData';
+  locationId: string;
+  /** Coordinates of the pertinent location, when it carries any. */
+  geometry?: SiteGeometry;
+  value: Omit<MeasuredValue, 'index'>;
 }
 
 /** A single parking space declared by a parking site. */
@@ -97,7 +113,7 @@ export interface ParkingSpaceState {
   state: SpaceState;
 }
 
-/** One `parkingRecordStatus` of a ParkingStatusPublication. */
+/** One `parkingRecordStatus` of a ParkingStatusPublication (or an MDM `parkingFacilityStatus`). */
 export interface ParkingStatusRecord {
   kind: 'parkingStatus';
   /** `parkingRecordReference/@id`. */
@@ -115,7 +131,7 @@ export interface ParkingStatusRecord {
   spaces: ParkingSpaceState[];
 }
 
-export type Datex2Record = MeasurementSiteRecord | SiteMeasurementsRecord | ParkingSiteRecord | ParkingStatusRecord;
+export type Datex2Record = MeasurementSiteRecord | SiteMeasurementsRecord | ElaboratedDataRecord | ParkingSiteRecord | ParkingStatusRecord;
 
 /** What the parser emits: a record with the header of its publication. */
 export interface ParsedRecord {
