@@ -1,7 +1,7 @@
 /**
  * ChirpStack v4 HTTP integration (JSON marshaler) → Translation (pure). ChirpStack POSTs every event
  * to the same URL and names it in the query parameter `event`: `up` is decoded with the device's
- * codec, `status` updates the Device's battery and link margin, anything else (join, ack, txack,
+ * codec (or, without a built-in one, read from `object`, the device profile codec's output), `status` updates the Device's battery and link margin, anything else (join, ack, txack,
  * log, location, integration) is acknowledged and ignored.
  */
 import { FeedError, type AdapterEnv, type IngestMessage, type Translation } from '../../../src/ingest/types';
@@ -13,7 +13,9 @@ import type { Reception } from './types';
 function deviceOf(doc: Fields): { devEui: string; hints: DeviceHints } {
   const info = doc.child('deviceInfo');
   const tags = info.optObj('tags');
-  return { devEui: normalizeDevEui(info.str('devEui')), hints: { codec: tags?.optStr('codec'), meterId: tags?.optStr('meterId') } };
+  if (!tags) return { devEui: normalizeDevEui(info.str('devEui')), hints: {} };
+  const hints = { codec: tags.optStr('codec'), meterId: tags.optStr('meterId'), volumeField: tags.optStr('volumeField'), volumeUnit: tags.optStr('volumeUnit') };
+  return { devEui: normalizeDevEui(info.str('devEui')), hints };
 }
 
 function receptions(doc: Fields): Reception[] {
@@ -51,5 +53,7 @@ export function parseChirpStack(message: IngestMessage, env: AdapterEnv): Transl
   const fPort = doc.has('fPort') ? applicationPort(doc.num('fPort'), 'event.fPort') : 0;
   const data = doc.optStr('data');
   if (fPort === 0 || data === undefined) return ignored('uplink without application payload');
-  return handleUplink({ devEui, fPort, bytes: base64Bytes(data, 'event.data'), receivedAt: time, receptions: receptions(doc) }, hints, env);
+  const object = doc.obj.object;
+  const decoded = object === undefined || object === null ? undefined : { from: 'object', value: object };
+  return handleUplink({ devEui, fPort, bytes: base64Bytes(data, 'event.data'), receivedAt: time, receptions: receptions(doc), decoded }, hints, env);
 }

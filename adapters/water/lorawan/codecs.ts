@@ -1,20 +1,37 @@
 /**
  * The payload codec registry (name → decoder) and how a device's codec is chosen: the territory
  * registry's `codec` first, then what the network server says (a ChirpStack device tag `codec`, or
- * TTS `version_ids` brand/model). Codecs: Axioma Qalcosonic W1, Kamstrup flowIQ 2200 (OMS over LoRaWAN).
+ * TTS `version_ids` brand/model). Codecs: Axioma Qalcosonic W1, Kamstrup flowIQ 2200 (OMS over
+ * LoRaWAN), Sensus iPERL (OMS over LoRaWAN). The name `decoded[:<field>[:<unit>]]` means "no built-in
+ * codec: read the network server's decoded payload" (decoded-payload.ts).
  */
 import { decodeAxiomaW1 } from './axioma-w1';
+import type { DecodedSpec } from './decoded-payload';
 import { decodeKamstrupFlowIq } from './kamstrup-flowiq2200';
+import { decodeSensusIperl } from './sensus-iperl';
 import type { Codec } from './types';
 
 export const AXIOMA_W1 = 'axioma-qalcosonic-w1';
 export const KAMSTRUP_FLOWIQ2200 = 'kamstrup-flowiq2200';
+export const SENSUS_IPERL = 'sensus-iperl';
+export const DECODED = 'decoded';
 
 /** Known codecs by name. */
 export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([
   [AXIOMA_W1, { name: AXIOMA_W1, decode: (bytes, fPort) => decodeAxiomaW1(bytes, fPort) }],
   [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq }],
+  [SENSUS_IPERL, { name: SENSUS_IPERL, decode: decodeSensusIperl }],
 ]);
+
+/**
+ * The decoded-payload codec name → its spec, or undefined for any other name.
+ * @example decodedSpec('decoded:registerValue:m3') // { field: 'registerValue', unit: 'm3' }
+ */
+export function decodedSpec(name: string): DecodedSpec | undefined {
+  const [head, field, unit] = name.trim().split(':');
+  if (head.toLowerCase() !== DECODED) return undefined;
+  return { field: field || undefined, unit: unit || undefined };
+}
 
 /**
  * A codec by name (case-insensitive), or undefined.
@@ -41,5 +58,7 @@ export function codecForVersionIds(ids: VersionIds | undefined): string | undefi
   if (brand === 'axioma' && (model.includes('w1') || model === 'qalcosonic')) return AXIOMA_W1;
   // Device Repository model 'flowiq2200-02k73a' (OMS over LoRaWAN); other flowIQ models are wM-Bus only.
   if (brand === 'kamstrup' && model.replace(/[^a-z0-9]/g, '').includes('flowiq2200')) return KAMSTRUP_FLOWIQ2200;
+  // Device Repository vendor 'sensus', model 'iperl' (OMS over LoRaWAN)
+  if (brand === 'sensus' && model.includes('iperl')) return SENSUS_IPERL;
   return undefined;
 }

@@ -1,10 +1,12 @@
 /**
  * Which device an event is about and how to read its payload (pure). A device is known when the
- * territory registry lists it or the network server names its codec; anything else is refused, so
- * a stray device never creates entities.
+ * territory registry lists it, the network server names its codec or volume field, or the network
+ * server's payload (TTS normalized payload, or a decoded object with a volume in an explicit unit)
+ * is a water-meter reading; anything else is refused, so a stray device never creates entities.
  */
 import { FeedError, type AdapterEnv, type DeviceInfo } from '../../../src/ingest/types';
-import { codecByName } from './codecs';
+import { codecByName, decodedSpec } from './codecs';
+import type { DecodedSpec } from './decoded-payload';
 import type { Codec } from './types';
 
 /** What the network server tells about a device besides its DevEUI. */
@@ -13,6 +15,10 @@ export interface DeviceHints {
   codec?: string;
   /** Meter id from a ChirpStack tag / TTS attribute `meterId`. */
   meterId?: string;
+  /** Path of the volume in the decoded payload (ChirpStack tag / TTS attribute `volumeField`). */
+  volumeField?: string;
+  /** Its unit, m3 or L (ChirpStack tag / TTS attribute `volumeUnit`). */
+  volumeUnit?: string;
 }
 
 const EUI = /^[0-9a-f]{16}$/;
@@ -27,23 +33,30 @@ export function normalizeDevEui(raw: string): string {
 
 /**
  * The device record to translate with: the registry entry, or one built from the hints
- * (meterId from the hints, else the DevEUI). Unknown device → FeedError('translate', …, 422).
+ * (meterId from the hints, else the DevEUI). `waterReading`: the uplink's network-server payload
+ * reads as a water-meter reading. Unknown device → FeedError('translate', …, 422).
  * @example resolveDevice('0101010101010101', { codec: 'axioma-qalcosonic-w1' }, env).meterId
  */
-export function resolveDevice(devEui: string, hints: DeviceHints, env: AdapterEnv): DeviceInfo {
+export function resolveDevice(devEui: string, hints: DeviceHints, env: AdapterEnv, waterReading = false): DeviceInfo {
   const known = env.devices.get(devEui);
   if (known) return { ...known, devEui, codec: known.codec ?? hints.codec };
-  if (hints.codec === undefined) {
-    throw new FeedError('translate', `unknown device ${devEui}: not in the territory registry and no codec tag or version_ids`, 422);
+  if (hints.codec === undefined && hints.volumeField === undefined && !waterReading) {
+    throw new FeedError('translate', `unknown device ${devEui}: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit`, 422);
   }
   const meterId = hints.meterId !== undefined && METER_ID.test(hints.meterId) ? hints.meterId : devEui;
   return { devEui, meterId, codec: hints.codec };
 }
 
-/** The device's codec; none or an unknown name → FeedError('decode', …, 422). */
-export function codecOf(device: DeviceInfo): Codec {
-  if (device.codec === undefined) throw new FeedError('decode', `no payload codec configured for device ${device.devEui}`, 422);
+/**
+ * How to read the device's uplinks: its built-in codec, else the network server's decoded payload
+ * (no codec, or `decoded[:<field>[:<unit>]]`; the hints' volumeField/volumeUnit win). Another codec
+ * name → FeedError('decode', …, 422).
+ * @example 'decode' in payloadReader({ devEui, meterId, codec: 'kamstrup-flowiq2200' }, {}) // true: a Codec
+ */
+export function payloadReader(device: DeviceInfo, hints: DeviceHints): Codec | DecodedSpec {
   const codec = codecByName(device.codec);
-  if (!codec) throw new FeedError('decode', `unknown payload codec '${device.codec}' for device ${device.devEui}`, 422);
-  return codec;
+  if (codec) return codec;
+  const spec = device.codec === undefined ? {} : decodedSpec(device.codec);
+  if (!spec) throw new FeedError('decode', `unknown payload codec '${String(device.codec).slice(0, 60)}' for device ${device.devEui}`, 422);
+  return { field: hints.volumeField ?? spec.field, unit: hints.volumeUnit ?? spec.unit };
 }

@@ -1,12 +1,16 @@
 /**
  * The steps shared by the ChirpStack and TTS parsers once they have extracted an uplink or a status:
- * resolve the device, pick its codec, decode, translate (pure).
+ * resolve the device, read its payload (built-in codec, else what the network server decoded),
+ * translate (pure).
  */
-import type { AdapterEnv, Translation } from '../../../src/ingest/types';
+import { FeedError, type AdapterEnv, type Translation } from '../../../src/ingest/types';
+import type { Json } from '../payload';
 import { CONTEXT } from '../ngsi';
-import { codecOf, resolveDevice, type DeviceHints } from './device';
+import { readDecodedObject, type DecodedSpec } from './decoded-payload';
+import { payloadReader, resolveDevice, type DeviceHints } from './device';
+import { readNormalized, waterMeasurement } from './normalized-payload';
 import { translateStatus, translateUplink } from './translate';
-import type { DeviceStatus, Uplink } from './types';
+import type { DeviceStatus, MeterReading, Uplink } from './types';
 
 /** Context of the LoRaWAN translations, also given with ignored events. */
 export const LORAWAN_CONTEXT = [CONTEXT.waterConsumption, CONTEXT.device, CONTEXT.alert];
@@ -14,9 +18,47 @@ export const LORAWAN_CONTEXT = [CONTEXT.waterConsumption, CONTEXT.device, CONTEX
 /** An acknowledged event that yields no entity. */
 export const ignored = (reason: string): Translation => ({ entities: [], context: LORAWAN_CONTEXT, ignored: reason });
 
+/**
+ * No built-in codec: the TTS normalized water total (unless a volumeField is named), else the
+ * decoded object; neither → FeedError('decode', …, 422) naming the device.
+ */
+function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefined, devEui: string): MeterReading {
+  if (spec.field === undefined && water) return readNormalized(water, uplink.receivedAt);
+  if (!uplink.decoded) {
+    throw new FeedError(
+      'decode',
+      `no payload codec configured for device ${devEui}, and the network server sent no decoded payload with a water volume (ChirpStack object, TTS decoded_payload or normalized_payload)`,
+      422,
+    );
+  }
+  try {
+    return readDecodedObject(uplink.decoded.value, spec, uplink.decoded.from, uplink.receivedAt);
+  } catch (err) {
+    if (err instanceof FeedError) throw new FeedError(err.stage, `device ${devEui}: ${err.message}`, err.status);
+    throw err;
+  }
+}
+
+/**
+ * Whether the network server's decoded object reads, with no configuration, as a water-meter reading
+ * (a volume whose unit is explicit): then an unregistered device is taken as a meter (id: its DevEUI).
+ */
+function readsAsMeter(uplink: Uplink): boolean {
+  if (!uplink.decoded) return false;
+  try {
+    readDecodedObject(uplink.decoded.value, {}, uplink.decoded.from, uplink.receivedAt);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv): Translation {
-  const device = resolveDevice(uplink.devEui, hints, env);
-  const reading = codecOf(device).decode(uplink.bytes, uplink.fPort, uplink.receivedAt);
+  const water = uplink.normalized === undefined ? undefined : waterMeasurement(uplink.normalized);
+  const unregistered = env.devices.get(uplink.devEui) === undefined && hints.codec === undefined && hints.volumeField === undefined;
+  const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || (unregistered && readsAsMeter(uplink)));
+  const reader = payloadReader(device, hints);
+  const reading = 'decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui);
   return translateUplink(reading, uplink, device, env.territory);
 }
 

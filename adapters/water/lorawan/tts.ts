@@ -1,5 +1,6 @@
 /**
- * The Things Stack v3 webhook (uplink message) → Translation (pure). Other webhook messages
+ * The Things Stack v3 webhook (uplink message) → Translation (pure). Without a built-in codec the
+ * uplink's `normalized_payload` (water total) or `decoded_payload` is read. Other webhook messages
  * (join_accept, downlink_*, location_solved, service_data …) are acknowledged and ignored.
  */
 import type { AdapterEnv, IngestMessage, Translation } from '../../../src/ingest/types';
@@ -36,10 +37,15 @@ export function parseTts(message: IngestMessage, env: AdapterEnv): Translation {
   const hints = {
     codec: attributes?.optStr('codec') ?? codecForVersionIds({ brand_id: version?.optStr('brand_id'), model_id: version?.optStr('model_id') }),
     meterId: attributes?.optStr('meterId'),
+    volumeField: attributes?.optStr('volumeField'),
+    volumeUnit: attributes?.optStr('volumeUnit'),
   };
   const fPort = up.has('f_port') ? applicationPort(up.num('f_port'), 'uplink_message.f_port') : 0;
   const payload = up.optStr('frm_payload');
   if (fPort === 0 || payload === undefined) return ignored('uplink without application payload');
   const receivedAt = up.optTime('received_at') ?? doc.optTime('received_at') ?? message.receivedAt;
-  return handleUplink({ devEui, fPort, bytes: base64Bytes(payload, 'uplink_message.frm_payload'), receivedAt, receptions: receptions(up) }, hints, env);
+  const decoded = up.has('decoded_payload') ? { from: 'uplink_message.decoded_payload', value: up.obj.decoded_payload } : undefined;
+  const normalized = up.has('normalized_payload') ? up.obj.normalized_payload : undefined;
+  const uplink = { devEui, fPort, bytes: base64Bytes(payload, 'uplink_message.frm_payload'), receivedAt, receptions: receptions(up), decoded, normalized };
+  return handleUplink(uplink, hints, env);
 }

@@ -47,6 +47,13 @@ export interface Uplink {
   /** Network reception time, ISO 8601 UTC. */
   receivedAt: string;
   receptions: Reception[];
+  /**
+   * What the network server decoded with the device profile's codec (ChirpStack `object`, TTS
+   * `decoded_payload`), read only when no built-in codec applies; `from` names it in errors.
+   */
+  decoded?: { from: string; value: unknown };
+  /** TTS `normalized_payload` (LoRaWAN Device Repository schema), read only when no built-in codec applies. */
+  normalized?: unknown;
 }
 
 /** A device status report (battery, link margin) from the network server. */

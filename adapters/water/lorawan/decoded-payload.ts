@@ -1,0 +1,212 @@
+/**
+ * A reading from a payload the network server already decoded with the device profile's codec
+ * (ChirpStack v4 `object`, TTS v3 `decoded_payload`), used when no built-in codec applies (pure).
+ *
+ * Volume: the field named by `volumeField` (a dotted path, e.g. `decoded.totalVolume`), else found
+ * by name in the object, its `data` or its `decoded` child. Units are never guessed: a name is only
+ * recognized with its unit, either in the name (`current_volume_m3`, `total_m3`, `volume_l`, `index_litres`:
+ * one of VOLUME_NAMES followed by m3/m³/l/litres/liters/ltr), or beside it (`{ "volume": 6.054, "unit": "m3" }`,
+ * `volumeUnit`/`volume_unit`, `{ "volume": { "value": 6.054, "unit": "m3" } }`), or by `volumeUnit`
+ * (m3 or L); `metering.water.total` (the Device Repository's normalized shape) is litres. A named
+ * `volumeField` may also carry its unit as its last word (`log_volume_m3`). Real codecs
+ * output bare names in either unit (GWF `registerValue`, Elvaco `volume`, Quandify `totalVolume` in L):
+ * those need `volumeField` + `volumeUnit`. Two recognized fields that disagree are refused.
+ * Time: an ISO 8601 date-time with a zone in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`,
+ * `meter_datetime` …), or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`;
+ * else the network time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`,
+ * `backflow`/`reverse_flow`, `low_battery` …), names in an `alarms`/`flags` array or object, and the
+ * normalized `water.leak`.
+ */
+import { FeedError } from '../../../src/ingest/types';
+import { isObject, isoTime, type Json } from '../payload';
+import type { MeterFlags, MeterReading } from './types';
+
+export type VolumeUnit = 'm3' | 'L';
+const LITRES: Record<VolumeUnit, number> = { m3: 1000, L: 1 };
+
+const SEPARATORS = /[\s_.\-/^]/g;
+/** Lower case, no separators, '³' → '3': 'Current_Volume_m³' → 'currentvolumem3'. */
+export const normName = (k: string): string => k.toLowerCase().replace(SEPARATORS, '').replace('³', '3');
+
+const UNIT_WORDS = new Map<string, VolumeUnit>([
+  ['m3', 'm3'], ['cubicmeter', 'm3'], ['cubicmeters', 'm3'], ['cubicmetre', 'm3'], ['cubicmetres', 'm3'], ['cbm', 'm3'],
+  ['l', 'L'], ['liter', 'L'], ['liters', 'L'], ['litre', 'L'], ['litres', 'L'], ['ltr', 'L'],
+]);
+
+/** 'm3', 'm³', 'L', 'litres' … → the unit; anything else → undefined. */
+export function volumeUnit(s: unknown): VolumeUnit | undefined {
+  return typeof s === 'string' ? UNIT_WORDS.get(normName(s)) : undefined;
+}
+
+/** Index names (normalized) that hold a meter's cumulative volume once a unit is known. */
+export const VOLUME_NAMES = ['volume', 'currentvolume', 'totalvolume', 'cumulativevolume', 'absolutevolume', 'index', 'currentindex', 'meterindex', 'volumeindex', 'meterreading', 'currentreading', 'reading', 'totalizer', 'total'];
+const BARE = new Set(VOLUME_NAMES);
+/** name + unit suffix (optionally "in"): 'currentvolumem3' → m3, 'indexinlitres' → L. */
+const SUFFIXED = new Map<string, VolumeUnit>(VOLUME_NAMES.flatMap((n) => [...UNIT_WORDS].flatMap(([w, u]) => [[n + w, u], [`${n}in${w}`, u]] as [string, VolumeUnit][])));
+
+const TIME_NAMES = new Set(['time', 'timestamp', 'timestamputc', 'datetime', 'meterdatetime', 'metertime', 'readingtime', 'measurementtime', 'timestampunix', 'unixtime', 'unixtimestamp', 'epoch']);
+const FLAG_NAMES = new Map<string, keyof MeterFlags>([
+  ...['leak', 'leakage', 'leakalarm', 'leakagealarm', 'leakdetected', 'waterleak', 'waterleakalarm', 'continuousflow', 'continousflow', 'continuousflowalarm'].map((n) => [n, 'leak'] as const),
+  ...['burst', 'burstalarm', 'waterburst', 'pipeburst', 'brokenpipe', 'brokenpipealarm'].map((n) => [n, 'burst'] as const),
+  ...['backflow', 'backflowalarm', 'backflowdetected', 'reverseflow', 'reverseflowalarm'].map((n) => [n, 'backflow'] as const),
+  ...['lowbattery', 'batterylow', 'lowbatteryalarm'].map((n) => [n, 'lowBattery'] as const),
+  ...['emptypipe', 'pipeempty', 'emptypipealarm', 'dry'].map((n) => [n, 'pipeEmpty'] as const),
+  ['lowtemperature', 'lowTemperature'], ['permanenterror', 'permanentError'], ['temporaryerror', 'temporaryError'],
+]);
+const FLAG_LISTS = new Set(['alarms', 'alarm', 'flags', 'events']);
+const NO_LEAK = new Set(['', 'no', 'none', 'noleak', 'false', 'ok', 'normal', '0']);
+
+export const noFlags = (): MeterFlags => ({ leak: false, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false });
+
+/** The Device Repository's `water.leak` (boolean, or a leak kind such as 'medium'; '' or 'No leak' = none). */
+export const leakOf = (v: unknown): boolean => v === true || (typeof v === 'string' && !NO_LEAK.has(normName(v)));
+
+/** A meter time: ISO 8601 with a zone, or Unix seconds / milliseconds between 2000 and 2100. */
+export function meterTime(v: unknown): string | undefined {
+  if (typeof v === 'number') {
+    const ms = v >= 946684800 && v < 4102444800 ? v * 1000 : v >= 946684800000 && v < 4102444800000 ? v : NaN;
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  }
+  if (typeof v !== 'string') return undefined;
+  try {
+    return isoTime(v, () => {
+      throw new RangeError();
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the decoded object names its volume (from `volumeField`/`volumeUnit` or the registry codec `decoded:<field>:<unit>`). */
+export interface DecodedSpec {
+  field?: string;
+  unit?: string;
+}
+
+/** A reading from a network-server payload, with where it came from. */
+export interface NetworkReading extends MeterReading {
+  /** The field the volume was read from, e.g. 'object.current_volume_m3'. */
+  source: string;
+  timeSource: 'meter' | 'network';
+}
+
+interface Found {
+  path: string;
+  litres: number;
+  holder: Json;
+}
+
+const fail = (reason: string): never => {
+  throw new FeedError('decode', reason, 422);
+};
+
+function litres(raw: unknown, unit: VolumeUnit, path: string): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return fail(`${path} must be a volume (a number ≥ 0)`);
+  const l = Math.round(raw * LITRES[unit]);
+  if (!Number.isSafeInteger(l)) fail(`${path} is out of range`);
+  return l;
+}
+
+/** The unit of `holder[key]` given beside it (`unit`, `<key>Unit`, `<key>_unit`), or in a `{ value, unit }` object. */
+const unitBeside = (holder: Json, key: string): VolumeUnit | undefined => volumeUnit(holder[`${key}Unit`]) ?? volumeUnit(holder[`${key}_unit`]) ?? volumeUnit(holder.unit);
+
+const TOKENS = /[\s_.-]+/;
+/** A unit as the last separated word of a named field: 'log_volume_m3' → m3, 'total' → undefined. */
+function unitWord(key: string): VolumeUnit | undefined {
+  const words = key.split(TOKENS);
+  return words.length > 1 ? volumeUnit(words[words.length - 1]) : undefined;
+}
+
+function valueAndUnit(holder: Json, key: string, unit: VolumeUnit | undefined, named = false): [unknown, VolumeUnit | undefined] {
+  const v = holder[key];
+  if (isObject(v) && 'value' in v) return [v.value, unit ?? volumeUnit(v.unit)];
+  return [v, unit ?? SUFFIXED.get(normName(key)) ?? (named ? unitWord(key) : undefined) ?? unitBeside(holder, key)];
+}
+
+/** The recognized volume fields of one object (see the header). */
+function volumesIn(o: Json, prefix: string, out: Found[], unitless: string[]): void {
+  for (const key of Object.keys(o)) {
+    const n = normName(key);
+    if (!SUFFIXED.has(n) && !BARE.has(n)) continue;
+    const [raw, unit] = valueAndUnit(o, key, undefined);
+    if (unit === undefined) unitless.push(prefix + key);
+    else if (typeof raw === 'number') out.push({ path: prefix + key, litres: litres(raw, unit, prefix + key), holder: o });
+  }
+  const metering = o.metering;
+  if (isObject(metering) && isObject(metering.water) && typeof metering.water.total === 'number') {
+    out.push({ path: `${prefix}metering.water.total`, litres: litres(metering.water.total, 'L', `${prefix}metering.water.total`), holder: o });
+  }
+}
+
+/** `a.b.0.c` inside `root`; the holder object and last key, or undefined. */
+function locate(root: Json, path: string): { holder: Json; key: string } | undefined {
+  const parts = path.split('.');
+  let at: unknown = root;
+  for (let i = 0; i < parts.length - 1; i++) at = (isObject(at) || Array.isArray(at)) && Object.hasOwn(at, parts[i]) ? (at as Record<string, unknown>)[parts[i]] : undefined;
+  const key = parts[parts.length - 1];
+  return isObject(at) && Object.hasOwn(at, key) ? { holder: at, key } : undefined;
+}
+
+function explicitVolume(root: Json, spec: DecodedSpec, where: string): Found {
+  const field = spec.field as string;
+  const unit = spec.unit === undefined ? undefined : volumeUnit(spec.unit);
+  if (spec.unit !== undefined && unit === undefined) fail(`volumeUnit '${spec.unit.slice(0, 20)}' is not m3 or L`);
+  const at = locate(root, field);
+  if (!at) return fail(`${where} has no field '${field.slice(0, 80)}' (volumeField)`);
+  const [raw, u] = valueAndUnit(at.holder, at.key, unit, true);
+  if (u === undefined) fail(`${where}.${field.slice(0, 80)} has no unit: set volumeUnit (m3 or L)`);
+  return { path: `${where}.${field}`, litres: litres(raw, u as VolumeUnit, `${where}.${field}`), holder: at.holder };
+}
+
+function foundVolume(root: Json, where: string): Found {
+  const found: Found[] = [];
+  const unitless: string[] = [];
+  const scopes: [Json, string][] = [[root, `${where}.`]];
+  for (const child of ['data', 'decoded']) if (isObject(root[child])) scopes.push([root[child] as Json, `${where}.${child}.`]);
+  for (const [o, prefix] of scopes) volumesIn(o, prefix, found, unitless);
+  if (found.length === 0) {
+    const hint = unitless.length > 0 ? `${unitless.slice(0, 3).join(', ')} without a unit` : 'no volume field';
+    return fail(`${where} has ${hint}: name it with volumeField and volumeUnit (m3 or L)`);
+  }
+  if (found.some((f) => f.litres !== found[0].litres)) fail(`${where} has disagreeing volume fields (${found.slice(0, 3).map((f) => f.path).join(', ')}): choose one with volumeField`);
+  return found[0];
+}
+
+/** Flags named in `o` and in its `alarms`/`flags` lists or objects. */
+function flagsIn(o: Json, flags: MeterFlags, nested = false): void {
+  for (const [key, v] of Object.entries(o)) {
+    const n = normName(key);
+    const flag = FLAG_NAMES.get(n);
+    if (flag && (v === true || v === 1)) flags[flag] = true;
+    else if (FLAG_LISTS.has(n) && Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'string' && FLAG_NAMES.has(normName(x))) flags[FLAG_NAMES.get(normName(x)) as keyof MeterFlags] = true;
+    } else if (FLAG_LISTS.has(n) && isObject(v) && !nested) flagsIn(v, flags, true);
+    else if (n === 'water' && isObject(v) && leakOf(v.leak)) flags.leak = true;
+  }
+}
+
+function timeIn(o: Json): string | undefined {
+  for (const key of Object.keys(o)) {
+    if (!TIME_NAMES.has(normName(key))) continue;
+    const t = meterTime(o[key]);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a decoded object (`where` names it in errors: 'object' or 'decoded_payload'); no usable volume → FeedError 422.
+ * @example
+ * readDecodedObject({ current_volume_m3: 6.054, timestamp_utc: '2026-09-02T23:09:34.000Z', leakage: true }, {}, 'object', receivedAt)
+ * // { volumeLitres: 6054, time: '2026-09-02T23:09:34.000Z', flags: { leak: true, … }, source: 'object.current_volume_m3', timeSource: 'meter' }
+ */
+export function readDecodedObject(decoded: unknown, spec: DecodedSpec, where: string, receivedAt: string): NetworkReading {
+  if (!isObject(decoded)) return fail(`${where} must be a JSON object to read a volume from`);
+  const volume = spec.field !== undefined ? explicitVolume(decoded, spec, where) : foundVolume(decoded, where);
+  const flags = noFlags();
+  flagsIn(decoded, flags);
+  for (const child of ['data', 'decoded']) if (isObject(decoded[child])) flagsIn(decoded[child] as Json, flags);
+  if (volume.holder !== decoded) flagsIn(volume.holder, flags);
+  const time = timeIn(volume.holder) ?? timeIn(decoded);
+  return { time: time ?? receivedAt, volumeLitres: volume.litres, flags, source: volume.path, timeSource: time === undefined ? 'network' : 'meter' };
+}
