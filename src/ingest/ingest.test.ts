@@ -1,5 +1,6 @@
 /** The ingest runtime end to end in-process: webhook → adapter → broker, dead letters, replay, stats. */
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../broker/create-broker';
@@ -141,6 +142,26 @@ it('streams a large document through handleStream without the body limit', async
   expect(res.statusCode).toBe(204);
   const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Line&count=true&limit=0' });
   expect(count.headers['ngsild-results-count']).toBe('2000');
+});
+
+it('inflates gzip, deflate and br bodies; refuses an unknown coding (415) and a corrupt body (400); a compressed stream streams', async () => {
+  const body = Buffer.from('{"id":"z1","battery":0.25}');
+  const post = (payload: Buffer, coding: string, url = '/ingest/test/device', type = 'application/json') =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': type, 'content-encoding': coding }, payload });
+  expect((await post(zlib.gzipSync(body), 'gzip')).statusCode).toBe(204);
+  expect((await entity('urn:ngsi-ld:Device:eclor:z1'))?.batteryLevel?.value).toBe(0.25);
+  expect((await post(zlib.deflateSync(Buffer.from('{"id":"z2","battery":0.5}')), 'deflate')).statusCode).toBe(204);
+  expect((await post(zlib.brotliCompressSync(Buffer.from('{"id":"z3","battery":0.75}')), 'br')).statusCode).toBe(204);
+  expect((await entity('urn:ngsi-ld:Device:eclor:z3'))?.batteryLevel?.value).toBe(0.75);
+  expect((await post(body, 'compress')).statusCode).toBe(415);
+  expect((await post(Buffer.from('not gzip at all'), 'gzip')).statusCode).toBe(400);
+  // inflated size counts against the limit
+  expect((await post(zlib.gzipSync(JSON.stringify({ id: 'big', pad: 'x'.repeat(5000), battery: 0.1 })), 'gzip')).statusCode).toBe(413);
+  // a small compressed document that inflates past the limit goes through handleStream
+  const lines = Array.from({ length: 3000 }, (_, i) => String(i)).join('\n') + '\n';
+  expect((await post(zlib.gzipSync(lines), 'gzip', '/ingest/test/lines', 'text/plain')).statusCode).toBe(204);
+  const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Line&count=true&limit=0' });
+  expect(count.headers['ngsild-results-count']).toBe('3000');
 });
 
 it('checks the entities of a built-in adapter against schemas/entities before writing (validate stage)', async () => {

@@ -5,7 +5,8 @@
  * content-type handling; errors answer as ProblemDetails with the stage and the dead-letter id.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
@@ -47,8 +48,8 @@ function problem(reply: FastifyReply, status: number, title: string, detail: str
     .send(JSON.stringify({ type: ERROR_TYPE_BASE + (status === 413 ? 'PayloadTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'ResourceNotFound' : status >= 500 ? 'InternalError' : 'BadRequestData'), title, status, detail, ...extra }));
 }
 
-/** Reads a stream into text, refusing more than `max` bytes. */
-async function readText(stream: Readable, max: number): Promise<string> {
+/** Reads a stream, refusing more than `max` bytes (after decompression). */
+async function readBytes(stream: Readable, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of stream) {
@@ -56,7 +57,33 @@ async function readText(stream: Readable, max: number): Promise<string> {
     if (size > max) throw new FeedError('decode', `body larger than ${max} bytes`, 413);
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+const readText = async (stream: Readable, max: number): Promise<string> => (await readBytes(stream, max)).toString('utf8');
+
+/**
+ * The request body decompressed as its Content-Encoding says (gzip, deflate, br; TALQ gateways may
+ * compress): undefined `encoded` for none, FeedError 415 for a coding we do not know.
+ */
+function decodedBody(req: FastifyRequest): { stream: Readable | undefined; encoded: boolean } {
+  const body = req.body as Readable | undefined;
+  const coding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (!body || coding === '' || coding === 'identity') return { stream: body, encoded: false };
+  const make = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress }[coding];
+  if (!make) throw new FeedError('decode', `Content-Encoding '${coding.slice(0, 40)}' is not supported (gzip, deflate, br or none)`, 415);
+  const inflate = make();
+  body.on('error', (err) => inflate.destroy(err));
+  const inflated = body.pipe(inflate);
+  // a corrupt stream is the sender's error (400), not ours
+  const checked = (async function* () {
+    try {
+      for await (const c of inflated) yield c as Buffer;
+    } catch (err) {
+      throw new FeedError('decode', `the body is not valid ${coding} data: ${(err as Error).message}`, 400);
+    }
+  })();
+  return { stream: Readable.from(checked), encoded: true };
 }
 
 function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
@@ -77,14 +104,16 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
   const headers = Object.fromEntries(KEPT_HEADERS.map((h) => [h, req.headers[h] as string | undefined]).filter(([, v]) => v !== undefined));
   const base = { query: { ...(req.query as Record<string, string>) }, headers, receivedAt: new Date().toISOString() };
   const length = Number(req.headers['content-length'] ?? NaN);
-  const stream = req.body as Readable | undefined;
-  if (adapter.handleStream && stream && !(length <= o.maxBody)) {
-    const note = 'streamed document: the body is not kept, ask the publisher to send it again';
-    return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
-  }
   let body: string;
   try {
-    body = stream ? await readText(stream, o.maxBody) : '';
+    const { stream, encoded } = decodedBody(req);
+    // a compressed body's size is known only once inflated: documents that can stream always do
+    if (adapter.handleStream && stream && (encoded || !(length <= o.maxBody))) {
+      const note = 'streamed document: the body is not kept, ask the publisher to send it again';
+      return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
+    }
+    const bytes = stream ? await readBytes(stream, o.maxBody) : Buffer.alloc(0);
+    body = adapter.decodeBody ? adapter.decodeBody(bytes) : bytes.toString('utf8');
   } catch (err) {
     const e = asFeedError(err, 'decode');
     return problem(reply, e.status, 'Body refused', e.message);

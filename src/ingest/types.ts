@@ -88,6 +88,8 @@ export interface Adapter {
   successStatus?: number;
   /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
   validateEntities?: boolean;
+  /** Bytes → text of a buffered body (e.g. an XML document in the encoding it declares); default UTF-8. Throws FeedError. */
+  decodeBody?(bytes: Buffer): string;
   /** Decode + translate one message; throws FeedError. Pure: no I/O. */
   handle(message: IngestMessage, env: AdapterEnv): Translation;
   /**

@@ -117,7 +117,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   async function hand(body: Buffer, type: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
-    if (!adapter.handleStream || body.length <= streamAbove) return runMessage(adapter, { ...base, body: body.toString('utf8') }, deps, contentType);
+    if (!adapter.handleStream || body.length <= streamAbove) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
     const note = `polled document of ${body.length} bytes from ${o.url}: not kept, it is fetched again when it changes`;
     return runStream(adapter, base, Readable.from([body]), deps, contentType, note);
   }
