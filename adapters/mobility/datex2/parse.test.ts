@@ -89,7 +89,7 @@ describe('parseDatex2: bad input', () => {
     ['truncated document', 400, `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication">${SITE_V2}`, /malformed XML at line 1, column \d+: unclosed tag/],
     ['empty body', 400, '', /malformed XML/],
     ['not XML', 400, '{"flow": 1}', /malformed XML/],
-    ['unbound prefix', 400, '<d2LogicalModel xmlns="http://datex2.eu/schema/2/2_0"><payloadPublication xsi:type="MeasuredDataPublication"/></d2LogicalModel>', /unbound namespace prefix/],
+    ['unbound prefix (xsi is bound even undeclared, others are not)', 400, '<d2LogicalModel xmlns="http://datex2.eu/schema/2/2_0"><payloadPublication d2:type="MeasuredDataPublication"/></d2LogicalModel>', /unbound namespace prefix/],
     ['unknown publication', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="SituationPublication"><situation id="x"/></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication SituationPublication/],
     ['unknown v3 publication root', 422, `<sit:situationPublication xmlns:sit="http://datex2.eu/schema/3/situation"/>`, /unsupported DATEX II publication SituationPublication/],
     ['unknown generic extension', 422, `<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension><weatherPublication/></genericPublicationExtension></payloadPublication></d2LogicalModel>`, /unsupported DATEX II publication WeatherPublication in a GenericPublication/],

@@ -84,7 +84,8 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 export class Datex2Parser {
   /** Publications met so far, in document order. */
   readonly publications: Publication[] = [];
-  private readonly sax = new SaxesParser({ xmlns: true, position: true });
+  /** `xsi` is bound even when undeclared: excerpts cut from a publication (NDW's single records) use `xsi:type` without the declaration. */
+  private readonly sax = new SaxesParser({ xmlns: true, position: true, additionalNamespaces: { xsi: XSI_NS } });
   private out: ParsedRecord[] = [];
   private depth = 0;
   private sawRoot = false;
@@ -151,6 +152,16 @@ export class Datex2Parser {
     }
     if (!this.sawRoot) {
       this.sawRoot = true;
+      // a document that is one record (an excerpt such as NDW's single measurementSiteRecord, often
+      // without namespace): read as a publication of that record alone (v2 when no namespace says)
+      if (RECORDS[local] && (tag.uri === '' || versionOf(tag.uri) !== undefined)) {
+        this.pubVersion = versionOf(tag.uri) ?? 2;
+        this.publicationTime = undefined;
+        this.setPublication(CLASS_OF_TYPE[RECORDS[local].type]);
+        this.pubDepth = 0;
+        this.push(tag);
+        return;
+      }
       if (!SOAP_NS.has(tag.uri) && versionOf(tag.uri) === undefined) {
         throw new FeedError('decode', `not a DATEX II document: root element {${tag.uri}}${local}`, 422);
       }
