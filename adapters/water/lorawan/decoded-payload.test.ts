@@ -5,23 +5,14 @@
  * GWF `rcm-lrw10.js`, Kamstrup `mbusparser.yaml`, Sensus `iperl-codec.yaml`; plus wmbusmeters-style
  * `total_m3` and the Device Repository's normalized shape.
  */
-import { FeedError } from '../../../src/ingest/types';
 import { decodedSpec } from './codecs';
 import { leakOf, meterTime, readDecodedObject, volumeUnit, type DecodedSpec } from './decoded-payload';
 import { readNormalized, waterMeasurement } from './normalized-payload';
+import { reason422 } from '../errors.fixture';
 
 const NET = '2026-09-03T00:00:05.000Z';
 const read = (o: unknown, spec: DecodedSpec = {}) => readDecodedObject(o, spec, 'object', NET);
-const reason = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FeedError);
-    expect((err as FeedError).status).toBe(422);
-    return (err as FeedError).message;
-  }
-  throw new Error('no error');
-};
+const reason = reason422;
 
 /** The Axioma W1 codec's documented output for the reference frame (abridged deltas). */
 const AXIOMA_TTN = {

@@ -5,8 +5,8 @@
  * (the last one is the "Example from Integration Guide"). Their times carry no zone; the vendor's
  * codec computes them as UTC, so do we.
  */
-import { FeedError } from '../../../src/ingest/types';
 import { decodeKamstrupFlowIq, kamstrupFlowIqFlags, mbusDate, parseRecords } from './kamstrup-flowiq2200';
+import { reason422 } from '../errors.fixture';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
@@ -22,16 +22,7 @@ const MISSING_BASE = hex('78 446d00331837 4d931322 6101 00000003' + '00'.repeat(
 const GUIDE = hex('7a08000000 446d002cfd28 4413c1aa7700 4d931318 6201 2701220122012601220122012101270122012201 2701 2f');
 
 const decode = (b: Uint8Array, port = 1, receivedAt?: string) => decodeKamstrupFlowIq(b, port, receivedAt);
-const reason = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FeedError);
-    expect((err as FeedError).status).toBe(422);
-    return (err as FeedError).message;
-  }
-  throw new Error('no error');
-};
+const reason = reason422;
 
 describe('documented vectors', () => {
   test('hourly profile frame', () => {

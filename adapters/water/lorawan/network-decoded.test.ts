@@ -3,24 +3,16 @@
  * reading wins, which devices are accepted, what is refused. The fixtures (chirpstack-up-decoded-*,
  * tts-uplink-normalized, tts-uplink-decoded-*) cover the whole translations.
  */
-import { FeedError, type AdapterEnv, type IngestMessage } from '../../../src/ingest/types';
+import type { AdapterEnv, IngestMessage } from '../../../src/ingest/types';
 import { fixtureEnv } from '../fixture-runner.fixture';
 import { parseChirpStack } from './chirpstack';
 import { parseTts } from './tts';
+import { feedError } from '../errors.fixture';
 
 const env: AdapterEnv = fixtureEnv();
 /** The Axioma W1 reference frame (6054 L at 2026-09-02T23:09:34Z). */
 const AXIOMA_B64 = 'Aa6smGoAMhcAAAAAAAAAAAAAgAOAAFQADkAFEABIAAJAAgAAIAAAAAAAAAAAAAAAAAAA';
 const msg = (body: unknown, query: Record<string, string> = {}): IngestMessage => ({ body: JSON.stringify(body), query, headers: {}, receivedAt: '2026-09-03T00:00:00.000Z' });
-const feedError = (run: () => unknown): FeedError => {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FeedError) return e;
-    throw e;
-  }
-  throw new Error('no FeedError');
-};
 const volume = (t: { entities: Record<string, unknown>[] }) => t.entities[0].waterConsumption as { value: number; observedAt: string };
 
 describe('ChirpStack object', () => {

@@ -1,8 +1,9 @@
-import { FeedError, type AdapterEnv, type IngestMessage } from '../../../src/ingest/types';
+import type { AdapterEnv, IngestMessage } from '../../../src/ingest/types';
 import { fixtureEnv } from '../fixture-runner.fixture';
 import { parseChirpStack } from './chirpstack';
 import { bestReception } from './translate';
 import { parseTts } from './tts';
+import { feedError } from '../errors.fixture';
 
 const env: AdapterEnv = fixtureEnv();
 const VECTOR_B64 = 'Aa6smGoAMhcAAAAAAAAAAAAAgAOAAFQADkAFEABIAAJAAgAAIAAAAAAAAAAAAAAAAAAA';
@@ -12,15 +13,6 @@ const msg = (body: unknown, query: Record<string, string> = {}): IngestMessage =
   headers: {},
   receivedAt: '2026-09-03T00:00:00.000Z',
 });
-const feedError = (run: () => unknown): FeedError => {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FeedError) return e;
-    throw e;
-  }
-  throw new Error('no FeedError');
-};
 
 describe('ChirpStack', () => {
   const up = (devEui: string, extra: Record<string, unknown> = {}) => ({ deviceInfo: { devEui, ...extra }, fPort: 100, data: VECTOR_B64 });

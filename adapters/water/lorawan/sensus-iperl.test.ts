@@ -5,9 +5,9 @@
  * ("SND-ALARM", fPort 20: 25041.978 m³ at 2024-06-19 13:42, status 4 = LOW_BATTERY). The other
  * frames are built from it by hand (header variants, errors).
  */
-import { FeedError } from '../../../src/ingest/types';
 import { SENSUS_IPERL, codecByName, codecForVersionIds } from './codecs';
 import { decodeSensusIperl, omsStatusFlags } from './sensus-iperl';
+import { reason422 } from '../errors.fixture';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
@@ -17,16 +17,7 @@ const PROFILE = '8d 04 93 13 18 d23c 3400 2e00 3400 2e00 3900 2e00 3400 2e00 340
 /** The documented SND-ALARM frame: short header (ACC 6, STS 4, config 0), volume, date, hourly profile. */
 const ALARM = hex(`7a 06 04 0000 ${VOLUME} ${DATE} ${PROFILE}`);
 
-const reason = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FeedError);
-    expect((err as FeedError).status).toBe(422);
-    return (err as FeedError).message;
-  }
-  throw new Error('no error');
-};
+const reason = reason422;
 
 test('the documented SND-ALARM frame', () => {
   const f = decodeSensusIperl(ALARM, 20);
