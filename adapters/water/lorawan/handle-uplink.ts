@@ -40,25 +40,26 @@ function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefin
 }
 
 /**
- * Whether the network server's decoded object reads, with no configuration, as a water-meter reading
- * (a volume whose unit is explicit): then an unregistered device is taken as a meter (id: its DevEUI).
+ * The network server's decoded object read with no configuration (a volume whose unit is explicit),
+ * or undefined: with it, an unregistered device is taken as a meter (id: its DevEUI).
  */
-function readsAsMeter(uplink: Uplink): boolean {
-  if (!uplink.decoded) return false;
+function readWithoutConfig(uplink: Uplink): MeterReading | undefined {
+  if (!uplink.decoded) return undefined;
   try {
-    readDecodedObject(uplink.decoded.value, {}, uplink.decoded.from, uplink.receivedAt);
-    return true;
+    return readDecodedObject(uplink.decoded.value, {}, uplink.decoded.from, uplink.receivedAt);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv): Translation {
   const water = uplink.normalized === undefined ? undefined : waterMeasurement(uplink.normalized);
   const unregistered = env.devices.get(uplink.devEui) === undefined && hints.codec === undefined && hints.volumeField === undefined;
-  const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || (unregistered && readsAsMeter(uplink)));
+  // read once: an unregistered device has no codec, so this is also its reading
+  const selfRead = unregistered && water === undefined ? readWithoutConfig(uplink) : undefined;
+  const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || selfRead !== undefined);
   const reader = payloadReader(device, hints);
-  const reading = 'decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui);
+  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui));
   return translateUplink(reading, uplink, device, env.territory);
 }
 
