@@ -106,7 +106,7 @@ const LIGHTING = path.join(__dirname, 'lighting', 'fixtures');
 function feedSchemaOf(file: string): string | undefined {
   const name = path.basename(file);
   if (file.startsWith(LIGHTING)) return name.startsWith('groups-') ? 'talq-groups' : 'talq-log-report';
-  const prefixes: Array<[string, string]> = [['chirpstack-up-', 'chirpstack-up'], ['chirpstack-status-', 'chirpstack-status'], ['tts-', 'tts-uplink'], ['quality-', 'water-quality']];
+  const prefixes: Array<[string, string]> = [['chirpstack-up-v3-', 'chirpstack-v3-up'], ['chirpstack-status-v3-', 'chirpstack-v3-status'], ['chirpstack-up-', 'chirpstack-up'], ['chirpstack-status-', 'chirpstack-status'], ['tts-', 'tts-uplink'], ['quality-', 'water-quality']];
   return prefixes.find(([p]) => name.startsWith(p))?.[1];
 }
 const feedCases = [...jsonFiles(WATER, '.input.json'), ...jsonFiles(LIGHTING, '.input.json')].map((input) => {

@@ -45,8 +45,9 @@ function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefin
  */
 function readWithoutConfig(uplink: Uplink): MeterReading | undefined {
   if (!uplink.decoded) return undefined;
+  const value = uplink.decoded.value; // outside the try: a malformed one (ChirpStack v3 objectJSON not JSON) is the sender's error
   try {
-    return readDecodedObject(uplink.decoded.value, {}, uplink.decoded.from, uplink.receivedAt);
+    return readDecodedObject(value, {}, uplink.decoded.from, uplink.receivedAt);
   } catch {
     return undefined;
   }
