@@ -1,25 +1,25 @@
 /**
  * The index rows of the entities (tables entity_types, attr_index, geo_index of schema.ts), kept in
- * step with each insert, update and delete of tenant-db.ts. An update rewrites only the rows of the
- * attributes that changed; for recently updated entities it knows their rows without reading them back.
+ * step with each insert, update and delete of tenant-db.ts. An update writes only the rows whose
+ * values changed (in place, at their position), inserts or deletes only what the row count changed;
+ * for recently updated entities it knows their rows without reading them back.
  */
 import type Database from 'better-sqlite3';
 import { boundingBox } from '../../ngsi-ld/geo';
 import type { Geometry, StoredAttribute, StoredEntity } from '../../ngsi-ld/types';
-import { attributeRows, type IndexRow } from './attr-index';
+import { attributeRows, type IndexKind } from './attr-index';
 
-/** Entities whose index state (per-attribute JSON and row positions) is kept for cheap updates. */
+/** Entities whose index state (every row's position and values) is kept for cheap updates. */
 const STATE_CACHE = 4096;
 
-/** The index rows of one attribute: positions in attr_index, rowids in geo_index. */
+/** One attr_index row as it is stored: position, path id, dataset, kind, num, str, json. */
+type RowState = [pos: number, pid: number, dataset: string | null, kind: IndexKind, num: number | null, str: string | null, json: string | null];
+/** One geo_index row as it is stored: rowid, dataset, GeoJSON (the box derives from it). */
+type GeoState = [rowid: number, dataset: string | null, geojson: string];
+/** The index rows of one attribute, in the order attributeRows() gives them. */
 interface AttrState {
-  /** identity of the rows (JSON of the IndexRows): createdAt/modifiedAt changes leave it equal */
-  key: string;
-  rows: { pos: number[]; geo?: number[] };
-}
-interface WantedAttr {
-  key: string;
-  rows: IndexRow[];
+  rows: RowState[];
+  geo?: GeoState[];
 }
 /** What the index rows of one entity are, as of version `ver` of its row. */
 interface IndexState {
@@ -27,17 +27,6 @@ interface IndexState {
   types: string[];
   maxPos: number;
   attrs: Map<string, AttrState>;
-}
-
-/** Each attribute's index rows and (if `keyed`) their identity (JSON of the rows' values), in the entity's order. */
-function attrRows(e: StoredEntity, keyed: boolean): Map<string, WantedAttr> {
-  const out = new Map<string, WantedAttr>();
-  for (const name of Object.keys(e.attrs)) {
-    const rows = attributeRows(name, e.attrs[name]);
-    // the path is the name plus, for sub-attributes, the rest: kept short in memory (see STATE_CACHE)
-    out.set(name, { key: keyed ? JSON.stringify(rows.map((r) => [r.path.slice(name.length), r.dataset, r.kind, r.num, r.str, r.json])) : '', rows });
-  }
-  return out;
 }
 
 export interface IndexSync {
@@ -67,9 +56,11 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     selAttrs: db.prepare('SELECT pos, path, dataset, kind, num, str, json FROM attr_index WHERE rid = ?'),
     insAttr: db.prepare('INSERT INTO attr_index(rid, pos, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     delAttr: db.prepare('DELETE FROM attr_index WHERE rid = ? AND pos = ?'),
+    updAttr: db.prepare('UPDATE attr_index SET path = ?, dataset = ?, kind = ?, num = ?, str = ?, json = ? WHERE rid = ? AND pos = ?'),
     selGeo: db.prepare('SELECT rowid, path, dataset, minx, miny, maxx, maxy, geojson FROM geo_index WHERE rid = ?'),
     insGeo: db.prepare('INSERT INTO geo_index(rid, path, dataset, minx, miny, maxx, maxy, geojson) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     delGeo: db.prepare('DELETE FROM geo_index WHERE rowid = ?'),
+    updGeo: db.prepare('UPDATE geo_index SET dataset = ?, minx = ?, miny = ?, maxx = ?, maxy = ?, geojson = ? WHERE rowid = ?'),
   };
 
   /**
@@ -85,33 +76,68 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     if (states.size > STATE_CACHE) states.delete(states.keys().next().value as number);
   }
 
-  /** Inserts the index rows of one attribute; returns their positions and geo rowids. */
-  function insertAttr(rid: number, name: string, instances: StoredAttribute[], rows: IndexRow[], st: { maxPos: number }): AttrState['rows'] {
-    const pos: number[] = [];
-    for (const r of rows) {
-      s.insAttr.run(rid, ++st.maxPos, pathIdOf(r.path), r.dataset, r.kind, r.num, r.str, r.json);
-      pos.push(st.maxPos);
+  function deleteAttrRows(rid: number, prev: AttrState): void {
+    for (const r of prev.rows) s.delAttr.run(rid, r[0]);
+    if (prev.geo) for (const g of prev.geo) s.delGeo.run(g[0]);
+  }
+
+  /**
+   * Brings one attribute's attr_index rows from `prev` (none: a new attribute) to what its instances
+   * need, row by row: an equal row is left alone, a different one is rewritten in place, and only a
+   * change in the number of rows inserts or deletes.
+   */
+  function syncRows(rid: number, name: string, instances: StoredAttribute[], prev: RowState[] | undefined, st: { maxPos: number }): RowState[] {
+    const rows = attributeRows(name, instances);
+    const out: RowState[] = [];
+    const n = prev ? prev.length : 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const pid = pathIdOf(r.path);
+      const p = i < n ? prev![i] : undefined;
+      if (p && p[1] === pid && p[2] === r.dataset && p[3] === r.kind && p[4] === r.num && p[5] === r.str && p[6] === r.json) {
+        out.push(p);
+        continue;
+      }
+      const pos = p ? p[0] : ++st.maxPos;
+      if (p) s.updAttr.run(pid, r.dataset, r.kind, r.num, r.str, r.json, rid, pos);
+      else s.insAttr.run(rid, pos, pid, r.dataset, r.kind, r.num, r.str, r.json);
+      out.push([pos, pid, r.dataset, r.kind, r.num, r.str, r.json]);
     }
-    let geo: number[] | undefined;
+    for (let i = rows.length; i < n; i++) s.delAttr.run(rid, prev![i][0]);
+    return out;
+  }
+
+  /** The same for the attribute's geo_index rows (one per GeoProperty instance). */
+  function syncGeo(rid: number, name: string, instances: StoredAttribute[], prev: GeoState[] | undefined): GeoState[] | undefined {
+    let out: GeoState[] | undefined;
+    let i = 0;
     for (const inst of instances) {
       if (inst.type !== 'GeoProperty') continue;
       const g = inst.value as Geometry;
-      const { lastInsertRowid } = s.insGeo.run(rid, pathIdOf(name), (inst.datasetId as string | undefined) ?? null, ...boundingBox(g), JSON.stringify(g));
-      (geo ??= []).push(Number(lastInsertRowid));
+      const dataset = (inst.datasetId as string | undefined) ?? null;
+      const json = JSON.stringify(g);
+      const p = prev?.[i++];
+      if (p && p[1] === dataset && p[2] === json) {
+        (out ??= []).push(p);
+        continue;
+      }
+      let rowid: number;
+      if (p) {
+        s.updGeo.run(dataset, ...boundingBox(g), json, p[0]);
+        rowid = p[0];
+      } else rowid = Number(s.insGeo.run(rid, pathIdOf(name), dataset, ...boundingBox(g), json).lastInsertRowid);
+      (out ??= []).push([rowid, dataset, json]);
     }
-    return { pos, geo };
-  }
-  function deleteAttrRows(rid: number, rows: AttrState['rows']): void {
-    for (const p of rows.pos) s.delAttr.run(rid, p);
-    if (rows.geo) for (const g of rows.geo) s.delGeo.run(g);
+    for (; prev && i < prev.length; i++) s.delGeo.run(prev[i][0]);
+    return out;
   }
 
   /**
    * Writes the index rows of a new entity (`old` undefined) or brings those of an existing one to what
-   * `e` needs, touching only the rows of attributes whose JSON changed: an update of one attribute
-   * rewrites that attribute's rows only, which keeps the pages a commit writes few. Returns the state.
+   * `e` needs, writing only the rows that changed: an update of one value rewrites that row only, which
+   * keeps the pages a commit writes few. Returns the state.
    */
-  function syncIndexes(rid: number, e: StoredEntity, want: Map<string, WantedAttr>, old: IndexState | undefined): IndexState {
+  function syncIndexes(rid: number, e: StoredEntity, old: IndexState | undefined): IndexState {
     const st: IndexState = { ver: 0, types: e.types, maxPos: old ? old.maxPos : -1, attrs: new Map() };
     if (!old) {
       for (const t of e.types) s.insType.run(t, rid);
@@ -119,16 +145,12 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
       for (const t of old.types) if (!e.types.includes(t)) s.delType.run(t, rid);
       for (const t of e.types) if (!old.types.includes(t)) s.insType.run(t, rid);
     }
-    for (const [name, w] of want) {
+    for (const name of Object.keys(e.attrs)) {
       const prev = old?.attrs.get(name);
-      if (prev && prev.key === w.key) {
-        st.attrs.set(name, prev);
-        continue;
-      }
-      if (prev) deleteAttrRows(rid, prev.rows);
-      st.attrs.set(name, { key: w.key, rows: insertAttr(rid, name, e.attrs[name], w.rows, st) });
+      const instances = e.attrs[name];
+      st.attrs.set(name, { rows: syncRows(rid, name, instances, prev?.rows, st), geo: syncGeo(rid, name, instances, prev?.geo) });
     }
-    if (old) for (const [name, prev] of old.attrs) if (!want.has(name)) deleteAttrRows(rid, prev.rows);
+    if (old) for (const [name, prev] of old.attrs) if (!Object.hasOwn(e.attrs, name)) deleteAttrRows(rid, prev);
     return st;
   }
 
@@ -137,7 +159,7 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
    * rows are matched with those `e` needs (same values, any order), kept where equal, the others
    * deleted or inserted.
    */
-  function syncFromRows(rid: number, e: StoredEntity, want: Map<string, WantedAttr>): IndexState {
+  function syncFromRows(rid: number, e: StoredEntity): IndexState {
     const oldTypes = (s.selTypes.all(rid) as Array<{ type: string }>).map((r) => r.type);
     for (const t of oldTypes) if (!e.types.includes(t)) s.delType.run(t, rid);
     for (const t of e.types) if (!oldTypes.includes(t)) s.insType.run(t, rid);
@@ -145,27 +167,25 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     const st: IndexState = { ver: 0, types: e.types, maxPos: oldAttrs.reduce((m, r) => Math.max(m, r[0] as number), -1), attrs: new Map() };
     const attrRows = byKey(oldAttrs);
     const geoRows = byKey(s.selGeo.raw().all(rid) as unknown[][]);
-    for (const [name, w] of want) {
+    for (const name of Object.keys(e.attrs)) {
       const instances = e.attrs[name];
-      const rows: AttrState['rows'] = { pos: [] };
-      for (const r of w.rows) {
+      const rows: RowState[] = [];
+      for (const r of attributeRows(name, instances)) {
         const row = [pathIdOf(r.path), r.dataset, r.kind, r.num, r.str, r.json] as const;
-        const p = attrRows.get(keyOf(row))?.pop();
-        if (p !== undefined) rows.pos.push(p as number);
-        else {
-          s.insAttr.run(rid, ++st.maxPos, ...row);
-          rows.pos.push(st.maxPos);
-        }
+        let p = attrRows.get(keyOf(row))?.pop() as number | undefined;
+        if (p === undefined) s.insAttr.run(rid, (p = ++st.maxPos), ...row);
+        rows.push([p, ...row]);
       }
+      let geo: GeoState[] | undefined;
       for (const inst of instances) {
         if (inst.type !== 'GeoProperty') continue;
         const g = inst.value as Geometry;
         const row = [pathIdOf(name), (inst.datasetId as string | undefined) ?? null, ...boundingBox(g), JSON.stringify(g)] as const;
         let id = geoRows.get(keyOf(row))?.pop() as number | undefined;
         if (id === undefined) id = Number(s.insGeo.run(rid, ...row).lastInsertRowid);
-        (rows.geo ??= []).push(id);
+        (geo ??= []).push([id, row[1], row[6]]);
       }
-      st.attrs.set(name, { key: w.key, rows });
+      st.attrs.set(name, { rows, geo });
     }
     for (const list of attrRows.values()) for (const p of list) s.delAttr.run(rid, p);
     for (const list of geoRows.values()) for (const g of list) s.delGeo.run(g);
@@ -187,12 +207,11 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
 
   return {
     inserted(rid, e) {
-      syncIndexes(rid, e, attrRows(e, false), undefined); // new entities' state is not kept
+      syncIndexes(rid, e, undefined); // new entities' state is not kept
     },
     updated(rid, e, oldVer, newVer) {
-      const want = attrRows(e, true);
       const known = states.get(rid);
-      const st = known && known.ver === oldVer ? syncIndexes(rid, e, want, known) : syncFromRows(rid, e, want);
+      const st = known && known.ver === oldVer ? syncIndexes(rid, e, known) : syncFromRows(rid, e);
       st.ver = newVer;
       remember(rid, st);
     },
