@@ -84,9 +84,10 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
   /**
    * Brings one attribute's attr_index rows from `prev` (none: a new attribute) to what its instances
    * need, row by row: an equal row is left alone, a different one is rewritten in place, and only a
-   * change in the number of rows inserts or deletes.
+   * change in the number of rows inserts or deletes. With `keep` false (a new entity, whose state is
+   * not kept) it returns nothing, which spares a bulk load one array per row.
    */
-  function syncRows(rid: number, name: string, instances: StoredAttribute[], prev: RowState[] | undefined, st: { maxPos: number }): RowState[] {
+  function syncRows(rid: number, name: string, instances: StoredAttribute[], prev: RowState[] | undefined, st: { maxPos: number }, keep: boolean): RowState[] {
     const rows = attributeRows(name, instances);
     const out: RowState[] = [];
     const n = prev ? prev.length : 0;
@@ -101,7 +102,7 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
       const pos = p ? p[0] : ++st.maxPos;
       if (p) s.updAttr.run(pid, r.dataset, r.kind, r.num, r.str, r.json, rid, pos);
       else s.insAttr.run(rid, pos, pid, r.dataset, r.kind, r.num, r.str, r.json);
-      out.push([pos, pid, r.dataset, r.kind, r.num, r.str, r.json]);
+      if (keep) out.push([pos, pid, r.dataset, r.kind, r.num, r.str, r.json]);
     }
     for (let i = rows.length; i < n; i++) s.delAttr.run(rid, prev![i][0]);
     return out;
@@ -137,7 +138,7 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
    * `e` needs, writing only the rows that changed: an update of one value rewrites that row only, which
    * keeps the pages a commit writes few. Returns the state.
    */
-  function syncIndexes(rid: number, e: StoredEntity, old: IndexState | undefined): IndexState {
+  function syncIndexes(rid: number, e: StoredEntity, old: IndexState | undefined, keep: boolean): IndexState {
     const st: IndexState = { ver: 0, types: e.types, maxPos: old ? old.maxPos : -1, attrs: new Map() };
     if (!old) {
       for (const t of e.types) s.insType.run(t, rid);
@@ -148,7 +149,9 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     for (const name of Object.keys(e.attrs)) {
       const prev = old?.attrs.get(name);
       const instances = e.attrs[name];
-      st.attrs.set(name, { rows: syncRows(rid, name, instances, prev?.rows, st), geo: syncGeo(rid, name, instances, prev?.geo) });
+      const rows = syncRows(rid, name, instances, prev?.rows, st, keep);
+      const geo = syncGeo(rid, name, instances, prev?.geo);
+      if (keep) st.attrs.set(name, { rows, geo });
     }
     if (old) for (const [name, prev] of old.attrs) if (!Object.hasOwn(e.attrs, name)) deleteAttrRows(rid, prev);
     return st;
@@ -207,11 +210,11 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
 
   return {
     inserted(rid, e) {
-      syncIndexes(rid, e, undefined); // new entities' state is not kept
+      syncIndexes(rid, e, undefined, false); // new entities' state is not kept
     },
     updated(rid, e, oldVer, newVer) {
       const known = states.get(rid);
-      const st = known && known.ver === oldVer ? syncIndexes(rid, e, known) : syncFromRows(rid, e);
+      const st = known && known.ver === oldVer ? syncIndexes(rid, e, known, true) : syncFromRows(rid, e);
       st.ver = newVer;
       remember(rid, st);
     },
