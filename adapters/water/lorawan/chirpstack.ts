@@ -53,8 +53,11 @@ function eventTime(doc: Fields): string | undefined {
 function codecOutput(doc: Fields): { from: string; value: unknown } | undefined {
   const text = isV3(doc) ? doc.obj.objectJSON : undefined;
   if (text !== undefined && text !== null && typeof text !== 'string') doc.fail('objectJSON', 'must be a string (the decoded object as JSON)');
-  // parsed only if read (no built-in codec for the device): a broken objectJSON does not refuse a frame the codec decodes
-  if (typeof text === 'string' && text.trim() !== '') return { from: 'objectJSON', get value() { return parseJson(text, 'ChirpStack objectJSON'); } };
+  // parsed only if read (no built-in codec for the device), once: a broken objectJSON does not refuse a frame the codec decodes
+  if (typeof text === 'string' && text.trim() !== '') {
+    let parsed: { value: unknown } | undefined;
+    return { from: 'objectJSON', get value() { return (parsed ??= { value: parseJson(text, 'ChirpStack objectJSON') }).value; } };
+  }
   const object = doc.obj.object;
   return object === undefined || object === null ? undefined : { from: 'object', value: object };
 }

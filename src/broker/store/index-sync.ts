@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { boundingBox } from '../../ngsi-ld/geo';
 import type { Geometry, StoredAttribute, StoredEntity } from '../../ngsi-ld/types';
-import { attributeRows, type IndexKind } from './attr-index';
+import { attributeRows, PATH_SEPARATOR, type IndexKind } from './attr-index';
 
 /** Entities whose index state (every row's position and values) is kept for cheap updates. */
 const STATE_CACHE = 4096;
@@ -50,14 +50,14 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     delTypes: db.prepare('DELETE FROM entity_types WHERE rid = ?'),
     delAttrs: db.prepare('DELETE FROM attr_index WHERE rid = ?'),
     delGeos: db.prepare('DELETE FROM geo_index WHERE rid = ?'),
-    selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?'),
+    selTypes: db.prepare('SELECT type FROM entity_types WHERE rid = ?').pluck(),
     insType: db.prepare('INSERT OR IGNORE INTO entity_types(type, rid) VALUES (?, ?)'),
     delType: db.prepare('DELETE FROM entity_types WHERE type = ? AND rid = ?'),
-    selAttrs: db.prepare('SELECT pos, path, dataset, kind, num, str, json FROM attr_index WHERE rid = ?'),
+    selAttrs: db.prepare('SELECT a.pos, a.path, p.path, a.dataset, a.kind, a.num, a.str, a.json FROM attr_index a JOIN paths p ON p.pid = a.path WHERE a.rid = ? ORDER BY a.pos'),
     insAttr: db.prepare('INSERT INTO attr_index(rid, pos, path, dataset, kind, num, str, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     delAttr: db.prepare('DELETE FROM attr_index WHERE rid = ? AND pos = ?'),
     updAttr: db.prepare('UPDATE attr_index SET path = ?, dataset = ?, kind = ?, num = ?, str = ?, json = ? WHERE rid = ? AND pos = ?'),
-    selGeo: db.prepare('SELECT rowid, path, dataset, minx, miny, maxx, maxy, geojson FROM geo_index WHERE rid = ?'),
+    selGeo: db.prepare('SELECT g.rowid, p.path, g.dataset, g.geojson FROM geo_index g JOIN paths p ON p.pid = g.path WHERE g.rid = ? ORDER BY g.rowid'),
     insGeo: db.prepare('INSERT INTO geo_index(rid, path, dataset, minx, miny, maxx, maxy, geojson) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     delGeo: db.prepare('DELETE FROM geo_index WHERE rowid = ?'),
     updGeo: db.prepare('UPDATE geo_index SET dataset = ?, minx = ?, miny = ?, maxx = ?, maxy = ?, geojson = ? WHERE rowid = ?'),
@@ -158,54 +158,23 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
   }
 
   /**
-   * The index state of a stored entity read back from its rows (an entity not updated lately): the
-   * rows are matched with those `e` needs (same values, any order), kept where equal, the others
-   * deleted or inserted.
+   * The index state of a stored entity read back from its rows (an entity not updated lately), each row
+   * under its attribute (the path up to the first separator), in position order.
    */
-  function syncFromRows(rid: number, e: StoredEntity): IndexState {
-    const oldTypes = (s.selTypes.all(rid) as Array<{ type: string }>).map((r) => r.type);
-    for (const t of oldTypes) if (!e.types.includes(t)) s.delType.run(t, rid);
-    for (const t of e.types) if (!oldTypes.includes(t)) s.insType.run(t, rid);
-    const oldAttrs = s.selAttrs.raw().all(rid) as unknown[][];
-    const st: IndexState = { ver: 0, types: e.types, maxPos: oldAttrs.reduce((m, r) => Math.max(m, r[0] as number), -1), attrs: new Map() };
-    const attrRows = byKey(oldAttrs);
-    const geoRows = byKey(s.selGeo.raw().all(rid) as unknown[][]);
-    for (const name of Object.keys(e.attrs)) {
-      const instances = e.attrs[name];
-      const rows: RowState[] = [];
-      for (const r of attributeRows(name, instances)) {
-        const row = [pathIdOf(r.path), r.dataset, r.kind, r.num, r.str, r.json] as const;
-        let p = attrRows.get(keyOf(row))?.pop() as number | undefined;
-        if (p === undefined) s.insAttr.run(rid, (p = ++st.maxPos), ...row);
-        rows.push([p, ...row]);
-      }
-      let geo: GeoState[] | undefined;
-      for (const inst of instances) {
-        if (inst.type !== 'GeoProperty') continue;
-        const g = inst.value as Geometry;
-        const row = [pathIdOf(name), (inst.datasetId as string | undefined) ?? null, ...boundingBox(g), JSON.stringify(g)] as const;
-        let id = geoRows.get(keyOf(row))?.pop() as number | undefined;
-        if (id === undefined) id = Number(s.insGeo.run(rid, ...row).lastInsertRowid);
-        (geo ??= []).push([id, row[1], row[6]]);
-      }
-      st.attrs.set(name, { rows, geo });
+  function readState(rid: number): IndexState {
+    const st: IndexState = { ver: 0, types: s.selTypes.all(rid) as string[], maxPos: -1, attrs: new Map() };
+    const of = (path: string): AttrState => {
+      const name = path.split(PATH_SEPARATOR, 1)[0];
+      let a = st.attrs.get(name);
+      if (!a) st.attrs.set(name, (a = { rows: [] }));
+      return a;
+    };
+    for (const [pos, pid, path, dataset, kind, num, str, json] of s.selAttrs.raw().all(rid) as Array<[number, number, string, string | null, IndexKind, number | null, string | null, string | null]>) {
+      st.maxPos = Math.max(st.maxPos, pos);
+      of(path).rows.push([pos, pid, dataset, kind, num, str, json]);
     }
-    for (const list of attrRows.values()) for (const p of list) s.delAttr.run(rid, p);
-    for (const list of geoRows.values()) for (const g of list) s.delGeo.run(g);
+    for (const [rowid, path, dataset, geojson] of s.selGeo.raw().all(rid) as Array<[number, string, string | null, string]>) (of(path).geo ??= []).push([rowid, dataset, geojson]);
     return st;
-  }
-  /** Identity of an index row for the diff: values are strings, numbers or null (never containing U+0001). */
-  const keyOf = (row: readonly unknown[]): string => row.map((v) => (v === null ? '\u0000' : typeof v === 'number' ? `n${v}` : `s${String(v)}`)).join('\u0001');
-  /** Old rows (first column: pos or rowid) by the identity of the rest. */
-  function byKey(old: unknown[][]): Map<string, unknown[]> {
-    const existing = new Map<string, unknown[]>();
-    for (const row of old) {
-      const k = keyOf(row.slice(1));
-      const list = existing.get(k);
-      if (list) list.push(row[0]);
-      else existing.set(k, [row[0]]);
-    }
-    return existing;
   }
 
   return {
@@ -214,7 +183,7 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
     },
     updated(rid, e, oldVer, newVer) {
       const known = states.get(rid);
-      const st = known && known.ver === oldVer ? syncIndexes(rid, e, known, true) : syncFromRows(rid, e);
+      const st = syncIndexes(rid, e, known && known.ver === oldVer ? known : readState(rid), true);
       st.ver = newVer;
       remember(rid, st);
     },
