@@ -52,7 +52,8 @@ function touch(e: StoredEntity, now: string): void {
  */
 export function appendAttributes(e: StoredEntity, attrs: Attrs, o: { noOverwrite: boolean; now: string; compact: (iri: string) => string }): UpdateResult {
   const result: UpdateResult = { updated: [], notUpdated: [] };
-  for (const [name, instances] of Object.entries(attrs)) {
+  for (const name in attrs) {
+    const instances = attrs[name];
     const list = (e.attrs[name] ??= []);
     let any = false;
     for (const inst of instances) {

@@ -49,15 +49,24 @@ function problem(reply: FastifyReply, status: number, title: string, detail: str
 }
 
 /** Reads a stream, refusing more than `max` bytes (after decompression). */
-async function readBytes(stream: Readable, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of stream) {
-    size += (c as Buffer).length;
-    if (size > max) throw new FeedError('decode', `body larger than ${max} bytes`, 413);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBytes(stream: Readable, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        stream.off('data', onData);
+        stream.resume(); // drain the rest unread
+        reject(new FeedError('decode', `body larger than ${max} bytes`, 413));
+        return;
+      }
+      chunks.push(c);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    stream.once('error', reject);
+  });
 }
 
 const readText = async (stream: Readable, max: number): Promise<string> => (await readBytes(stream, max)).toString('utf8');

@@ -62,24 +62,21 @@ export function attributeRows(name: string, instances: StoredAttribute[], rows: 
 }
 
 function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, dataset: string | null, depth: number): void {
-  let count = 0;
-  const emit: Emit = (kind, num, str, json) => {
-    rows.push({ path, dataset, kind, num, str, json });
-    count++;
-  };
-  valueRows(attr, emit);
-  if (count === 0) emit('x', null, null, null);
+  const before = rows.length;
+  valueRows(attr, (kind, num, str, json) => rows.push({ path, dataset, kind, num, str, json }));
+  if (rows.length === before) rows.push({ path, dataset, kind: 'x', num: null, str: null, json: null });
 
   for (const member of INDEXED_MEMBERS) {
     const v = attr[member];
     if (typeof v === 'string') rows.push({ path: path + PATH_SEPARATOR + member, dataset, kind: 's', num: null, str: canonicalStr(v), json: null });
   }
   if (depth >= MAX_INDEX_DEPTH) return;
-  for (const [key, sub] of Object.entries(attr)) {
+  for (const key in attr) {
     if (ATTRIBUTE_RESERVED.has(key)) continue;
-    for (const s of Array.isArray(sub) ? sub : [sub]) {
-      if (isAttribute(s)) indexAttribute(rows, path + PATH_SEPARATOR + key, s, dataset, depth + 1);
-    }
+    const sub = attr[key];
+    if (!Array.isArray(sub)) {
+      if (isAttribute(sub)) indexAttribute(rows, path + PATH_SEPARATOR + key, sub, dataset, depth + 1);
+    } else for (const s of sub) if (isAttribute(s)) indexAttribute(rows, path + PATH_SEPARATOR + key, s, dataset, depth + 1);
   }
 }
 

@@ -124,6 +124,49 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     expect(v3).toBeGreaterThan(v2);
   });
 
+  it('an update right after a get writes the row the get read; after a delete, a re-insert or a rollback it looks the row up again', async () => {
+    const s = reg.forWrite(undefined);
+    s.insert(entity(1));
+    s.insert(entity(2));
+    const level = () => (s.get('urn:ngsi-ld:Lamp:1')!.attrs[V + 'level'][0] as { value: number }).value;
+    // get, then update the same entity in one write
+    await s.write(() => {
+      const e = s.get('urn:ngsi-ld:Lamp:1')!;
+      e.attrs[V + 'level'] = [{ type: 'Property', value: 10 }];
+      expect(s.update(e)).toBe(true);
+    });
+    expect(level()).toBe(10);
+    // get, delete, insert again, then update: the row is the new one (its index rows too)
+    s.transaction(() => {
+      const e = s.get('urn:ngsi-ld:Lamp:1')!;
+      s.delete('urn:ngsi-ld:Lamp:1');
+      s.insert(entity(1));
+      e.attrs[V + 'level'] = [{ type: 'Property', value: 11 }];
+      expect(s.update(e)).toBe(true);
+    });
+    expect(level()).toBe(11);
+    // a get, then a deletion of that entity: the update finds nothing
+    s.transaction(() => {
+      const e = s.get('urn:ngsi-ld:Lamp:1')!;
+      s.delete('urn:ngsi-ld:Lamp:1');
+      expect(s.update(e)).toBe(false);
+      s.insert(entity(1));
+    });
+    // a get in a savepoint that rolls back, then an update of another entity and of the first one
+    s.transaction(() => {
+      expect(() =>
+        s.transaction(() => {
+          s.get('urn:ngsi-ld:Lamp:1');
+          s.delete('urn:ngsi-ld:Lamp:1');
+          throw new Error('rolled back');
+        }),
+      ).toThrow('rolled back');
+      expect(s.update({ ...entity(1), attrs: { [V + 'level']: [{ type: 'Property', value: 12 }] } })).toBe(true);
+    });
+    expect(level()).toBe(12);
+    const q = (value: number) => s.query({ selectors: [], q: qToSql(parseQ(`level==${value}`), (t) => V + t), limit: 10, offset: 0, count: true }).count;
+    expect([q(10), q(11), q(12), q(2)]).toEqual([0, 0, 1, 1]);
+  });
   it('separates tenants and reports unknown ones', () => {
     reg.forWrite('commune-a').insert(entity(1));
     expect(reg.forWrite(undefined).get('urn:ngsi-ld:Lamp:1')).toBeUndefined();

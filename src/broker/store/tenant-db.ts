@@ -79,6 +79,11 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
    * commit reports the lot. Writes outside any transaction (autocommit) are reported at once.
    */
   let listener: ChangeListener | undefined;
+  /**
+   * The row the last `get` read inside a transaction: an operation reads an entity, then writes it back,
+   * and `update` need not look the row up again. Any write, or the end of a transaction, drops it.
+   */
+  let lastRead: { id: string; rid: number; ver: number; doc: string } | undefined;
   const frames: EntityChange[][] = [];
   function emit(changes: EntityChange[]): void {
     try {
@@ -109,11 +114,15 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       return out;
     } catch (err) {
       if (tracked) frames.pop();
+      lastRead = undefined;
       index.forget();
       throw err;
     } finally {
       depth--;
-      if (depth === 0) pendingPathIds.clear();
+      if (depth === 0) {
+        pendingPathIds.clear();
+        lastRead = undefined;
+      }
       if (committed) emit(committed);
     }
   }
@@ -215,7 +224,12 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
 
   const store: EntityStore & { close(): void } = {
     get(id) {
-      const row = s.get.get(id) as StoredRow | undefined;
+      if (depth === 0) {
+        const row = s.get.get(id) as StoredRow | undefined;
+        return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
+      }
+      const row = s.previous.get(id) as { rid: number; ver: number; doc: string } | undefined;
+      lastRead = row && { id, ...row };
       return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
     },
     has(id) {
@@ -225,6 +239,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       return s.get.get(id) as StoredRow | undefined;
     },
     insert(e) {
+      lastRead = undefined;
       const doc = JSON.stringify(e);
       const { changes, lastInsertRowid } = s.insert.run(e.id, ++ver, doc);
       if (changes === 0) return false;
@@ -233,8 +248,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       return true;
     },
     update(e) {
-      // the previous document is read only for the change feed
-      const row = (listener ? s.previous : s.exists).get(e.id) as { rid: number; ver: number; doc?: string } | undefined;
+      // the row `get` has just read, else looked up (the previous document only for the change feed)
+      const row = lastRead?.id === e.id ? lastRead : ((listener ? s.previous : s.exists).get(e.id) as { rid: number; ver: number; doc?: string } | undefined);
+      lastRead = undefined;
       if (!row) return false;
       const doc = JSON.stringify(e);
       s.update.run(doc, ++ver, row.rid);
@@ -243,6 +259,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
       return true;
     },
     delete(id) {
+      lastRead = undefined;
       const row = (listener ? s.previous : s.exists).get(id) as { rid: number; doc?: string } | undefined;
       if (!row) return false;
       s.del.run(row.rid);

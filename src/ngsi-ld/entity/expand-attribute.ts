@@ -137,7 +137,8 @@ function expandInstance(name: string, raw: unknown, ctx: TermMapper, opts: Expan
   if (kind) checkValue(inst.type as AttributeType, inst, name, opts, ctx);
   const out: StoredAttribute = { type: (inst.type ?? 'Property') as AttributeType };
   if (!kind) delete (out as Record<string, unknown>).type;
-  for (const [k, v] of Object.entries(inst)) {
+  for (const k in inst) {
+    const v = inst[k];
     if (k === 'type' || k === 'createdAt' || k === 'modifiedAt' || k === 'instanceId' || k === '@context') continue;
     if (ATTRIBUTE_RESERVED.has(k)) {
       if (k === 'observedAt' && !isDateTime(v)) throw ngsiError('BadRequestData', `Attribute '${name}': observedAt must be an ISO 8601 date-time`);
@@ -165,11 +166,13 @@ export function expandAttribute(name: string, raw: unknown, ctx: TermMapper, opt
   if (!isValidName(name)) throw ngsiError('BadRequestData', `Invalid attribute name '${name.slice(0, 80)}'`);
   const instances = Array.isArray(raw) && isInstanceArray(raw) ? raw : [raw];
   const out = instances.map((i) => expandInstance(name, i, ctx, opts, 0));
-  const seen = new Set<string>();
-  for (const i of out) {
-    const ds = (i.datasetId as string | undefined) ?? '';
-    if (seen.has(ds)) throw ngsiError('BadRequestData', `Attribute '${name}': two instances with the same datasetId '${ds || '(default)'}'`);
-    seen.add(ds);
+  if (out.length > 1) {
+    const seen = new Set<string>();
+    for (const i of out) {
+      const ds = (i.datasetId as string | undefined) ?? '';
+      if (seen.has(ds)) throw ngsiError('BadRequestData', `Attribute '${name}': two instances with the same datasetId '${ds || '(default)'}'`);
+      seen.add(ds);
+    }
   }
   return out;
 }

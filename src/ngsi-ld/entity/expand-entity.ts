@@ -67,11 +67,11 @@ export function expandEntity(body: unknown, ctx: TermMapper, opts: EntityExpandO
   if (rawId !== undefined) out.id = rawId as string;
   if (rawType !== undefined) out.types = expandTypes(rawType, ctx);
   if (b.scope !== undefined) out.scope = checkScope(b.scope);
-  for (const [name, raw] of Object.entries(b)) {
+  for (const name in b) {
     if (ENTITY_RESERVED.has(name)) continue;
     const iri = ctx.expand(name);
     if (out.attrs[iri]) throw ngsiError('BadRequestData', `Attribute '${name}' given twice (after @context expansion)`);
-    out.attrs[iri] = expandAttribute(name, raw, ctx, opts);
+    out.attrs[iri] = expandAttribute(name, b[name], ctx, opts);
   }
   return out;
 }

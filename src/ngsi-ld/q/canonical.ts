@@ -17,16 +17,19 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-
  */
 export function canonicalStr(s: string): string {
   if (s.length < 16 || s.length > 40 || s.charCodeAt(10) !== 0x54 /* T */) return s;
-  // the same time comes again and again (a feed's observedAt for every entity of a message)
-  if (s === last.in) return last.out;
-  const out = canonicalDateTime(s);
-  last.in = s;
-  last.out = out;
+  // the same few times come again and again (a message's observedAt and reception time, for every entity)
+  let out = recent.get(s);
+  if (out === undefined) {
+    out = canonicalDateTime(s);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(s, out);
+  }
   return out;
 }
 
-/** The last date-time canonicalized, and its result (a pure function's one-entry memo). */
-const last = { in: '', out: '' };
+/** Date-times canonicalized lately and their results (a pure function's small memo, emptied when full). */
+const recent = new Map<string, string>();
+const RECENT_MAX = 256;
 
 function canonicalDateTime(s: string): string {
   const m = DATE_TIME.exec(s);
