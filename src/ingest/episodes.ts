@@ -118,9 +118,12 @@ export function createEpisodeTracker(read: EpisodeReader, o: { maxEntries?: numb
       for (const id of ids) remember(id, found.get(id) ?? null);
     }
     const writes = new Map<string, Entity>();
+    const utc = new Map<string, string>(); // the marks of one message mostly share their time
     for (const m of marks) {
       const id = String(m.entity.id);
-      const { write, next } = applyMark({ ...m, time: timeOf(m.time) ?? m.time }, cache.get(id) ?? undefined);
+      let time = utc.get(m.time);
+      if (time === undefined) utc.set(m.time, (time = timeOf(m.time) ?? m.time));
+      const { write, next } = applyMark({ ...m, time }, cache.get(id) ?? undefined);
       if (!write) continue;
       remember(id, next ?? null);
       writes.set(id, write); // a later mark of the same entity in one message wins

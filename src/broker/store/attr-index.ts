@@ -66,9 +66,10 @@ function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, d
   valueRows(attr, (kind, num, str, json) => rows.push({ path, dataset, kind, num, str, json }));
   if (rows.length === before) rows.push({ path, dataset, kind: 'x', num: null, str: null, json: null });
 
-  for (const member of INDEXED_MEMBERS) {
-    const v = attr[member];
-    if (typeof v === 'string') rows.push({ path: path + PATH_SEPARATOR + member, dataset, kind: 's', num: null, str: canonicalStr(v), json: null });
+  let paths: string[] | undefined;
+  for (let i = 0; i < INDEXED_MEMBERS.length; i++) {
+    const v = attr[INDEXED_MEMBERS[i]];
+    if (typeof v === 'string') rows.push({ path: (paths ??= memberPaths(path))[i], dataset, kind: 's', num: null, str: canonicalStr(v), json: null });
   }
   if (depth >= MAX_INDEX_DEPTH) return;
   for (const key in attr) {
@@ -79,6 +80,20 @@ function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, d
     } else for (const s of sub) if (isAttribute(s)) indexAttribute(rows, path + PATH_SEPARATOR + key, s, dataset, depth + 1);
   }
 }
+
+/**
+ * The paths of an attribute's indexed members (`<path> observedAt`, …), built once: the same string
+ * each time lets the path-id lookup reuse its hash.
+ */
+function memberPaths(path: string): string[] {
+  let paths = MEMBER_PATHS.get(path);
+  if (!paths) {
+    if (MEMBER_PATHS.size >= 4096) MEMBER_PATHS.clear();
+    MEMBER_PATHS.set(path, (paths = INDEXED_MEMBERS.map((m) => path + PATH_SEPARATOR + m)));
+  }
+  return paths;
+}
+const MEMBER_PATHS = new Map<string, string[]>();
 
 function isAttribute(v: unknown): v is StoredAttribute {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && KINDS.has((v as { type?: unknown }).type as string);

@@ -128,7 +128,7 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     const s = reg.forWrite(undefined);
     s.insert(entity(1));
     s.insert(entity(2));
-    const level = () => (s.get('urn:ngsi-ld:Lamp:1')!.attrs[V + 'level'][0] as { value: number }).value;
+    const level = () => (s.get('urn:ngsi-ld:Lamp:1')!.attrs[V + 'level'][0].value) as number;
     // get, then update the same entity in one write
     await s.write(() => {
       const e = s.get('urn:ngsi-ld:Lamp:1')!;
