@@ -48,6 +48,8 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     stats: createStats(),
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
     episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
+    // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
+    bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };
   return { routes, close: () => deadLetters.close() };
 }

@@ -7,6 +7,7 @@ import { createBroker } from '../broker/create-broker';
 import { createApp } from '../http/server';
 import { createContextResolver } from '../ngsi-ld/context';
 import { projectRoot } from '../project-root';
+import type { TenantDb } from '../broker/store/tenant-db';
 import { createIngest } from './create-ingest';
 import { FeedError, type Adapter, type Translation } from './types';
 
@@ -51,14 +52,33 @@ const lineFeed: Adapter = {
   },
 };
 
+/** Page cache sizes of the default tenant seen while a stream was read (cacheFeed). */
+let cacheSeen: number[] = [];
+let pageCache: () => number = () => NaN;
+/** A streaming feed that notes the store's page cache between translations, and fails on a line 'fail'. */
+const cacheFeed: Adapter = {
+  ...lineFeed,
+  name: 'test/cache',
+  path: '/ingest/test/cache',
+  async *handleStream(body: Readable): AsyncIterable<Translation> {
+    for await (const c of body) {
+      cacheSeen.push(pageCache());
+      if (String(c).includes('fail')) throw new FeedError('decode', 'line fail');
+      yield { context: [], entities: [{ id: `urn:ngsi-ld:Line:c${cacheSeen.length}`, type: 'Line' }] };
+    }
+  },
+};
+
 let app: FastifyInstance;
 let close: () => void;
 beforeEach(async () => {
   strict = true;
+  cacheSeen = [];
   const broker = createBroker({ dataDir: ':memory:' });
+  pageCache = () => (broker.tenants.forWrite(undefined) as TenantDb).pageCacheKiB();
   const contexts = createContextResolver({});
   const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked], dataDir: ':memory:', maxBody: 4096 });
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();
@@ -142,6 +162,17 @@ it('streams a large document through handleStream without the body limit', async
   expect(res.statusCode).toBe(204);
   const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Line&count=true&limit=0' });
   expect(count.headers['ngsild-results-count']).toBe('2000');
+});
+
+it('loads a streamed document in bulk (small page cache), back to the normal cache after it, even when it fails', async () => {
+  const normal = pageCache();
+  // a compressed body always streams
+  const post = (text: string) => app.inject({ method: 'POST', url: '/ingest/test/cache', headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' }, payload: zlib.gzipSync(text) });
+  expect((await post('1\n')).statusCode).toBe(204);
+  expect((await post('fail\n')).statusCode).toBe(400);
+  expect(cacheSeen).toHaveLength(2);
+  for (const seen of cacheSeen) expect(seen).toBeLessThan(normal);
+  expect(pageCache()).toBe(normal);
 });
 
 it('inflates gzip, deflate and br bodies; refuses an unknown coding (415) and a corrupt body (400); a compressed stream streams', async () => {

@@ -22,6 +22,8 @@ export interface IngestDeps {
   write: (t: Translation) => Promise<WriteOutcome>;
   /** Turns the translations' episode marks into writes (src/ingest/episodes.ts). */
   episodes: EpisodeTracker;
+  /** Puts the store written to in bulk-load mode for a streamed document; returns how to leave it (EntityStore.bulk). */
+  bulk?: () => () => void;
 }
 
 export type MessageOutcome =
@@ -120,6 +122,7 @@ export async function runStream(
 ): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   stats.received++;
+  const leaveBulk = deps.bulk?.();
   try {
     return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType);
   } catch (err) {
@@ -127,5 +130,7 @@ export async function runStream(
     stats.rejected++;
     const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (${unkeptNote})`, status: error.status, contentType, ...base, payload: '' });
     return { ok: false, error, deadLetter };
+  } finally {
+    leaveBulk?.();
   }
 }

@@ -6,6 +6,7 @@ import type { StoredEntity } from '../../ngsi-ld/types';
 import { parseQ, parseTypeExpr, qToSql, typeToSql } from '../../ngsi-ld/q';
 import { matchGeo, parseGeoQuery, searchBox } from '../../ngsi-ld/geo';
 import { createTenantRegistry } from './tenants';
+import type { TenantDb } from './tenant-db';
 import type { QueryResult, TenantRegistry } from './types';
 
 const idsOf = (r: QueryResult) => r.rows.map((row) => (JSON.parse(row.doc) as StoredEntity).id);
@@ -167,6 +168,22 @@ describe.each(kinds)('store on %s', (_kind, make) => {
     const q = (value: number) => s.query({ selectors: [], q: qToSql(parseQ(`level==${value}`), (t) => V + t), limit: 10, offset: 0, count: true }).count;
     expect([q(10), q(11), q(12), q(2)]).toEqual([0, 0, 1, 1]);
   });
+  it('keeps a small page cache while bulk loads are under way, the normal one after the last', () => {
+    const s = reg.forWrite(undefined) as TenantDb;
+    const normal = s.pageCacheKiB();
+    const leaveA = s.bulk();
+    const bulk = s.pageCacheKiB();
+    expect(bulk).toBeLessThan(normal);
+    const leaveB = s.bulk();
+    leaveA();
+    leaveA(); // leaving twice counts once
+    expect(s.pageCacheKiB()).toBe(bulk);
+    s.insert(entity(1));
+    expect(s.get('urn:ngsi-ld:Lamp:1')).toEqual(entity(1));
+    leaveB();
+    expect(s.pageCacheKiB()).toBe(normal);
+  });
+
   it('separates tenants and reports unknown ones', () => {
     reg.forWrite('commune-a').insert(entity(1));
     expect(reg.forWrite(undefined).get('urn:ngsi-ld:Lamp:1')).toBeUndefined();

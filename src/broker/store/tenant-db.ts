@@ -22,15 +22,23 @@ export interface TenantDbOptions {
   walAutoCheckpoint?: number;
 }
 
+/** A tenant database: the store, its page cache size (KiB, a diagnostic) and closing. */
+export type TenantDb = EntityStore & { pageCacheKiB(): number; close(): void };
+
 const STMT_CACHE = 256;
+/** Page cache of a tenant connection, KiB: the working set of queries on a territory's entities. */
+const CACHE_KIB = 32_000;
+/** Page cache during a bulk load (EntityStore.bulk). */
+const BULK_CACHE_KIB = 8_000;
+
 /** Opens (and creates if needed) a tenant database at `file` (or ':memory:'). */
-export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntityStore & { close(): void } {
+export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.sync ?? 'NORMAL'}`);
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -32000');
+  db.pragma(`cache_size = -${CACHE_KIB}`);
   if (opts.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutoCheckpoint))}`);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
@@ -79,6 +87,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
    * commit reports the lot. Writes outside any transaction (autocommit) are reported at once.
    */
   let listener: ChangeListener | undefined;
+  /** Bulk loads under way (EntityStore.bulk). */
+  let bulkLoads = 0;
   /**
    * The row the last `get` read inside a transaction: an operation reads an entity, then writes it back,
    * and `update` need not look the row up again. Any write, or the end of a transaction, drops it.
@@ -222,7 +232,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     return { rows, count: plan.count ? matched.length : undefined };
   }
 
-  const store: EntityStore & { close(): void } = {
+  const store: TenantDb = {
     get(id) {
       if (depth === 0) {
         const row = s.get.get(id) as StoredRow | undefined;
@@ -288,6 +298,16 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): EntitySt
     subscriptions: subscriptionTable(db, transaction),
     setChangeListener(fn) {
       listener = fn;
+    },
+    pageCacheKiB: () => -Number(db.pragma('cache_size', { simple: true })),
+    bulk() {
+      if (bulkLoads++ === 0) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+      let open = true;
+      return () => {
+        if (!open) return;
+        open = false;
+        if (--bulkLoads === 0 && db.open) db.pragma(`cache_size = -${CACHE_KIB}`);
+      };
     },
     close() {
       if (queue.length) flush();

@@ -101,6 +101,12 @@ export interface EntityStore {
    * extra work; with one, updates and deletes also read the previous document.
    */
   setChangeListener(listener: ChangeListener | undefined): void;
+  /**
+   * Enters bulk-load mode (a streamed document of tens of MB): until the returned function is called
+   * (by every caller that entered), the database keeps a small page cache, since a bulk load touches
+   * each page about once and a full cache would only hold them. Reads stay correct, only slower.
+   */
+  bulk(): () => void;
 }
 
 /** Per-tenant stores: the default tenant and named ones, each its own SQLite database. */
