@@ -11,10 +11,13 @@
  *       BENCH_SCENARIOS    comma list of scenario keys to run: get,update,query,batch,uplink,datex,notify,rule (default all)
  *       BENCH_NOTIFY_SECONDS  seconds of paced updates per notification run (default 20)
  *       BENCH_PROFILE=1    run the server with --cpu-prof (profile kept in the temp dir) and print its top functions
+ *       BENCH_WARMUP       seconds of the uncounted warm-up run before each scenario's runs (default 3; 0: none)
  *
  * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
  * seed exactly 10,000 TrafficFlowObserved entities (100 batch requests × 100, `bucket` = i % 500) and check
- * the counts; run GET by id, attribute update, query, then batch create; print the table and the notes;
+ * the counts; run GET by id, attribute update, query, then batch create, each after a `sync` (the previous
+ * scenario's dirty pages go to disk first, not into this one's runs) and an uncounted warm-up run (JIT,
+ * caches; the uplink scenario's first frames create its 2,000 entities); print the table and the notes;
  * write bench/results/<ISO date>.json and latest.json; stop the server (SIGTERM) and delete the temp dir.
  *
  * Batch create runs LAST and creates Streetlight entities (another type): the reads, updates and queries
@@ -23,6 +26,7 @@
  *
  * Exit code: 0 when the bench ran (PASS or MISS), 1 when it could not (server crash, seed failure).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,10 +48,20 @@ function envInt(name: string, dflt: number, min: number, max: number): number {
   return n;
 }
 
+/** Flushes the machine's dirty pages (sync(1)), so that a scenario does not pay for the previous one's writes. */
+function settleDisk(): void {
+  try {
+    execFileSync('sync', { timeout: 60_000 });
+  } catch {
+    // no sync(1) (not Linux/Unix): the runs go on without it
+  }
+}
+
 async function main(): Promise<void> {
   const connections = envInt('BENCH_CONNECTIONS', 32, 1, 1024);
   const duration = envInt('BENCH_DURATION', 10, 1, 300);
   const runs = envInt('BENCH_RUNS', 3, 1, 20);
+  const warmup = envInt('BENCH_WARMUP', 3, 0, 60);
   const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
   const root = projectRoot();
   const scenarios = [...SCENARIOS, uplinkScenario(root)].filter((s) => !only?.length || only.includes(s.key));
@@ -72,6 +86,11 @@ async function main(): Promise<void> {
 
     const summaries: ScenarioSummary[] = [];
     for (const s of scenarios) {
+      settleDisk();
+      if (warmup > 0) {
+        const w = await runScenario(s, { base: server.base, connections, duration: warmup, pid: server.pid });
+        console.log(`  ${s.key} warm-up (${warmup} s, not counted): ${Math.round(w.rate)} ${s.unit}, p99 ${w.p99} ms`);
+      }
       const results: RunResult[] = [];
       for (let i = 1; i <= runs; i++) {
         const r = await runScenario(s, { base: server.base, connections, duration, pid: server.pid });
@@ -92,6 +111,7 @@ async function main(): Promise<void> {
 
     let datex: DatexResult | undefined;
     if (wantDatex) {
+      settleDisk();
       datex = await datexRun(root);
       console.log(
         `  datex: ${(datex.bytes / 1048576).toFixed(1)} MB DATEX II publication streamed in ${datex.seconds.toFixed(2)} s (target < 10 s), ` +
@@ -125,7 +145,7 @@ async function main(): Promise<void> {
     const file = writeResults(path.join(root, 'bench', 'results'), {
       date: new Date().toISOString(),
       machine: machine(),
-      settings: { connections, duration, runs, baseEntities: 10_000, buckets: 500, batchSize: 100 },
+      settings: { connections, duration, runs, warmupSeconds: warmup, baseEntities: 10_000, buckets: 500, batchSize: 100 },
       seedMs,
       checks,
       scenarios: summaries,

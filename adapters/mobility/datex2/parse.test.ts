@@ -52,6 +52,37 @@ describe('parseDatex2: publications', () => {
     expect(records[1].record).toMatchObject({ siteId: 'F1', vacant: 4, status: ['open'] });
   });
 
+  it('takes a parkingArea holding facilities as their group (the facilities are the sites), one holding none as a car park', () => {
+    const table = '<parkingFacilityTablePublication><parkingFacilityTable>'
+      + '<parkingArea id="ZONE"><parkingAreaName><values><value>Old town</value></values></parkingAreaName>'
+      + '<parkingFacility id="F1"><totalParkingCapacity>10</totalParkingCapacity></parkingFacility><parkingFacility id="F2"/></parkingArea>'
+      + '<parkingArea id="CP9"><parkingAreaName><values><value lang="en">Riverside</value></values></parkingAreaName><totalParkingCapacity>90</totalParkingCapacity></parkingArea>'
+      + '</parkingFacilityTable></parkingFacilityTablePublication>';
+    const records = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension>${table}</genericPublicationExtension></payloadPublication></d2LogicalModel>`);
+    expect(records.map((r) => r.record)).toMatchObject([
+      { kind: 'parkingSite', id: 'F1', totalCapacity: 10 },
+      { kind: 'parkingSite', id: 'F2' },
+      { kind: 'parkingSite', id: 'CP9', name: 'Riverside', totalCapacity: 90 },
+    ]);
+  });
+
+  it('reads UK-style facility counts only in their shape: a whole occupancy beside one assigned-spaces status and no totals', () => {
+    const status = (inner: string) => {
+      const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="GenericPublication"><genericPublicationExtension><parkingFacilityTableStatusPublication>`
+        + `<parkingAreaStatus><parkingFacilityStatus><parkingFacilityReference id="F1"/>${inner}</parkingFacilityStatus></parkingAreaStatus>`
+        + '</parkingFacilityTableStatusPublication></genericPublicationExtension></payloadPublication></d2LogicalModel>');
+      return r.record;
+    };
+    const assigned = (n: number) => `<assignedParkingSpacesStatus index="0"><assignedParkingSpacesStatus><numberOfVacantAssignedParkingSpaces>${n}</numberOfVacantAssignedParkingSpaces></assignedParkingSpacesStatus></assignedParkingSpacesStatus>`;
+    expect(status(`<parkingFacilityOccupancy>170</parkingFacilityOccupancy>${assigned(720)}`)).toMatchObject({ occupied: 170, vacant: 720, occupancyPercent: undefined });
+    expect(status(`<parkingFacilityOccupancy>1</parkingFacilityOccupancy>${assigned(99)}`)).toMatchObject({ occupied: 1, vacant: 99, occupancyPercent: undefined });
+    // the MDM shape: a fraction, with totals
+    expect(status(`<parkingFacilityOccupancy>1</parkingFacilityOccupancy><totalNumberOfVacantParkingSpaces>0</totalNumberOfVacantParkingSpaces>${assigned(5)}`)).toMatchObject({ vacant: 0, occupied: undefined, occupancyPercent: 100 });
+    expect(status('<parkingFacilityOccupancy>0.25</parkingFacilityOccupancy>')).toMatchObject({ vacant: undefined, occupied: undefined, occupancyPercent: 25 });
+    // two assignments (e.g. disabled spaces apart): neither is the whole car park
+    expect(status(`<parkingFacilityOccupancy>12</parkingFacilityOccupancy>${assigned(3)}${assigned(4)}`)).toMatchObject({ vacant: undefined, occupied: undefined, occupancyPercent: undefined });
+  });
+
   it('reads an ElaboratedDataPublication keyed by predefined location', () => {
     const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="ElaboratedDataPublication"><elaboratedData><basicData xsi:type="TrafficSpeed">`
       + '<pertinentLocation xsi:type="LocationByReference"><predefinedLocationReference id="L1"/></pertinentLocation><averageVehicleSpeed><speed>50</speed></averageVehicleSpeed>'

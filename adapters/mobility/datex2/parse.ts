@@ -18,7 +18,7 @@
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FeedError } from '../../../src/ingest/types';
-import { elaboratedData, measurementSite, parkingFacilityStatus, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
+import { elaboratedData, measurementSite, parkingAreaSites, parkingFacilityStatus, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
 import type { Datex2Record, Datex2Version, ParsedRecord, Publication, PublicationType } from './types';
 import type { XmlNode } from './xml-tree';
 
@@ -40,13 +40,14 @@ const PUBLICATIONS: Record<string, PublicationType> = {
 };
 
 /** Record element (local name) → its publication and extractor. */
-const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => Datex2Record | undefined }> = {
+const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => Datex2Record | Datex2Record[] | undefined }> = {
   measurementSiteRecord: { type: 'MeasurementSiteTable', extract: measurementSite },
   measurementSite: { type: 'MeasurementSiteTable', extract: measurementSite },
   siteMeasurements: { type: 'MeasuredData', extract: siteMeasurements },
   elaboratedData: { type: 'ElaboratedData', extract: elaboratedData },
   parkingRecord: { type: 'ParkingTable', extract: parkingSite },
   parkingFacility: { type: 'ParkingTable', extract: parkingSite },
+  parkingArea: { type: 'ParkingTable', extract: parkingAreaSites },
   parkingRecordStatus: { type: 'ParkingStatus', extract: parkingStatus },
   parkingFacilityStatus: { type: 'ParkingStatus', extract: parkingFacilityStatus },
 };
@@ -287,8 +288,9 @@ export class Datex2Parser {
 
   private emit(node: XmlNode): void {
     this.recordNodes = 0;
-    const record = RECORDS[node.name]?.extract(node);
-    if (record && this.pub) this.out.push({ publication: this.pub, record });
+    const out = RECORDS[node.name]?.extract(node);
+    if (!out || !this.pub) return;
+    for (const record of Array.isArray(out) ? out : [out]) this.out.push({ publication: this.pub, record });
   }
 }
 

@@ -200,7 +200,8 @@ export function elaboratedData(node: XmlNode): ElaboratedDataRecord | undefined 
 }
 
 /**
- * `parkingRecord` (v2.3, v3) / `parkingFacility` (v2 MDM profile) → record; undefined without an id.
+ * `parkingRecord` (v2.3, v3) / `parkingFacility` (v2 MDM profile) / a `parkingArea` that is a car
+ * park (UK v2 profile) → record; undefined without an id.
  * Location: `parkingLocation` (v2.3, v3), `facilityLocation` or `entranceLocation` (MDM), else the
  * first coordinates anywhere in the record (e.g. of an access).
  */
@@ -215,11 +216,22 @@ export function parkingSite(node: XmlNode): ParkingSiteRecord | undefined {
     kind: 'parkingSite',
     id,
     version: node.attrs.version,
-    name: multilingual(child(node, 'parkingName') ?? child(node, 'parkingFacilityName')),
+    name: multilingual(child(node, 'parkingName') ?? child(node, 'parkingFacilityName') ?? child(node, 'parkingAreaName')),
     geometry: geometryOf(where) ?? geometryOf(node),
     totalCapacity: nonNegativeInt(textAt(node, 'parkingNumberOfSpaces') ?? textAt(node, 'totalParkingCapacity') ?? textAt(node, 'totalParkingCapacityShortTerm')),
     spaces,
   };
+}
+
+/**
+ * `parkingArea` of a `parkingFacilityTable`: a zone grouping the `parkingFacility` records it holds
+ * (German MDM), which are the sites; or, holding none, the car park itself (UK v2 profile, e.g.
+ * Cambridgeshire: its status comes as a `parkingFacilityStatus` with the same id).
+ */
+export function parkingAreaSites(node: XmlNode): ParkingSiteRecord[] {
+  const facilities = findAll(node, 'parkingFacility').filter((f) => f.attrs.id?.trim());
+  const sites = facilities.length ? facilities.map(parkingSite) : [parkingSite(node)];
+  return sites.filter((s): s is ParkingSiteRecord => s !== undefined);
 }
 
 const OCCUPIED = new Set(['occupied', 'full', 'true']);
@@ -273,19 +285,31 @@ export function parkingStatus(node: XmlNode): ParkingStatusRecord | undefined {
  * as a `parkingRecordStatus`. The element name is used twice: the record (with a
  * `parkingFacilityReference`) and, inside it, the status words (`open`, `full` …). The profile's
  * `parkingFacilityOccupancy` is a fraction (Frankfurt: 0.22 for 44 of 200 spaces), not a percentage.
+ * The UK v2 profile (e.g. Cambridgeshire) gives no totals but the occupied spaces as a whole number in
+ * `parkingFacilityOccupancy` and the vacant ones in its one `assignedParkingSpacesStatus`: read as
+ * counts only in that shape, so that a fraction of 1 (full) is never taken for one car.
  */
 export function parkingFacilityStatus(node: XmlNode): ParkingStatusRecord | undefined {
   const siteId = child(node, 'parkingFacilityReference')?.attrs.id?.trim();
   if (!siteId) return undefined;
-  const fraction = measurement(textAt(node, 'parkingFacilityOccupancy'));
+  const occupancyText = textAt(node, 'parkingFacilityOccupancy');
+  const fraction = measurement(occupancyText);
+  let vacant = nonNegativeInt(textAt(node, 'totalNumberOfVacantParkingSpaces'));
+  let occupied = nonNegativeInt(textAt(node, 'totalNumberOfOccupiedParkingSpaces'));
+  const assigned = children(node, 'assignedParkingSpacesStatus');
+  const ukCounts = vacant === undefined && occupied === undefined && assigned.length === 1 && /^\s*\d+\s*$/.test(occupancyText ?? '');
+  if (ukCounts) {
+    vacant = nonNegativeInt(findText(assigned[0], 'numberOfVacantAssignedParkingSpaces'));
+    if (vacant !== undefined) occupied = nonNegativeInt(occupancyText);
+  }
   return {
     kind: 'parkingStatus',
     siteId,
     time: toUtc(textAt(node, 'parkingFacilityStatusTime')),
-    vacant: nonNegativeInt(textAt(node, 'totalNumberOfVacantParkingSpaces')),
-    occupied: nonNegativeInt(textAt(node, 'totalNumberOfOccupiedParkingSpaces')),
+    vacant,
+    occupied,
     capacity: nonNegativeInt(textAt(node, 'totalParkingCapacityOverride') ?? textAt(node, 'totalParkingCapacityShortTermOverride')),
-    occupancyPercent: fraction !== undefined && fraction <= 1 ? fraction * 100 : undefined,
+    occupancyPercent: fraction !== undefined && fraction <= 1 && !(ukCounts && vacant !== undefined) ? fraction * 100 : undefined,
     status: children(node, 'parkingFacilityStatus').map((s) => s.text.trim()).filter((s) => s !== ''),
     spaces: [],
   };
