@@ -122,8 +122,9 @@ export async function runStream(
 ): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   stats.received++;
-  const leaveBulk = deps.bulk?.();
+  let leaveBulk: (() => void) | undefined;
   try {
+    leaveBulk = deps.bulk?.();
     return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType);
   } catch (err) {
     const error = asFeedError(err, 'decode');
