@@ -234,12 +234,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
 
   const store: TenantDb = {
     get(id) {
-      if (depth === 0) {
-        const row = s.get.get(id) as StoredRow | undefined;
-        return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
-      }
       const row = s.previous.get(id) as { rid: number; ver: number; doc: string } | undefined;
-      lastRead = row && { id, ...row };
+      if (depth > 0) lastRead = row && { id, ...row };
       return row ? (JSON.parse(row.doc) as StoredEntity) : undefined;
     },
     has(id) {
