@@ -25,21 +25,44 @@ export function writeTerritory(dir: string): string {
   return file;
 }
 
-/** A ChirpStack v4 `up` event of the reference Axioma W1 frame, for meter `n` (1..METERS). */
-function uplinkTemplate(root: string): string {
+/** The reference ChirpStack v4 `up` event (Axioma W1 frame) with placeholders for the device, the frame and the time. */
+function uplinkTemplate(root: string): { text: string; frame: Buffer } {
   const event = JSON.parse(fs.readFileSync(path.join(root, 'adapters/water/fixtures/chirpstack-up-axioma.input.json'), 'utf8'));
-  return JSON.stringify(event).replaceAll('0101010101010101', '@@EUI@@');
+  const frame = Buffer.from(event.data as string, 'base64');
+  event.data = '@@DATA@@';
+  event.time = '@@TIME@@';
+  return { text: JSON.stringify(event).replaceAll('0101010101010101', '@@EUI@@'), frame };
 }
 
+/**
+ * ChirpStack uplinks of METERS meters, each frame a new reading, as a meter sends them: a random meter,
+ * its meter time (its own second of the hour) one hour later than its previous frame and its volume higher (Axioma W1 bytes 1–4 and
+ * 6–9), the network server's time 28 s after the meter's. So every uplink changes the stored values,
+ * their times and their index rows, as real traffic does.
+ */
 export function uplinkRequests(root: string): () => autocannon.Request[] {
-  const template = uplinkTemplate(root);
+  const { text, frame } = uplinkTemplate(root);
+  const t0 = frame.readUInt32LE(1);
+  const v0 = frame.readUInt32LE(6);
+  const sent = new Uint32Array(METERS);
+  const body = (meter: number): string => {
+    const n = ++sent[meter];
+    const time = t0 + meter * 3 + n * 3600; // meters report at their own second of the hour
+    const data = Buffer.from(frame);
+    data.writeUInt32LE(time, 1);
+    data.writeUInt32LE(v0 + n * 37, 6);
+    return text
+      .replaceAll('@@EUI@@', hex(meter + 1))
+      .replace('@@DATA@@', data.toString('base64'))
+      .replace('@@TIME@@', new Date((time + 28) * 1000).toISOString());
+  };
   return () => [
     {
       method: 'POST',
       path: '/ingest/water/chirpstack?event=up',
       headers: { 'content-type': 'application/json' },
-      body: template.replaceAll('@@EUI@@', hex(1)),
-      setupRequest: (req) => ({ ...req, body: template.replaceAll('@@EUI@@', hex(1 + Math.floor(Math.random() * METERS))) }),
+      body: body(0),
+      setupRequest: (req) => ({ ...req, body: body(Math.floor(Math.random() * METERS)) }),
     },
   ];
 }
