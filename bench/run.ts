@@ -15,14 +15,15 @@
  *
  * Steps: start the server (free port on 127.0.0.1, fresh temp DATA_DIR, LOG_LEVEL=warn), wait for /health;
  * seed exactly 10,000 TrafficFlowObserved entities (100 batch requests × 100, `bucket` = i % 500) and check
- * the counts; run GET by id, attribute update, query, ChirpStack uplinks, then batch create, each after a `sync` (the previous
- * scenario's dirty pages go to disk first, not into this one's runs) and an uncounted warm-up run (JIT,
- * caches; the uplink scenario's first frames create its 2,000 entities); print the table and the notes;
+ * the counts; run GET by id, attribute update, query, ChirpStack uplinks, then batch create, each after
+ * a `sync` (the previous scenario's dirty pages go to disk first, not into this one's runs) and an
+ * uncounted warm-up run (JIT, caches; the uplink scenario's first frames create its 2,000 entities);
+ * print the table and the notes;
  * write bench/results/<ISO date>.json and latest.json; stop the server (SIGTERM) and delete the temp dir.
  *
- * Batch create runs LAST and creates Streetlight entities (another type): the reads, updates, queries and
- * uplinks are measured against a store of the 10,000 base entities (plus the uplinks' 2,000), and `type=TrafficFlowObserved&q=bucket==N`
- * selects 20 of 10,000 (0.2 %) whatever the order.
+ * Batch create runs LAST and creates Streetlight entities (another type): the reads, updates, queries
+ * and uplinks are measured against a store of the 10,000 base entities (plus the uplinks' 2,000), and
+ * `type=TrafficFlowObserved&q=bucket==N` selects 20 of 10,000 (0.2 %) whatever the order.
  *
  * Exit code: 0 when the bench ran (PASS or MISS), 1 when it could not (server crash, seed failure).
  */
