@@ -297,10 +297,11 @@ export function parkingFacilityStatus(node: XmlNode): ParkingStatusRecord | unde
   let vacant = nonNegativeInt(textAt(node, 'totalNumberOfVacantParkingSpaces'));
   let occupied = nonNegativeInt(textAt(node, 'totalNumberOfOccupiedParkingSpaces'));
   const assigned = children(node, 'assignedParkingSpacesStatus');
-  const ukCounts = vacant === undefined && occupied === undefined && assigned.length === 1 && /^\s*\d+\s*$/.test(occupancyText ?? '');
-  if (ukCounts) {
-    vacant = nonNegativeInt(findText(assigned[0], 'numberOfVacantAssignedParkingSpaces'));
-    if (vacant !== undefined) occupied = nonNegativeInt(occupancyText);
+  const ukShape = vacant === undefined && occupied === undefined && assigned.length === 1 && /^\s*\d+\s*$/.test(occupancyText ?? '');
+  const ukVacant = ukShape ? nonNegativeInt(findText(assigned[0], 'numberOfVacantAssignedParkingSpaces')) : undefined;
+  if (ukVacant !== undefined) {
+    vacant = ukVacant;
+    occupied = nonNegativeInt(occupancyText);
   }
   return {
     kind: 'parkingStatus',
@@ -309,7 +310,7 @@ export function parkingFacilityStatus(node: XmlNode): ParkingStatusRecord | unde
     vacant,
     occupied,
     capacity: nonNegativeInt(textAt(node, 'totalParkingCapacityOverride') ?? textAt(node, 'totalParkingCapacityShortTermOverride')),
-    occupancyPercent: fraction !== undefined && fraction <= 1 && !(ukCounts && vacant !== undefined) ? fraction * 100 : undefined,
+    occupancyPercent: ukVacant === undefined && fraction !== undefined && fraction <= 1 ? fraction * 100 : undefined,
     status: children(node, 'parkingFacilityStatus').map((s) => s.text.trim()).filter((s) => s !== ''),
     spaces: [],
   };

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StoredAttribute, StoredEntity } from '../../ngsi-ld/types';
 import { indexRows } from './attr-index';
-import { openTenantDb } from './tenant-db';
+import { openTenantDb, type TenantDb } from './tenant-db';
 
 const V = 'https://x/';
 let dir: string;
 let file: string;
-let store: ReturnType<typeof openTenantDb>;
+let store: TenantDb;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-sync-'));
   file = path.join(dir, 't.sqlite');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ngsiError } from '../../ngsi-ld/errors';
 import { createCheckpointer } from './checkpointer';
-import { openTenantDb } from './tenant-db';
+import { openTenantDb, type TenantDb } from './tenant-db';
 import type { EntityStore, TenantRegistry } from './types';
 
 /** Letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters. */
@@ -40,7 +40,7 @@ export function createTenantRegistry(opts: TenantRegistryOptions): TenantRegistr
   const memory = opts.dataDir === ':memory:';
   const tenantDir = memory ? '' : path.join(opts.dataDir, 'tenants');
   if (!memory) fs.mkdirSync(tenantDir, { recursive: true });
-  const open = new Map<string, ReturnType<typeof openTenantDb>>();
+  const open = new Map<string, TenantDb>();
   // WAL checkpoints run in a worker thread; the commits' own threshold (32 MiB) is only a safety net
   const checkpointer = memory || opts.backgroundCheckpoints === false ? undefined : createCheckpointer({ log: opts.log });
 
