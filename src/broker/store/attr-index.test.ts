@@ -46,7 +46,7 @@ const cases: Array<[string, Record<string, StoredAttribute[]>, IndexRow[]]> = [
   [
     'reserved members (system attributes are not indexed)',
     { [A]: [{ type: 'Property', value: 1, observedAt: '2024-01-01T10:00:00Z', unitCode: 'CEL', createdAt: 'c', modifiedAt: 'm', instanceId: 'urn:i' }] },
-    [n(A, 1), s(`${A} observedAt`, '2024-01-01T10:00:00.000Z'), s(`${A} unitCode`, 'CEL')], // createdAt/modifiedAt are not indexed
+    [n(A, 1), { ...s(`${A} observedAt`, '2024-01-01T10:00:00.000Z'), kind: 't' }, s(`${A} unitCode`, 'CEL')], // createdAt/modifiedAt are not indexed
   ],
   [
     'datasets',

@@ -8,8 +8,8 @@ import { ATTRIBUTE_RESERVED, ATTRIBUTE_TYPES } from '../../ngsi-ld/types';
 import type { StoredAttribute, StoredEntity } from '../../ngsi-ld/types';
 import { canonicalStr } from '../../ngsi-ld/q/canonical';
 
-/** n: number, s: string, b: boolean (num 0/1), j: JSON (json), x: existence only. */
-export type IndexKind = 'n' | 's' | 'b' | 'j' | 'x';
+/** n: number, s: string, b: boolean (num 0/1), j: JSON (json), x: existence only, t: an observedAt (str; in no value index). */
+export type IndexKind = 'n' | 's' | 'b' | 'j' | 'x' | 't';
 
 /** One row of `attr_index`, without `rid`. */
 export interface IndexRow {
@@ -26,9 +26,19 @@ export interface IndexRow {
 /** Separator between the levels of a path (IRIs never contain a space). */
 export const PATH_SEPARATOR = ' ';
 
-/** Reserved attribute members indexed as string rows at `<path> <member>`. */
-/** Reserved members searchable by q (`temperature.observedAt>=…`); createdAt/modifiedAt are not indexed: every write would rewrite them. */
+/**
+ * Reserved attribute members stored as string rows at `<path> <member>`, searchable by q
+ * (`temperature.observedAt>=…`); createdAt/modifiedAt have no rows: every write would rewrite them.
+ */
 export const INDEXED_MEMBERS = ['observedAt', 'unitCode', 'datasetId'] as const;
+
+/**
+ * The member whose rows (kind `t`) stay out of the value indexes (schema.ts): a sensor's readings
+ * bring a new observedAt to each attribute on every write, and keeping those in a b-tree cost each
+ * write one index delete and insert per attribute. q terms on it are checked entity by entity (to-sql.ts).
+ */
+export const TIME_MEMBER = 'observedAt';
+const MEMBER_KINDS: IndexKind[] = INDEXED_MEMBERS.map((m) => (m === TIME_MEMBER ? 't' : 's'));
 
 /** Deepest sub-attribute level indexed (top-level attribute = 0). */
 export const MAX_INDEX_DEPTH = 8;
@@ -69,7 +79,7 @@ function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, d
   let paths: string[] | undefined;
   for (let i = 0; i < INDEXED_MEMBERS.length; i++) {
     const v = attr[INDEXED_MEMBERS[i]];
-    if (typeof v === 'string') rows.push({ path: (paths ??= memberPaths(path))[i], dataset, kind: 's', num: null, str: canonicalStr(v), json: null });
+    if (typeof v === 'string') rows.push({ path: (paths ??= memberPaths(path))[i], dataset, kind: MEMBER_KINDS[i], num: null, str: canonicalStr(v), json: null });
   }
   if (depth >= MAX_INDEX_DEPTH) return;
   for (const key in attr) {

@@ -9,15 +9,18 @@
  *   the indexes below hold small integers instead of long IRIs.
  * - `attr_index`: searchable rows derived from the attributes by `indexRows()` (attr-index.ts), so
  *   that `q` filters run in SQL on indexes (see src/ngsi-ld/q/to-sql.ts). Clustered by entity
- *   (`WITHOUT ROWID`, key (rid, pos)) so an entity's rows share a page; each row is in exactly one
- *   of the two partial indexes (numbers and booleans by `num`, everything else by `str`), which keeps
+ *   (`WITHOUT ROWID`, key (rid, pos)) so an entity's rows share a page; each row is in at most one
+ *   of the two partial indexes (numbers and booleans by `num`, other values by `str`), which keeps
  *   a write to two b-tree inserts per row. Queries on a path must name the partial index condition.
+ *   observedAt rows (kind `t`, attr-index.ts) are in neither: they change with nearly every write.
  * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
  * - `subscriptions`: one row per NGSI-LD subscription of the tenant: `doc` is the subscription as
  *   accepted (terms as written, with the @context to read them), `counters` the notification counters
  *   (JSON, written in batches). Added without a version bump: `IF NOT EXISTS` creates it in older files.
  */
-export const SCHEMA_VERSION = 4;
+import type Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -49,7 +52,7 @@ CREATE TABLE IF NOT EXISTS attr_index (
   PRIMARY KEY (rid, pos)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attr_index_num ON attr_index(path, num) WHERE num IS NOT NULL;
-CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str) WHERE num IS NULL;
+CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str) WHERE num IS NULL AND kind <> 't';
 CREATE TABLE IF NOT EXISTS geo_index (
   rid INTEGER NOT NULL,
   path INTEGER NOT NULL,
@@ -65,3 +68,30 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   counters TEXT
 ) WITHOUT ROWID;
 `;
+
+/** What brings a database of schema version N (the key) to N + 1. */
+const MIGRATIONS: Record<string, string> = {
+  // observedAt rows leave index attr_index_str (it is created again, with its new condition, by SCHEMA_DDL)
+  '4': `
+DROP INDEX IF EXISTS attr_index_str;
+UPDATE attr_index SET kind = 't' WHERE path IN (SELECT pid FROM paths WHERE substr(path, -11) = ' observedAt');
+`,
+};
+
+/**
+ * Brings a database from schema version `from` to SCHEMA_VERSION in one transaction, when the way is
+ * known; returns the version it has afterwards (`from` when it cannot be migrated).
+ *
+ * @example
+ * upgradeSchema(db, '4'); // '5'
+ */
+export function upgradeSchema(db: Database.Database, from: string): string {
+  if (MIGRATIONS[from] === undefined) return from;
+  return db.transaction(() => {
+    let v = from;
+    for (; MIGRATIONS[v] !== undefined; v = String(Number(v) + 1)) db.exec(MIGRATIONS[v]);
+    db.exec(SCHEMA_DDL);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schemaVersion'").run(v);
+    return v;
+  })();
+}

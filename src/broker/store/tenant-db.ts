@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Geometry, StoredEntity } from '../../ngsi-ld/types';
 import { registerQFunctions } from '../../ngsi-ld/q/sql-functions';
 import { createIndexSync } from './index-sync';
-import { SCHEMA_DDL, SCHEMA_VERSION } from './schema';
+import { SCHEMA_DDL, SCHEMA_VERSION, upgradeSchema } from './schema';
 import { subscriptionTable } from './subscription-table';
 import type { ChangeListener, EntityChange, EntityStore, QueryPlan, QueryResult, Selector, StoredRow } from './types';
 
@@ -42,7 +42,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
   if (opts.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutoCheckpoint))}`);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
-  const version = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get();
+  const version = upgradeSchema(db, db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get() as string);
   if (version !== String(SCHEMA_VERSION)) {
     db.close();
     throw new Error(`${file} has schema version ${String(version)}; this version of ECLOR needs ${SCHEMA_VERSION}`);
@@ -199,7 +199,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     if (plan.selectors.length) parts.push(`(${plan.selectors.map((sel) => `(${selectorSql(sel, params)})`).join(' OR ')})`);
     if (plan.attrsAny?.length) {
       const pids = `(SELECT pid FROM paths WHERE path IN (${plan.attrsAny.map(() => '?').join(',')}))`;
-      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NULL UNION ALL SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NOT NULL)`);
+      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NULL AND kind <> 't' UNION ALL SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NOT NULL)`);
       params.push(...plan.attrsAny, ...plan.attrsAny);
     }
     if (plan.q) {

@@ -2,7 +2,7 @@
  * From a q attribute path (terms as written) to the `attr_index` path and JSON member path it
  * designates (ETSI GS CIM 009 v1.8, clause 4.9). The one place that knows how both meet.
  */
-import { INDEXED_MEMBERS, PATH_SEPARATOR } from '../../broker/store/attr-index';
+import { INDEXED_MEMBERS, PATH_SEPARATOR, TIME_MEMBER } from '../../broker/store/attr-index';
 import { ngsiError } from '../errors';
 import type { Expand, QAttr } from './ast';
 
@@ -15,6 +15,8 @@ export interface ResolvedAttr {
   members: string[];
   /** SQLite JSON path of the members (`$."a"."b"`), null without members */
   jsonPath: string | null;
+  /** false for an observedAt path, whose rows are in no value index (schema.ts) */
+  indexed: boolean;
 }
 
 /**
@@ -22,11 +24,13 @@ export interface ResolvedAttr {
  *
  * @example
  * resolveAttr({ path: ['temp', 'observedAt'], members: [] }, (t) => 'https://x/' + t);
- * // { path: 'https://x/temp observedAt', members: [], jsonPath: null }
+ * // { path: 'https://x/temp observedAt', members: [], jsonPath: null, indexed: false }
  */
 export function resolveAttr(attr: QAttr, expand: Expand): ResolvedAttr {
   const path = attr.path.map((name, i) => (i > 0 && LITERAL.has(name) ? name : expand(name))).join(PATH_SEPARATOR);
-  return { path, members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null };
+  const last = attr.path.length - 1;
+  const indexed = last === 0 || attr.path[last] !== TIME_MEMBER;
+  return { path, members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null, indexed };
 }
 
 /** Builds `$."k1"."k2"`; keys with a quote, backslash or control character cannot be addressed. */

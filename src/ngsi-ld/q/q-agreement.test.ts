@@ -104,6 +104,11 @@ const cases: Array<[string, number[]]> = [
   ['refRoad~=Road:[12]$', [1, 2, 7]],
   ['temperature.observedAt>2024-03-01T00:00:00Z', [2]],
   ['temperature.observedAt==2024-01-01T11:00:00+01:00', [1]],
+  ['temperature.observedAt', [1, 2]],
+  ['!temperature.observedAt', [3, 4, 5, 6, 7, 8, 9, 10]],
+  ['temperature.observedAt!=2024-01-01T10:00:00Z', [2]],
+  ['temperature.observedAt~=^2024-06', [2]],
+  ['temperature.observedAt==2024-01-01T10:00:00Z..2024-12-31T00:00:00Z;temperature>10', [1]],
   ['temperature.unitCode=="CEL"', [1]],
   ['temperature.accuracy<1', [4]],
   ['temperature.providedBy==urn:Sensor:1', [8]],
@@ -175,7 +180,20 @@ describe('q: SQL uses the attr_index indexes', () => {
     ['refRoad==urn:a:1,urn:a:2', 'attr_index_str'],
     ['temperature==1,"x"', 'attr_index_num'],
     ['temperature==1,"x"', 'attr_index_str'],
+    ['status~=^o', 'attr_index_str'],
+    ['status', 'attr_index_str'],
+    ['status', 'attr_index_num'],
+    ['config[mode]=="eco"', 'attr_index_str'],
+    ['config[nested]', 'attr_index_str'],
   ])('%s → %s', (q, index) => {
     expect(plan(q)).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
+  });
+
+  test('observedAt terms read each entity\'s own rows by primary key, not a scan of every row', () => {
+    for (const q of ['temperature.observedAt>2024-03-01', '!temperature.observedAt', 'temperature.observedAt~=^2024']) {
+      const p = plan(q);
+      expect(p).toMatch(/SEARCH ai (EXISTS )?USING PRIMARY KEY \(rid=\?\)/);
+      expect(p).not.toMatch(/SCAN ai/);
+    }
   });
 });

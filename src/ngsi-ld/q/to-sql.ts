@@ -4,7 +4,9 @@
  *
  * Each term is `<alias>.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND …)`: the
  * sub-select is not correlated, so SQLite runs it once on index `attr_index(path, num)` or
- * `attr_index(path, str)`. Needs the SQL functions of sql-functions.ts. All values are parameters.
+ * `attr_index(path, str)`, whose conditions (schema.ts) it names in full. A term on an observedAt,
+ * whose rows are in neither index, is `EXISTS (… WHERE ai.rid = <alias>.rid …)` instead: checked on
+ * each candidate entity's rows. Needs the SQL functions of sql-functions.ts. All values are parameters.
  * The semantics are those of match.ts (a test checks they agree):
  * - a number compares with number rows, a boolean with boolean rows, anything else (strings,
  *   dates, times, date-times, URIs) with string rows in canonical form (canonical.ts);
@@ -60,7 +62,7 @@ interface Pred {
 
 function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): string {
   if (t.kind === 'exists') return sub(r, alias, null, t.negated, params);
-  const preds = predicates(t, r.jsonPath !== null);
+  const preds = predicates(t, r.jsonPath !== null, r.indexed);
   if (t.op !== '!=' && t.op !== '!~=') {
     const subs = preds.map((p) => sub(r, alias, p, false, params));
     return subs.length === 1 ? subs[0] : `(${subs.join(' OR ')})`;
@@ -69,23 +71,29 @@ function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): stri
   return `(${[exists, ...preds.map((p) => sub(r, alias, p, true, params))].join(' AND ')})`;
 }
 
-/** Row predicates of the positive form of a term (several for a list of mixed value classes). */
-function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[] {
+/** The condition of index attr_index_str (schema.ts), which a sub-select must name to use it. */
+const STR_ROWS = "ai.num IS NULL AND ai.kind <> 't'";
+
+/**
+ * Row predicates of the positive form of a term (several for a list of mixed value classes).
+ * `indexed` false: the rows of an observedAt path (kind t, strings).
+ */
+function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean, indexed: boolean): Pred[] {
   if (t.kind === 'pattern') {
     return [
       json
         ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
-        : { sql: "ai.num IS NULL AND ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] },
+        : { sql: `${indexed ? `${STR_ROWS} AND ai.kind = 's'` : "ai.kind = 't'"} AND regexp(?, ai.str)`, params: [t.pattern] },
     ];
   }
   if (t.kind === 'compare') {
     const c = comparable(t.value);
-    const col = column(c.cls, json);
+    const col = column(c.cls, json, indexed);
     return [{ sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] }];
   }
   if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
-    const col = column(from.cls, json);
+    const col = column(from.cls, json, indexed);
     return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] }];
   }
   // a value list: one IN per value class, so that each can use its index
@@ -93,20 +101,20 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[
   return (['n', 's', 'b'] as const).flatMap((cls) => {
     const vs = [...new Set(values.filter((v) => v.cls === cls).map((v) => v.v))];
     if (vs.length === 0) return [];
-    const col = column(cls, json);
+    const col = column(cls, json, indexed);
     return [{ sql: `${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`, params: vs }];
   });
 }
 
 /** The column a value class compares with, and the guard on the row kind. */
-function column(cls: ValueClass, json: boolean): { guard: string; expr: string } {
+function column(cls: ValueClass, json: boolean, indexed: boolean): { guard: string; expr: string } {
   if (json) {
     if (cls === 'n') return { guard: "je.type IN ('integer', 'real') AND ", expr: 'je.value' };
     if (cls === 's') return { guard: "je.type = 'text' AND ", expr: 'q_canon(je.value)' };
     return { guard: "je.type IN ('true', 'false') AND ", expr: "(je.type = 'true')" };
   }
   if (cls === 'n') return { guard: "ai.kind = 'n' AND ", expr: 'ai.num' };
-  if (cls === 's') return { guard: 'ai.num IS NULL AND ', expr: 'ai.str' };
+  if (cls === 's') return { guard: indexed ? `${STR_ROWS} AND ` : 'ai.num IS NULL AND ', expr: 'ai.str' };
   return { guard: "ai.kind = 'b' AND ", expr: 'ai.num' };
 }
 
@@ -115,26 +123,34 @@ function column(cls: ValueClass, json: boolean): { guard: string; expr: string }
  * members, pred applies to the member's value, or to each element when it is an array.
  */
 function sub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, params: unknown[]): string {
-  const inOp = not ? 'NOT IN' : 'IN';
-  if (r.jsonPath === null && pred === null) {
+  if (r.jsonPath === null && pred === null && r.indexed) {
     // existence: the rows of a path are split between the two partial indexes (schema.ts)
     params.push(r.path, r.path);
     return (
-      `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL ` +
+      `${alias}.rid ${not ? 'NOT IN' : 'IN'} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ${STR_ROWS} ` +
       `UNION ALL SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NOT NULL)`
     );
   }
+  const json = `${STR_ROWS} AND ai.kind = 'j'`;
   if (r.jsonPath === null) {
-    params.push(r.path, ...pred!.params);
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ${pred!.sql})`;
+    params.push(r.path, ...(pred?.params ?? []));
+    return rowsOf(r, alias, not, '', pred?.sql);
   }
   if (pred === null) {
     params.push(r.path, r.jsonPath);
-    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
+    return rowsOf(r, alias, not, '', `${json} AND json_type(ai.json, ?) IS NOT NULL`);
   }
   params.push(r.jsonPath, r.path, r.jsonPath, ...pred.params);
-  return (
-    `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je ` +
-    `WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
-  );
+  return rowsOf(r, alias, not, ', json_each(ai.json, ?) je', `${json} AND json_type(ai.json, ?) <> 'object' AND ${pred.sql}`);
+}
+
+/**
+ * The SQL of "the entity has rows of the path (`ai.path`, first parameter after those of `from`)
+ * [meeting `where`]": an uncorrelated sub-select on an indexed path, a lookup among the entity's own
+ * rows on an observedAt path.
+ */
+function rowsOf(r: ResolvedAttr, alias: string, not: boolean, from: string, where: string | undefined): string {
+  const cond = `ai.path = ${PATH_ID}${where ? ` AND ${where}` : ''}`;
+  if (r.indexed) return `${alias}.rid ${not ? 'NOT IN' : 'IN'} (SELECT ai.rid FROM attr_index ai${from} WHERE ${cond})`;
+  return `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM attr_index ai${from} WHERE ai.rid = ${alias}.rid AND ${cond})`;
 }
