@@ -46,7 +46,7 @@ const cases: Array<[string, Record<string, StoredAttribute[]>, IndexRow[]]> = [
   [
     'reserved members (system attributes are not indexed)',
     { [A]: [{ type: 'Property', value: 1, observedAt: '2024-01-01T10:00:00Z', unitCode: 'CEL', createdAt: 'c', modifiedAt: 'm', instanceId: 'urn:i' }] },
-    [n(A, 1), { ...s(`${A} observedAt`, '2024-01-01T10:00:00.000Z'), kind: 't' }, s(`${A} unitCode`, 'CEL')], // createdAt/modifiedAt are not indexed
+    [n(A, 1), s(`${A} observedAt`, '2024-01-01T10:00:00.000Z'), s(`${A} unitCode`, 'CEL')], // createdAt/modifiedAt are not indexed
   ],
   [
     'datasets',
@@ -73,6 +73,12 @@ describe('indexRows', () => {
     const rows = indexRows(entity({ [A]: [attr] }));
     expect(rows).toHaveLength(9);
     expect(rows[8].path.split(' ')).toHaveLength(9);
+  });
+
+  test('the rows the store keeps leave out observedAt, at every level', () => {
+    const attrs = { [A]: [{ type: 'Property' as const, value: 1, observedAt: '2024-01-01T10:00:00Z', unitCode: 'CEL', [B]: { type: 'Property' as const, value: 2, observedAt: '2024-01-01T10:00:00Z' } }] };
+    expect(indexRows(entity(attrs), false)).toEqual([n(A, 1), s(`${A} unitCode`, 'CEL'), n(`${A} ${B}`, 2)]);
+    expect(indexRows(entity(attrs)).filter((r) => r.path.endsWith(' observedAt'))).toHaveLength(2);
   });
 
   test('every attribute yields at least one row', () => {

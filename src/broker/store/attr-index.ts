@@ -8,8 +8,8 @@ import { ATTRIBUTE_RESERVED, ATTRIBUTE_TYPES } from '../../ngsi-ld/types';
 import type { StoredAttribute, StoredEntity } from '../../ngsi-ld/types';
 import { canonicalStr } from '../../ngsi-ld/q/canonical';
 
-/** n: number, s: string, b: boolean (num 0/1), j: JSON (json), x: existence only, t: an observedAt (str; in no value index). */
-export type IndexKind = 'n' | 's' | 'b' | 'j' | 'x' | 't';
+/** n: number, s: string, b: boolean (num 0/1), j: JSON (json), x: existence only. */
+export type IndexKind = 'n' | 's' | 'b' | 'j' | 'x';
 
 /** One row of `attr_index`, without `rid`. */
 export interface IndexRow {
@@ -33,12 +33,11 @@ export const PATH_SEPARATOR = ' ';
 export const INDEXED_MEMBERS = ['observedAt', 'unitCode', 'datasetId'] as const;
 
 /**
- * The member whose rows (kind `t`) stay out of the value indexes (schema.ts): a sensor's readings
- * bring a new observedAt to each attribute on every write, and keeping those in a b-tree cost each
- * write one index delete and insert per attribute. q terms on it are checked entity by entity (to-sql.ts).
+ * The member whose rows the store does not keep (`times` false below; schema.ts): a sensor's readings
+ * bring a new observedAt to each of its attributes on every write, and a row per attribute cost each
+ * write one more row update per attribute. q terms on it read the entity's document instead (to-sql.ts).
  */
 export const TIME_MEMBER = 'observedAt';
-const MEMBER_KINDS: IndexKind[] = INDEXED_MEMBERS.map((m) => (m === TIME_MEMBER ? 't' : 's'));
 
 /** Deepest sub-attribute level indexed (top-level attribute = 0). */
 export const MAX_INDEX_DEPTH = 8;
@@ -48,7 +47,8 @@ const KINDS = new Set<string>(ATTRIBUTE_TYPES);
 type Emit = (kind: IndexKind, num: number | null, str: string | null, json: string | null) => void;
 
 /**
- * The `attr_index` rows of an entity: every attribute and sub-attribute yields at least one row.
+ * The rows of an entity: every attribute and sub-attribute yields at least one row. With `times`
+ * false, without the observedAt rows: the rows table `attr_index` keeps.
  *
  * @example
  * indexRows({ id: 'urn:a', types: ['T'], createdAt: 't', modifiedAt: 't',
@@ -56,22 +56,22 @@ type Emit = (kind: IndexKind, num: number | null, str: string | null, json: stri
  * // [{ path: 'https://x/temp', dataset: null, kind: 'n', num: 21, str: null, json: null },
  * //  { path: 'https://x/temp unitCode', dataset: null, kind: 's', num: null, str: 'CEL', json: null }]
  */
-export function indexRows(entity: StoredEntity): IndexRow[] {
+export function indexRows(entity: StoredEntity, times = true): IndexRow[] {
   const rows: IndexRow[] = [];
-  for (const [name, instances] of Object.entries(entity.attrs)) attributeRows(name, instances, rows);
+  for (const [name, instances] of Object.entries(entity.attrs)) attributeRows(name, instances, rows, times);
   return rows;
 }
 
-/** The `attr_index` rows of one attribute (all its instances), appended to `rows`. */
-export function attributeRows(name: string, instances: StoredAttribute[], rows: IndexRow[] = []): IndexRow[] {
+/** The rows of one attribute (all its instances), appended to `rows`; `times` as in indexRows(). */
+export function attributeRows(name: string, instances: StoredAttribute[], rows: IndexRow[] = [], times = true): IndexRow[] {
   for (const inst of instances) {
     const dataset = typeof inst.datasetId === 'string' ? inst.datasetId : null;
-    indexAttribute(rows, name, inst, dataset, 0);
+    indexAttribute(rows, name, inst, dataset, 0, times);
   }
   return rows;
 }
 
-function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, dataset: string | null, depth: number): void {
+function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, dataset: string | null, depth: number, times: boolean): void {
   const before = rows.length;
   valueRows(attr, (kind, num, str, json) => rows.push({ path, dataset, kind, num, str, json }));
   if (rows.length === before) rows.push({ path, dataset, kind: 'x', num: null, str: null, json: null });
@@ -79,15 +79,16 @@ function indexAttribute(rows: IndexRow[], path: string, attr: StoredAttribute, d
   let paths: string[] | undefined;
   for (let i = 0; i < INDEXED_MEMBERS.length; i++) {
     const v = attr[INDEXED_MEMBERS[i]];
-    if (typeof v === 'string') rows.push({ path: (paths ??= memberPaths(path))[i], dataset, kind: MEMBER_KINDS[i], num: null, str: canonicalStr(v), json: null });
+    if (typeof v !== 'string' || (!times && INDEXED_MEMBERS[i] === TIME_MEMBER)) continue;
+    rows.push({ path: (paths ??= memberPaths(path))[i], dataset, kind: 's', num: null, str: canonicalStr(v), json: null });
   }
   if (depth >= MAX_INDEX_DEPTH) return;
   for (const key in attr) {
     if (ATTRIBUTE_RESERVED.has(key)) continue;
     const sub = attr[key];
     if (!Array.isArray(sub)) {
-      if (isAttribute(sub)) indexAttribute(rows, path + PATH_SEPARATOR + key, sub, dataset, depth + 1);
-    } else for (const s of sub) if (isAttribute(s)) indexAttribute(rows, path + PATH_SEPARATOR + key, s, dataset, depth + 1);
+      if (isAttribute(sub)) indexAttribute(rows, path + PATH_SEPARATOR + key, sub, dataset, depth + 1, times);
+    } else for (const s of sub) if (isAttribute(s)) indexAttribute(rows, path + PATH_SEPARATOR + key, s, dataset, depth + 1, times);
   }
 }
 

@@ -88,7 +88,7 @@ export function createIndexSync(db: Database.Database, pathIdOf: (path: string) 
    * not kept) it returns nothing, which spares a bulk load one array per row.
    */
   function syncRows(rid: number, name: string, instances: StoredAttribute[], prev: RowState[] | undefined, st: { maxPos: number }, keep: boolean): RowState[] {
-    const rows = attributeRows(name, instances);
+    const rows = attributeRows(name, instances, [], false); // observedAt rows are not kept (attr-index.ts)
     const out: RowState[] = [];
     const n = prev ? prev.length : 0;
     for (let i = 0; i < rows.length; i++) {

@@ -9,10 +9,10 @@
  *   the indexes below hold small integers instead of long IRIs.
  * - `attr_index`: searchable rows derived from the attributes by `indexRows()` (attr-index.ts), so
  *   that `q` filters run in SQL on indexes (see src/ngsi-ld/q/to-sql.ts). Clustered by entity
- *   (`WITHOUT ROWID`, key (rid, pos)) so an entity's rows share a page; each row is in at most one
- *   of the two partial indexes (numbers and booleans by `num`, other values by `str`), which keeps
+ *   (`WITHOUT ROWID`, key (rid, pos)) so an entity's rows share a page; each row is in exactly one
+ *   of the two partial indexes (numbers and booleans by `num`, everything else by `str`), which keeps
  *   a write to two b-tree inserts per row. Queries on a path must name the partial index condition.
- *   observedAt rows (kind `t`, attr-index.ts) are in neither: they change with nearly every write.
+ *   There are no observedAt rows: they would change with nearly every write (attr-index.ts).
  * - `geo_index`: bounding boxes of GeoProperty values for the geo-query pre-filter.
  * - `subscriptions`: one row per NGSI-LD subscription of the tenant: `doc` is the subscription as
  *   accepted (terms as written, with the @context to read them), `counters` the notification counters
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS attr_index (
   PRIMARY KEY (rid, pos)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attr_index_num ON attr_index(path, num) WHERE num IS NOT NULL;
-CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str) WHERE num IS NULL AND kind <> 't';
+CREATE INDEX IF NOT EXISTS attr_index_str ON attr_index(path, str) WHERE num IS NULL;
 CREATE TABLE IF NOT EXISTS geo_index (
   rid INTEGER NOT NULL,
   path INTEGER NOT NULL,
@@ -71,11 +71,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 
 /** What brings a database of schema version N (the key) to N + 1. */
 const MIGRATIONS: Record<string, string> = {
-  // observedAt rows leave index attr_index_str (it is created again, with its new condition, by SCHEMA_DDL)
-  '4': `
-DROP INDEX IF EXISTS attr_index_str;
-UPDATE attr_index SET kind = 't' WHERE path IN (SELECT pid FROM paths WHERE substr(path, -11) = ' observedAt');
-`,
+  // attr_index keeps no observedAt rows (q reads them from the documents)
+  '4': `DELETE FROM attr_index WHERE path IN (SELECT pid FROM paths WHERE substr(path, -11) = ' observedAt');`,
 };
 
 /**

@@ -199,7 +199,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     if (plan.selectors.length) parts.push(`(${plan.selectors.map((sel) => `(${selectorSql(sel, params)})`).join(' OR ')})`);
     if (plan.attrsAny?.length) {
       const pids = `(SELECT pid FROM paths WHERE path IN (${plan.attrsAny.map(() => '?').join(',')}))`;
-      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NULL AND kind <> 't' UNION ALL SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NOT NULL)`);
+      parts.push(`e.rid IN (SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NULL UNION ALL SELECT rid FROM attr_index WHERE path IN ${pids} AND num IS NOT NULL)`);
       params.push(...plan.attrsAny, ...plan.attrsAny);
     }
     if (plan.q) {

@@ -109,7 +109,7 @@ function cmp(a: Comparable, b: Comparable): number {
 function rowValue(r: IndexRow): Comparable[] {
   if (r.kind === 'n') return [{ cls: 'n', v: r.num as number }];
   if (r.kind === 'b') return [{ cls: 'b', v: r.num ? 1 : 0 }];
-  if (r.kind === 's' || r.kind === 't') return [{ cls: 's', v: r.str as string }];
+  if (r.kind === 's') return [{ cls: 's', v: r.str as string }];
   return [];
 }
 

@@ -15,8 +15,8 @@ export interface ResolvedAttr {
   members: string[];
   /** SQLite JSON path of the members (`$."a"."b"`), null without members */
   jsonPath: string | null;
-  /** false for an observedAt path, whose rows are in no value index (schema.ts) */
-  indexed: boolean;
+  /** whether table attr_index holds the path's rows; not for an observedAt, read from the document */
+  stored: boolean;
 }
 
 /**
@@ -24,13 +24,13 @@ export interface ResolvedAttr {
  *
  * @example
  * resolveAttr({ path: ['temp', 'observedAt'], members: [] }, (t) => 'https://x/' + t);
- * // { path: 'https://x/temp observedAt', members: [], jsonPath: null, indexed: false }
+ * // { path: 'https://x/temp observedAt', members: [], jsonPath: null, stored: false }
  */
 export function resolveAttr(attr: QAttr, expand: Expand): ResolvedAttr {
   const path = attr.path.map((name, i) => (i > 0 && LITERAL.has(name) ? name : expand(name))).join(PATH_SEPARATOR);
   const last = attr.path.length - 1;
-  const indexed = last === 0 || attr.path[last] !== TIME_MEMBER;
-  return { path, members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null, indexed };
+  const stored = last === 0 || attr.path[last] !== TIME_MEMBER;
+  return { path, members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null, stored };
 }
 
 /** Builds `$."k1"."k2"`; keys with a quote, backslash or control character cannot be addressed. */

@@ -39,3 +39,22 @@ describe('q_canon()', () => {
     [null, null],
   ])('%j', (v, expected) => expect((canon.get(v) as { v: unknown }).v).toBe(expected));
 });
+
+describe('q_times()', () => {
+  const times = db.prepare('SELECT q_times(?, ?) AS v');
+  const A = 'https://x/a';
+  const B = 'https://x/b';
+  const instances = JSON.stringify([
+    { type: 'Property', value: 1, observedAt: '2024-01-01T12:00:00+02:00', [B]: [{ type: 'Property', value: 2, observedAt: '2024-02-01T00:00:00Z' }] },
+    { type: 'Property', value: 3, datasetId: 'urn:ds:1', observedAt: '2023-01-01T00:00:00Z' },
+    { type: 'Property', value: 4 },
+  ]);
+  test.each([
+    [instances, `${A} observedAt`, '["2024-01-01T10:00:00.000Z","2023-01-01T00:00:00.000Z"]'],
+    [instances, `${A} ${B} observedAt`, '["2024-02-01T00:00:00.000Z"]'],
+    [JSON.stringify([{ type: 'Property', value: 4 }]), `${A} observedAt`, null],
+    [null, `${A} observedAt`, null],
+    ['{"not":"an array"}', `${A} observedAt`, null],
+    [instances, 'no separator', null],
+  ])('%s at %s', (json, path, expected) => expect((times.get(json, path) as { v: unknown }).v).toBe(expected));
+});

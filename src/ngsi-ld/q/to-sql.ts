@@ -4,9 +4,9 @@
  *
  * Each term is `<alias>.rid IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND …)`: the
  * sub-select is not correlated, so SQLite runs it once on index `attr_index(path, num)` or
- * `attr_index(path, str)`, whose conditions (schema.ts) it names in full. A term on an observedAt,
- * whose rows are in neither index, is `EXISTS (… WHERE ai.rid = <alias>.rid …)` instead: checked on
- * each candidate entity's rows. Needs the SQL functions of sql-functions.ts. All values are parameters.
+ * `attr_index(path, str)`. A term on an observedAt, which has no rows, reads the values from the
+ * entity's document (`q_times`), entity by entity. Needs the SQL functions of sql-functions.ts. All
+ * values are parameters.
  * The semantics are those of match.ts (a test checks they agree):
  * - a number compares with number rows, a boolean with boolean rows, anything else (strings,
  *   dates, times, date-times, URIs) with string rows in canonical form (canonical.ts);
@@ -14,6 +14,7 @@
  * - `!=`, `!~=`: the attribute exists and no value matches (`==` / `~=`).
  */
 import type { Expand, QExpr, QTerm } from './ast';
+import { PATH_SEPARATOR } from '../../broker/store/attr-index';
 import { resolveAttr, type ResolvedAttr } from './paths';
 
 /** attr_index.path holds the id of the path string in table `paths` (schema.ts); an uncorrelated scalar sub-select, evaluated once. */
@@ -62,7 +63,7 @@ interface Pred {
 
 function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): string {
   if (t.kind === 'exists') return sub(r, alias, null, t.negated, params);
-  const preds = predicates(t, r.jsonPath !== null, r.indexed);
+  const preds = predicates(t, r.jsonPath !== null || !r.stored); // observedAt values are JSON array elements
   if (t.op !== '!=' && t.op !== '!~=') {
     const subs = preds.map((p) => sub(r, alias, p, false, params));
     return subs.length === 1 ? subs[0] : `(${subs.join(' OR ')})`;
@@ -71,29 +72,23 @@ function term(t: QTerm, r: ResolvedAttr, alias: string, params: unknown[]): stri
   return `(${[exists, ...preds.map((p) => sub(r, alias, p, true, params))].join(' AND ')})`;
 }
 
-/** The condition of index attr_index_str (schema.ts), which a sub-select must name to use it. */
-const STR_ROWS = "ai.num IS NULL AND ai.kind <> 't'";
-
-/**
- * Row predicates of the positive form of a term (several for a list of mixed value classes).
- * `indexed` false: the rows of an observedAt path (kind t, strings).
- */
-function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean, indexed: boolean): Pred[] {
+/** Row predicates of the positive form of a term (several for a list of mixed value classes). */
+function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[] {
   if (t.kind === 'pattern') {
     return [
       json
         ? { sql: "je.type = 'text' AND regexp(?, q_canon(je.value))", params: [t.pattern] }
-        : { sql: `${indexed ? `${STR_ROWS} AND ai.kind = 's'` : "ai.kind = 't'"} AND regexp(?, ai.str)`, params: [t.pattern] },
+        : { sql: "ai.num IS NULL AND ai.kind = 's' AND regexp(?, ai.str)", params: [t.pattern] },
     ];
   }
   if (t.kind === 'compare') {
     const c = comparable(t.value);
-    const col = column(c.cls, json, indexed);
+    const col = column(c.cls, json);
     return [{ sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] }];
   }
   if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
-    const col = column(from.cls, json, indexed);
+    const col = column(from.cls, json);
     return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] }];
   }
   // a value list: one IN per value class, so that each can use its index
@@ -101,20 +96,20 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean, indexe
   return (['n', 's', 'b'] as const).flatMap((cls) => {
     const vs = [...new Set(values.filter((v) => v.cls === cls).map((v) => v.v))];
     if (vs.length === 0) return [];
-    const col = column(cls, json, indexed);
+    const col = column(cls, json);
     return [{ sql: `${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`, params: vs }];
   });
 }
 
 /** The column a value class compares with, and the guard on the row kind. */
-function column(cls: ValueClass, json: boolean, indexed: boolean): { guard: string; expr: string } {
+function column(cls: ValueClass, json: boolean): { guard: string; expr: string } {
   if (json) {
     if (cls === 'n') return { guard: "je.type IN ('integer', 'real') AND ", expr: 'je.value' };
     if (cls === 's') return { guard: "je.type = 'text' AND ", expr: 'q_canon(je.value)' };
     return { guard: "je.type IN ('true', 'false') AND ", expr: "(je.type = 'true')" };
   }
   if (cls === 'n') return { guard: "ai.kind = 'n' AND ", expr: 'ai.num' };
-  if (cls === 's') return { guard: indexed ? `${STR_ROWS} AND ` : 'ai.num IS NULL AND ', expr: 'ai.str' };
+  if (cls === 's') return { guard: 'ai.num IS NULL AND ', expr: 'ai.str' };
   return { guard: "ai.kind = 'b' AND ", expr: 'ai.num' };
 }
 
@@ -123,34 +118,42 @@ function column(cls: ValueClass, json: boolean, indexed: boolean): { guard: stri
  * members, pred applies to the member's value, or to each element when it is an array.
  */
 function sub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, params: unknown[]): string {
-  if (r.jsonPath === null && pred === null && r.indexed) {
+  if (!r.stored) return timesSub(r, alias, pred, not, params);
+  const inOp = not ? 'NOT IN' : 'IN';
+  if (r.jsonPath === null && pred === null) {
     // existence: the rows of a path are split between the two partial indexes (schema.ts)
     params.push(r.path, r.path);
     return (
-      `${alias}.rid ${not ? 'NOT IN' : 'IN'} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ${STR_ROWS} ` +
+      `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL ` +
       `UNION ALL SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NOT NULL)`
     );
   }
-  const json = `${STR_ROWS} AND ai.kind = 'j'`;
   if (r.jsonPath === null) {
-    params.push(r.path, ...(pred?.params ?? []));
-    return rowsOf(r, alias, not, '', pred?.sql);
+    params.push(r.path, ...pred!.params);
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ${pred!.sql})`;
   }
   if (pred === null) {
     params.push(r.path, r.jsonPath);
-    return rowsOf(r, alias, not, '', `${json} AND json_type(ai.json, ?) IS NOT NULL`);
+    return `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) IS NOT NULL)`;
   }
   params.push(r.jsonPath, r.path, r.jsonPath, ...pred.params);
-  return rowsOf(r, alias, not, ', json_each(ai.json, ?) je', `${json} AND json_type(ai.json, ?) <> 'object' AND ${pred.sql}`);
+  return (
+    `${alias}.rid ${inOp} (SELECT ai.rid FROM attr_index ai, json_each(ai.json, ?) je ` +
+    `WHERE ai.path = ${PATH_ID} AND ai.num IS NULL AND ai.kind = 'j' AND json_type(ai.json, ?) <> 'object' AND ${pred.sql})`
+  );
 }
 
 /**
- * The SQL of "the entity has rows of the path (`ai.path`, first parameter after those of `from`)
- * [meeting `where`]": an uncorrelated sub-select on an indexed path, a lookup among the entity's own
- * rows on an observedAt path.
+ * The same on an observedAt path: its values, read from the entity's document by `q_times` (a JSON
+ * array, NULL when there are none), are the elements `je` of json_each. JSON members after an
+ * observedAt (a string) address nothing.
  */
-function rowsOf(r: ResolvedAttr, alias: string, not: boolean, from: string, where: string | undefined): string {
-  const cond = `ai.path = ${PATH_ID}${where ? ` AND ${where}` : ''}`;
-  if (r.indexed) return `${alias}.rid ${not ? 'NOT IN' : 'IN'} (SELECT ai.rid FROM attr_index ai${from} WHERE ${cond})`;
-  return `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM attr_index ai${from} WHERE ai.rid = ${alias}.rid AND ${cond})`;
+function timesSub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolean, params: unknown[]): string {
+  if (r.jsonPath !== null) return not ? '1' : '0';
+  // the attribute's instances, cut out of the document by SQLite, then the values by q_times
+  const times = `q_times(json_extract(${alias}.doc, ?), ?)`;
+  params.push(`$.attrs."${r.path.slice(0, r.path.indexOf(PATH_SEPARATOR))}"`, r.path);
+  if (pred === null) return `${times} IS ${not ? '' : 'NOT '}NULL`;
+  params.push(...pred.params);
+  return `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(${times}) je WHERE ${pred.sql})`;
 }
