@@ -164,6 +164,19 @@ it('streams a large document through handleStream without the body limit', async
   expect(count.headers['ngsild-results-count']).toBe('2000');
 });
 
+it('answers a streamed document that was partly refused with the count written and the first ids only', async () => {
+  const lines = Array.from({ length: 2000 }, (_, i) => String(i)).join('\n') + '\nnot an id\n';
+  expect(lines.length).toBeGreaterThan(4096); // past the body limit: streamed
+  const res = await send(lines, '/ingest/test/lines', 'text/plain');
+  expect(res.statusCode).toBe(207);
+  const body = res.json();
+  expect(body.written).toEqual(Array.from({ length: 100 }, (_, i) => `urn:ngsi-ld:Line:${i}`));
+  expect(body.writtenCount).toBe(2000);
+  expect(body.rejected).toEqual([expect.objectContaining({ entityId: 'urn:ngsi-ld:Line:not an id' })]);
+  const stats = (await app.inject({ method: 'GET', url: '/ingest/stats' })).json();
+  expect(stats['test/lines']).toMatchObject({ written: 2000, rejected: 1 });
+});
+
 it('loads a streamed document in bulk (small page cache), back to the normal cache after it, even when it fails', async () => {
   const normal = pageCache();
   // a compressed body always streams

@@ -17,7 +17,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
       const res = await deps.write({ entities: [entity as Entity], context });
       outcome = res.failed.length
         ? { ok: false, error: asFeedError(new Error(res.failed[0].reason), 'validate'), deadLetter: d.id }
-        : { ok: true, written: res.written, rejected: [] };
+        : { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
     } catch (err) {
       outcome = { ok: false, error: asFeedError(err, 'write'), deadLetter: d.id };
     }

@@ -100,12 +100,15 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
     return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter });
   }
   if (out.rejected.length) {
-    return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, rejected: out.rejected }));
+    return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
   }
   const status = adapter.successStatus ?? 204;
   if (status === 204) return reply.code(204).send();
-  return reply.code(status).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ignored: out.ignored }));
+  return reply.code(status).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ignored: out.ignored }));
 }
+
+/** `writtenCount`, when `written` does not list every id (a streamed document). */
+const count = (out: { written: string[]; writtenCount: number }) => (out.writtenCount > out.written.length ? { writtenCount: out.writtenCount } : {});
 
 async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyRequest, reply: FastifyReply) {
   const type = mediaType(req);

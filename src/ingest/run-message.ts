@@ -27,7 +27,15 @@ export interface IngestDeps {
 }
 
 export type MessageOutcome =
-  | { ok: true; written: string[]; ignored?: string; rejected: Array<{ entityId: string; reason: string; deadLetter: number }> }
+  | {
+      ok: true;
+      /** ids of the entities written: all of them, or the first STREAM_IDS_LISTED of a streamed document */
+      written: string[];
+      /** how many were written */
+      writtenCount: number;
+      ignored?: string;
+      rejected: Array<{ entityId: string; reason: string; deadLetter: number }>;
+    }
   | { ok: false; error: FeedError; deadLetter: number };
 
 /** Turns anything thrown by an adapter or the writer into a FeedError (an adapter bug is a 500-free translate error). */
@@ -37,10 +45,24 @@ export function asFeedError(err: unknown, stage: FeedError['stage']): FeedError 
   return new FeedError(stage, `unexpected ${stage} failure: ${(err as Error)?.message ?? String(err)}`, stage === 'write' ? 503 : 422);
 }
 
-/** Writes the translations of one message and accounts for them. */
-export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessage, 'body'> & { body: string }, translations: Iterable<Translation> | AsyncIterable<Translation>, deps: IngestDeps, contentType: string): Promise<MessageOutcome> {
+/**
+ * Ids a streamed document's outcome lists (its count is whole): a 50 MB DATEX II publication writes
+ * ~200,000 entities, whose ids would be held to the end of the stream and sent back.
+ */
+export const STREAM_IDS_LISTED = 100;
+
+/** Writes the translations of one message and accounts for them, listing at most `listed` ids. */
+export async function writeTranslations(
+  adapter: Adapter,
+  msg: Omit<IngestMessage, 'body'> & { body: string },
+  translations: Iterable<Translation> | AsyncIterable<Translation>,
+  deps: IngestDeps,
+  contentType: string,
+  listed = Infinity,
+): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   const written: string[] = [];
+  let writtenCount = 0;
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number }> = [];
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string) =>
@@ -70,7 +92,11 @@ export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessag
     }
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     stats.retried += res.retries;
-    written.push(...res.written);
+    writtenCount += res.written.length;
+    for (const id of res.written) {
+      if (written.length >= listed) break;
+      written.push(id);
+    }
     for (const f of res.failed) {
       const entity = t.entities.find((e) => e.id === f.entityId);
       const id = entity
@@ -79,11 +105,11 @@ export async function writeTranslations(adapter: Adapter, msg: Omit<IngestMessag
       rejected.push({ ...f, deadLetter: id });
     }
   }
-  stats.written += written.length;
+  stats.written += writtenCount;
   stats.rejected += rejected.length;
-  if (ignored && written.length === 0) stats.ignored++;
+  if (ignored && writtenCount === 0) stats.ignored++;
   stats.accepted++;
-  return { ok: true, written, ignored, rejected };
+  return { ok: true, written, writtenCount, ignored, rejected };
 }
 
 /** Runs a buffered message; never throws. */
@@ -125,7 +151,7 @@ export async function runStream(
   let leaveBulk: (() => void) | undefined;
   try {
     leaveBulk = deps.bulk?.();
-    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType);
+    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED);
   } catch (err) {
     const error = asFeedError(err, 'decode');
     stats.rejected++;
