@@ -27,8 +27,9 @@ export interface IndexRow {
 export const PATH_SEPARATOR = ' ';
 
 /**
- * Reserved attribute members stored as string rows at `<path> <member>`, searchable by q
- * (`temperature.observedAt>=…`); createdAt/modifiedAt have no rows: every write would rewrite them.
+ * Reserved attribute members searchable by q (`temperature.observedAt>=…`), as string rows at
+ * `<path> <member>` (the store keeps those of observedAt nowhere: TIME_MEMBER); createdAt/modifiedAt
+ * have no rows: every write would rewrite them.
  */
 export const INDEXED_MEMBERS = ['observedAt', 'unitCode', 'datasetId'] as const;
 
