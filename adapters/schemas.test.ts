@@ -185,8 +185,12 @@ describe('territory.schema.json', () => {
   it('accepts the sources of src/ingest/sources/README.md', () => {
     expect(errorsOf('feeds/territory.schema.json', withSources)).toEqual([]);
   });
+  it('accepts a time zone', () => {
+    expect(errorsOf('feeds/territory.schema.json', { ...withSources, timeZone: 'Europe/Paris' })).toEqual([]);
+  });
   it.each([
     ['bad territory', { territory: 'la commune' }],
+    ['time zone not a string', { timeZone: 1 }],
     ['bad devEui', { devices: [{ devEui: 'xyz', meterId: 'W1' }] }],
     ['unknown sources key', { sources: { amqp: [] } }],
     ['poll every 500 ms', { sources: { poll: [{ url: 'https://x.example', everyMs: 500, adapter: 'mobility/datex2' }] } }],

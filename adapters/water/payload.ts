@@ -3,6 +3,7 @@
  * exception can escape an adapter.
  */
 import { FeedError, type FeedStage } from '../../src/ingest/types';
+import { localToUtc } from '../../src/ingest/zoned-time';
 
 export type Json = Record<string, unknown>;
 
@@ -95,10 +96,13 @@ export class Fields {
 
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
 
-/** Normalizes an ISO 8601 date-time with a zone to `YYYY-MM-DDTHH:mm:ss.sssZ`; otherwise (or a day like 02-30) calls `bad`. */
-export function isoTime(s: string, bad: () => never): string {
+/**
+ * Normalizes an ISO 8601 date-time with a zone to `YYYY-MM-DDTHH:mm:ss.sssZ`, or, with `zone` (the
+ * territory's), one without as a local time of that zone; otherwise (or a day like 02-30) calls `bad`.
+ */
+export function isoTime(s: string, bad: () => never, zone?: string): string {
   const m = ISO_WITH_ZONE.exec(s);
-  if (!m) bad();
+  if (!m) return (zone && localToUtc(s, zone)) || bad();
   const [y, mo, d, h, mi, sec = '0', oh = '0', om = '0'] = m.slice(1);
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   const fieldsOk = day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d) && Number(h) < 24 && Number(mi) < 60 && Number(sec) < 60 && Number(oh) < 24 && Number(om) < 60;

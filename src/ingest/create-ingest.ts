@@ -42,7 +42,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     adapters: o.adapters,
     mappings: o.mappings,
     maxBody: o.maxBody,
-    env: { devices: territory.devices, territory: territory.territory },
+    env: { devices: territory.devices, territory: territory.territory, timeZone: territory.timeZone },
     validate: createEntityValidator(),
     deadLetters,
     stats: createStats(),

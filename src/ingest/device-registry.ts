@@ -1,13 +1,17 @@
 /**
  * The territory's device registry: a JSON file (TERRITORY_FILE) listing the devices the partners
- * operate: `{ "territory": "eclor", "devices": [{ "devEui": "…", "meterId": "…", "commune": "…",
- * "location": [lon, lat], "codec": "axioma-qalcosonic-w1" }] }`. Checked at start.
+ * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
+ * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1" }] }`.
+ * Checked at start.
  */
 import fs from 'node:fs';
 import type { DeviceInfo, DeviceRegistry } from './types';
+import { isTimeZone } from './zoned-time';
 
 export interface Territory {
   territory: string;
+  /** IANA zone in which the feeds' times without an offset are read; none: such times are refused */
+  timeZone?: string;
   devices: DeviceRegistry;
 }
 
@@ -15,9 +19,11 @@ const EUI = /^[0-9a-fA-F]{16}$/;
 
 /** Builds a registry from a parsed territory document; throws with the path of a bad entry. */
 export function territoryFrom(doc: unknown, source = 'territory file'): Territory {
-  const d = (doc ?? {}) as { territory?: unknown; devices?: unknown };
+  const d = (doc ?? {}) as { territory?: unknown; timeZone?: unknown; devices?: unknown };
   const territory = d.territory ?? 'eclor';
   if (typeof territory !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(territory)) throw new Error(`${source}: territory must be 1-64 letters, digits, '_' or '-'`);
+  const timeZone = d.timeZone ?? undefined;
+  if (timeZone !== undefined && (typeof timeZone !== 'string' || !isTimeZone(timeZone))) throw new Error(`${source}: timeZone must be an IANA time zone such as Europe/Paris`);
   const list = d.devices ?? [];
   if (!Array.isArray(list)) throw new Error(`${source}: devices must be an array`);
   const byEui = new Map<string, DeviceInfo>();
@@ -31,7 +37,7 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
     }
     byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec });
   });
-  return { territory, devices: { get: (eui) => byEui.get(eui.toLowerCase()) } };
+  return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()) } };
 }
 
 /** Reads TERRITORY_FILE; no file → the default territory 'eclor' with no devices. */

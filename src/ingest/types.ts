@@ -74,6 +74,8 @@ export interface AdapterEnv {
   devices: DeviceRegistry;
   /** Territory or partner part of entity ids: urn:ngsi-ld:<Type>:<territory>:<local-id>. */
   territory: string;
+  /** IANA zone in which times without an offset are read (territory file `timeZone`); none: refused. */
+  timeZone?: string;
 }
 
 /** A feed adapter: pure decode + translate, mounted by the runtime as an HTTP webhook. */

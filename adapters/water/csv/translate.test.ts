@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadTerritory } from '../../../src/ingest/device-registry';
 import { FeedError } from '../../../src/ingest/types';
-import { parseIndexCsv, parseIndexLine } from './translate';
+import { parseIndexCsv, parseIndexLine, translateIndexCsv } from './translate';
 
 test.each([
   ['W1;2026-09-01T00:00:00Z;5.938', { meterId: 'W1', time: '2026-09-01T00:00:00.000Z', litres: 5938 }],
@@ -40,4 +44,28 @@ test('a header after the first line is a bad line', () => {
 
 test('the same instant written with another offset is a duplicate', () => {
   expect(() => parseIndexCsv('A;2026-09-01T00:00:00Z;1\nA;2026-09-01T02:00:00+02:00;1\n')).toThrow(/line 2: duplicate reading of meter A/);
+});
+
+describe('with the territory time zone', () => {
+  test('timestamps without a zone are local times of it, across the change to summer time', () => {
+    const rows = parseIndexCsv('A;2026-03-28 00:00;1\nA;2026-03-29T00:00:00;2\nA;2026-03-30 00:00:00;3\nB;2026-03-30T00:00:00Z;4\n', 'Europe/Paris');
+    expect(rows.map((r) => r.time)).toEqual(['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z', '2026-03-30T00:00:00.000Z']);
+  });
+  test('without one they are refused, with the reason', () => {
+    expect(() => parseIndexLine('A;2026-03-28 00:00;1', 2)).toThrow(/line 2: timestamp '2026-03-28 00:00' is not an ISO 8601 date-time with a time zone$/);
+    expect(() => parseIndexLine('A;2026-02-30 00:00;1', 2, 'Europe/Paris')).toThrow(/with a time zone or a local one of Europe\/Paris/);
+  });
+  test('a territory file with a timeZone: the file upload reads its local times', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-territory-'));
+    try {
+      const file = path.join(dir, 'territory.json');
+      fs.writeFileSync(file, JSON.stringify({ territory: 'val', timeZone: 'Europe/Paris', devices: [] }));
+      const t = loadTerritory(file);
+      const env = { devices: t.devices, territory: t.territory, timeZone: t.timeZone };
+      const out = translateIndexCsv({ query: {}, headers: {}, receivedAt: '2026-09-03T00:00:00Z', body: 'meterId;timestamp;index_m3\nW1;2026-09-02 00:00;5.938\n' }, env);
+      expect(out.entities[0]).toMatchObject({ id: 'urn:ngsi-ld:WaterConsumptionObserved:val:W1', waterConsumption: { value: 5938, observedAt: '2026-09-01T22:00:00.000Z' } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,8 @@
  *
  * Format: `meterId;timestamp;index_m3`, optional header line (first field `meterId`), `;` separator,
  * UTF-8 with or without BOM, LF or CRLF, blank lines skipped. timestamp: ISO 8601 with a zone
- * (`Z` or `±hh:mm`); index: m³, decimal point `.` or `,`, ≥ 0. The index is written in litres
+ * (`Z` or `±hh:mm`), or without one when the territory has a `timeZone` (a local time of that zone,
+ * `T` or a space between date and time); index: m³, decimal point `.` or `,`, ≥ 0. The index is written in litres
  * (`waterConsumption`, unitCode LTR, rounded to the litre, as the SDM model wants an integer).
  *
  * Rejected (FeedError('translate', 'line N: …', 422), the whole file, nothing written):
@@ -30,13 +31,13 @@ function bad(line: number, reason: string): never {
   throw new FeedError('translate', `line ${line}: ${reason}`, 422);
 }
 
-/** Parses one data line (1-based `line` for messages). */
-export function parseIndexLine(text: string, line: number): IndexRow {
+/** Parses one data line (1-based `line` for messages); `zone`: the territory's time zone, if any. */
+export function parseIndexLine(text: string, line: number, zone?: string): IndexRow {
   const cells = text.split(';').map((c) => c.trim());
   if (cells.length !== 3) bad(line, `expected 3 fields 'meterId;timestamp;index_m3', got ${cells.length}`);
   const [meterId, ts, index] = cells;
   if (!METER_ID.test(meterId)) bad(line, `meterId '${meterId.slice(0, 40)}' must be 1-64 letters, digits, '.', '_' or '-'`);
-  const time = isoTime(ts, () => bad(line, `timestamp '${ts.slice(0, 40)}' is not an ISO 8601 date-time with a time zone`));
+  const time = isoTime(ts, () => bad(line, `timestamp '${ts.slice(0, 40)}' is not an ISO 8601 date-time with a time zone${zone ? ` or a local one of ${zone}` : ''}`), zone);
   if (!NUMBER.test(index)) bad(line, `index_m3 '${index.slice(0, 40)}' is not a non-negative decimal number`);
   const litres = Math.round(Number(index.replace(',', '.')) * 1000);
   if (!Number.isSafeInteger(litres)) bad(line, `index_m3 '${index.slice(0, 40)}' is too large`);
@@ -44,7 +45,7 @@ export function parseIndexLine(text: string, line: number): IndexRow {
 }
 
 /** All rows of a file, checked for duplicates and per-meter order. */
-export function parseIndexCsv(body: string): IndexRow[] {
+export function parseIndexCsv(body: string, zone?: string): IndexRow[] {
   const lines = body.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines.length > MAX_LINES) throw new FeedError('translate', `too many lines (${lines.length} > ${MAX_LINES})`, 413);
   const rows: IndexRow[] = [];
@@ -52,7 +53,7 @@ export function parseIndexCsv(body: string): IndexRow[] {
   lines.forEach((text, i) => {
     if (text.trim() === '') return;
     if (i === 0 && /^\s*meterid\s*;/i.test(text)) return;
-    const row = parseIndexLine(text, i + 1);
+    const row = parseIndexLine(text, i + 1, zone);
     const prev = last.get(row.meterId);
     if (prev && prev.time === row.time) bad(row.line, `duplicate reading of meter ${row.meterId} at ${row.time} (first at line ${prev.line})`);
     if (prev && prev.time > row.time) bad(row.line, `reading of meter ${row.meterId} at ${row.time} is before the one at line ${prev.line} (${prev.time}); sort by time`);
@@ -68,7 +69,7 @@ export function parseIndexCsv(body: string): IndexRow[] {
  * // → one WaterConsumptionObserved urn:ngsi-ld:WaterConsumptionObserved:<territory>:W1-0001, waterConsumption 5938 LTR
  */
 export function translateIndexCsv(message: IngestMessage, env: AdapterEnv): Translation {
-  const rows = parseIndexCsv(message.body);
+  const rows = parseIndexCsv(message.body, env.timeZone);
   const context = [CONTEXT.waterConsumption];
   if (rows.length === 0) return { entities: [], context, ignored: 'no readings' };
   const entities = rows.map(

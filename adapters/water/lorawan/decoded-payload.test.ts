@@ -151,6 +151,14 @@ test('meter times', () => {
   expect(meterTime(4102444800)).toBeUndefined();
 });
 
+test('a meter time without a zone is a local time of the territory zone, when there is one', () => {
+  const o = { volume_m3: 1, meter_datetime: '2026-09-02 23:00' };
+  expect(readDecodedObject(o, {}, 'object', NET, 'Europe/Paris')).toMatchObject({ time: '2026-09-02T21:00:00.000Z', timeSource: 'meter' });
+  expect(readDecodedObject(o, {}, 'object', NET)).toMatchObject({ time: NET, timeSource: 'network' });
+  // a time with a zone keeps it
+  expect(meterTime('2026-09-02T23:00:00Z', 'Europe/Paris')).toBe('2026-09-02T23:00:00.000Z');
+});
+
 test.each([
   ['decoded', {}],
   ['Decoded:decoded.totalVolume:L', { field: 'decoded.totalVolume', unit: 'L' }],

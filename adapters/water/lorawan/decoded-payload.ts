@@ -11,9 +11,9 @@
  * `volumeField` may also carry its unit as its last word (`log_volume_m3`). Real codecs
  * output bare names in either unit (GWF `registerValue`, Elvaco `volume`, Quandify `totalVolume` in L):
  * those need `volumeField` + `volumeUnit`. Two recognized fields that disagree are refused.
- * Time: an ISO 8601 date-time with a zone in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`,
- * `meter_datetime` …), or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`;
- * else the network time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`,
+ * Time: an ISO 8601 date-time with a zone (without one: a local time of the territory's `timeZone`,
+ * when it has one) in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`, `meter_datetime` …),
+ * or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`; else the network time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`,
  * `backflow`/`reverse_flow`, `low_battery` …), names in an `alarms`/`flags` array or object, and the
  * normalized `water.leak`.
  */
@@ -61,17 +61,24 @@ export const noFlags = (): MeterFlags => ({ leak: false, burst: false, backflow:
 /** The Device Repository's `water.leak` (boolean, or a leak kind such as 'medium'; '' or 'No leak' = none). */
 export const leakOf = (v: unknown): boolean => v === true || (typeof v === 'string' && !NO_LEAK.has(normName(v)));
 
-/** A meter time: ISO 8601 with a zone, or Unix seconds / milliseconds between 2000 and 2100. */
-export function meterTime(v: unknown): string | undefined {
+/**
+ * A meter time: ISO 8601 with a zone (or without one, read in `zone`, the territory's, when given), or
+ * Unix seconds / milliseconds between 2000 and 2100.
+ */
+export function meterTime(v: unknown, zone?: string): string | undefined {
   if (typeof v === 'number') {
     const ms = v >= 946684800 && v < 4102444800 ? v * 1000 : v >= 946684800000 && v < 4102444800000 ? v : NaN;
     return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
   }
   if (typeof v !== 'string') return undefined;
   try {
-    return isoTime(v, () => {
-      throw new RangeError();
-    });
+    return isoTime(
+      v,
+      () => {
+        throw new RangeError();
+      },
+      zone,
+    );
   } catch {
     return undefined;
   }
@@ -185,10 +192,10 @@ function flagsIn(o: Json, flags: MeterFlags, nested = false): void {
   }
 }
 
-function timeIn(o: Json): string | undefined {
+function timeIn(o: Json, zone: string | undefined): string | undefined {
   for (const key of Object.keys(o)) {
     if (!TIME_NAMES.has(normName(key))) continue;
-    const t = meterTime(o[key]);
+    const t = meterTime(o[key], zone);
     if (t !== undefined) return t;
   }
   return undefined;
@@ -200,13 +207,13 @@ function timeIn(o: Json): string | undefined {
  * readDecodedObject({ current_volume_m3: 6.054, timestamp_utc: '2026-09-02T23:09:34.000Z', leakage: true }, {}, 'object', receivedAt)
  * // { volumeLitres: 6054, time: '2026-09-02T23:09:34.000Z', flags: { leak: true, … }, source: 'object.current_volume_m3', timeSource: 'meter' }
  */
-export function readDecodedObject(decoded: unknown, spec: DecodedSpec, where: string, receivedAt: string): NetworkReading {
+export function readDecodedObject(decoded: unknown, spec: DecodedSpec, where: string, receivedAt: string, zone?: string): NetworkReading {
   if (!isObject(decoded)) return fail(`${where} must be a JSON object to read a volume from`);
   const volume = spec.field !== undefined ? explicitVolume(decoded, spec, where) : foundVolume(decoded, where);
   const flags = noFlags();
   flagsIn(decoded, flags);
   for (const child of ['data', 'decoded']) if (isObject(decoded[child])) flagsIn(decoded[child] as Json, flags);
   if (volume.holder !== decoded) flagsIn(volume.holder, flags);
-  const time = timeIn(volume.holder) ?? timeIn(decoded);
+  const time = timeIn(volume.holder, zone) ?? timeIn(decoded, zone);
   return { time: time ?? receivedAt, volumeLitres: volume.litres, flags, source: volume.path, timeSource: time === undefined ? 'network' : 'meter' };
 }

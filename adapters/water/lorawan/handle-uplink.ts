@@ -22,7 +22,7 @@ export const ignored = (reason: string): Translation => ({ entities: [], context
  * No built-in codec: the TTS normalized water total (unless a volumeField is named), else the
  * decoded object; neither → FeedError('decode', …, 422) naming the device.
  */
-function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefined, devEui: string): MeterReading {
+function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefined, devEui: string, zone: string | undefined): MeterReading {
   if (spec.field === undefined && water) return readNormalized(water, uplink.receivedAt);
   if (!uplink.decoded) {
     throw new FeedError(
@@ -32,7 +32,7 @@ function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefin
     );
   }
   try {
-    return readDecodedObject(uplink.decoded.value, spec, uplink.decoded.from, uplink.receivedAt);
+    return readDecodedObject(uplink.decoded.value, spec, uplink.decoded.from, uplink.receivedAt, zone);
   } catch (err) {
     if (err instanceof FeedError) throw new FeedError(err.stage, `device ${devEui}: ${err.message}`, err.status);
     throw err;
@@ -43,11 +43,11 @@ function networkReading(uplink: Uplink, spec: DecodedSpec, water: Json | undefin
  * The network server's decoded object read with no configuration (a volume whose unit is explicit),
  * or undefined: with it, an unregistered device is taken as a meter (id: its DevEUI).
  */
-function readWithoutConfig(uplink: Uplink): MeterReading | undefined {
+function readWithoutConfig(uplink: Uplink, zone: string | undefined): MeterReading | undefined {
   if (!uplink.decoded) return undefined;
   const value = uplink.decoded.value; // outside the try: a malformed one (ChirpStack v3 objectJSON not JSON) is the sender's error
   try {
-    return readDecodedObject(value, {}, uplink.decoded.from, uplink.receivedAt);
+    return readDecodedObject(value, {}, uplink.decoded.from, uplink.receivedAt, zone);
   } catch {
     return undefined;
   }
@@ -57,10 +57,10 @@ export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv
   const water = uplink.normalized === undefined ? undefined : waterMeasurement(uplink.normalized);
   const unregistered = env.devices.get(uplink.devEui) === undefined && hints.codec === undefined && hints.volumeField === undefined;
   // read once: an unregistered device has no codec, so this is also its reading
-  const selfRead = unregistered && water === undefined ? readWithoutConfig(uplink) : undefined;
+  const selfRead = unregistered && water === undefined ? readWithoutConfig(uplink, env.timeZone) : undefined;
   const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || selfRead !== undefined);
   const reader = payloadReader(device, hints);
-  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui));
+  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
   return translateUplink(reading, uplink, device, env.territory);
 }
 
