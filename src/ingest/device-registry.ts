@@ -10,7 +10,7 @@ import { isTimeZone } from './zoned-time';
 
 export interface Territory {
   territory: string;
-  /** IANA zone in which the feeds' times without an offset are read; none: such times are refused */
+  /** IANA zone in which the feeds' times without an offset are read; none: such times are not trusted */
   timeZone?: string;
   devices: DeviceRegistry;
 }
@@ -22,7 +22,7 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
   const d = (doc ?? {}) as { territory?: unknown; timeZone?: unknown; devices?: unknown };
   const territory = d.territory ?? 'eclor';
   if (typeof territory !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(territory)) throw new Error(`${source}: territory must be 1-64 letters, digits, '_' or '-'`);
-  const timeZone = d.timeZone ?? undefined;
+  const timeZone = d.timeZone;
   if (timeZone !== undefined && (typeof timeZone !== 'string' || !isTimeZone(timeZone))) throw new Error(`${source}: timeZone must be an IANA time zone such as Europe/Paris`);
   const list = d.devices ?? [];
   if (!Array.isArray(list)) throw new Error(`${source}: devices must be an array`);

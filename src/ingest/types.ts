@@ -74,7 +74,7 @@ export interface AdapterEnv {
   devices: DeviceRegistry;
   /** Territory or partner part of entity ids: urn:ngsi-ld:<Type>:<territory>:<local-id>. */
   territory: string;
-  /** IANA zone in which times without an offset are read (territory file `timeZone`); none: refused. */
+  /** IANA zone in which times without an offset are read (territory file `timeZone`); none: not trusted. */
   timeZone?: string;
 }
 

@@ -4,8 +4,9 @@
  * Format: `meterId;timestamp;index_m3`, optional header line (first field `meterId`), `;` separator,
  * UTF-8 with or without BOM, LF or CRLF, blank lines skipped. timestamp: ISO 8601 with a zone
  * (`Z` or `±hh:mm`), or without one when the territory has a `timeZone` (a local time of that zone,
- * `T` or a space between date and time); index: m³, decimal point `.` or `,`, ≥ 0. The index is written in litres
- * (`waterConsumption`, unitCode LTR, rounded to the litre, as the SDM model wants an integer).
+ * `T` or a space between date and time); index: m³, decimal point `.` or `,`, ≥ 0. The index is
+ * written in litres (`waterConsumption`, unitCode LTR, rounded to the litre, as the SDM model wants
+ * an integer).
  *
  * Rejected (FeedError('translate', 'line N: …', 422), the whole file, nothing written):
  * a malformed line; the same meter and timestamp twice; a meter's timestamps not strictly increasing

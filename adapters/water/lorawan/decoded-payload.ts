@@ -13,9 +13,9 @@
  * those need `volumeField` + `volumeUnit`. Two recognized fields that disagree are refused.
  * Time: an ISO 8601 date-time with a zone (without one: a local time of the territory's `timeZone`,
  * when it has one) in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`, `meter_datetime` …),
- * or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`; else the network time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`,
- * `backflow`/`reverse_flow`, `low_battery` …), names in an `alarms`/`flags` array or object, and the
- * normalized `water.leak`.
+ * or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`; else the network
+ * time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`, `backflow`/`reverse_flow`,
+ * `low_battery` …), names in an `alarms`/`flags` array or object, and the normalized `water.leak`.
  */
 import { FeedError } from '../../../src/ingest/types';
 import { isObject, isoTime, type Json } from '../payload';

@@ -77,7 +77,8 @@ const MIGRATIONS: Record<string, string> = {
 
 /**
  * Brings a database from schema version `from` to SCHEMA_VERSION in one transaction, when the way is
- * known; returns the version it has afterwards (`from` when it cannot be migrated).
+ * known (run after SCHEMA_DDL, which has created what was missing); returns the version it has
+ * afterwards (`from` when it cannot be migrated).
  *
  * @example
  * upgradeSchema(db, '4'); // '5'
@@ -87,7 +88,6 @@ export function upgradeSchema(db: Database.Database, from: string): string {
   return db.transaction(() => {
     let v = from;
     for (; MIGRATIONS[v] !== undefined; v = String(Number(v) + 1)) db.exec(MIGRATIONS[v]);
-    db.exec(SCHEMA_DDL);
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schemaVersion'").run(v);
     return v;
   })();

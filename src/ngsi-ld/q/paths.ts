@@ -11,6 +11,8 @@ const LITERAL = new Set<string>(INDEXED_MEMBERS);
 export interface ResolvedAttr {
   /** `attr_index.path`: expanded names joined by a space; reserved members (observedAt …) literally */
   path: string;
+  /** the expanded name of the top-level attribute (the path's first level) */
+  attribute: string;
   /** JSON member keys, outermost first; empty when the term compares the attribute's own values */
   members: string[];
   /** SQLite JSON path of the members (`$."a"."b"`), null without members */
@@ -24,13 +26,13 @@ export interface ResolvedAttr {
  *
  * @example
  * resolveAttr({ path: ['temp', 'observedAt'], members: [] }, (t) => 'https://x/' + t);
- * // { path: 'https://x/temp observedAt', members: [], jsonPath: null, stored: false }
+ * // { path: 'https://x/temp observedAt', attribute: 'https://x/temp', members: [], jsonPath: null, stored: false }
  */
 export function resolveAttr(attr: QAttr, expand: Expand): ResolvedAttr {
-  const path = attr.path.map((name, i) => (i > 0 && LITERAL.has(name) ? name : expand(name))).join(PATH_SEPARATOR);
+  const levels = attr.path.map((name, i) => (i > 0 && LITERAL.has(name) ? name : expand(name)));
   const last = attr.path.length - 1;
   const stored = last === 0 || attr.path[last] !== TIME_MEMBER;
-  return { path, members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null, stored };
+  return { path: levels.join(PATH_SEPARATOR), attribute: levels[0], members: attr.members, jsonPath: attr.members.length ? jsonPath(attr.members) : null, stored };
 }
 
 /** Builds `$."k1"."k2"`; keys with a quote, backslash or control character cannot be addressed. */

@@ -14,7 +14,6 @@
  * - `!=`, `!~=`: the attribute exists and no value matches (`==` / `~=`).
  */
 import type { Expand, QExpr, QTerm } from './ast';
-import { PATH_SEPARATOR } from '../../broker/store/attr-index';
 import { resolveAttr, type ResolvedAttr } from './paths';
 
 /** attr_index.path holds the id of the path string in table `paths` (schema.ts); an uncorrelated scalar sub-select, evaluated once. */
@@ -152,7 +151,7 @@ function timesSub(r: ResolvedAttr, alias: string, pred: Pred | null, not: boolea
   if (r.jsonPath !== null) return not ? '1' : '0';
   // the attribute's instances, cut out of the document by SQLite, then the values by q_times
   const times = `q_times(json_extract(${alias}.doc, ?), ?)`;
-  params.push(`$.attrs."${r.path.slice(0, r.path.indexOf(PATH_SEPARATOR))}"`, r.path);
+  params.push(`$.attrs."${r.attribute}"`, r.path);
   if (pred === null) return `${times} IS ${not ? '' : 'NOT '}NULL`;
   params.push(...pred.params);
   return `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(${times}) je WHERE ${pred.sql})`;
