@@ -86,6 +86,7 @@ describe('entity schemas reject what we never emit', () => {
     ['sub-attribute', 'WaterConsumptionObserved', { ...meter, waterConsumption: { ...meter.waterConsumption, accuracy: { type: 'Property', value: 1 } } }],
     ['unknown attribute', 'WaterConsumptionObserved', { ...meter, flow: { type: 'Property', value: 1 } }],
     ['id of another type', 'WaterConsumptionObserved', { ...meter, id: 'urn:ngsi-ld:Device:demo:W1-0001' }],
+    ['neither index nor alarm flags', 'WaterConsumptionObserved', { id: meter.id, type: meter.type, refDevice: { type: 'Relationship', object: 'urn:ngsi-ld:Device:demo:0101010101010101' } }],
     ['level above 1', 'Streetlight', { id: 'urn:ngsi-ld:Streetlight:eclor:x', type: 'Streetlight', illuminanceLevel: { type: 'Property', value: 50, unitCode: 'C62', observedAt: '2025-01-15T05:00:00Z' } }],
     ['SDM enum', 'ParkingSpot', { id: 'urn:ngsi-ld:ParkingSpot:demo:P:1', type: 'ParkingSpot', category: { type: 'Property', value: ['offStreet'] }, refParkingSite: { type: 'Relationship', object: 'urn:ngsi-ld:OffStreetParking:demo:P' }, status: { type: 'Property', value: 'busy', observedAt: '2025-01-15T05:00:00Z' } }],
     ['relationship to another type', 'ParkingSpot', { id: 'urn:ngsi-ld:ParkingSpot:demo:P:1', type: 'ParkingSpot', category: { type: 'Property', value: ['offStreet'] }, refParkingSite: { type: 'Relationship', object: 'urn:ngsi-ld:Device:demo:P' } }],

@@ -25,7 +25,7 @@ function attempt<T>(run: () => T, what: () => string): T | undefined {
   }
 }
 
-function wellFormed(r: MeterReading): void {
+function wellFormed(r: MeterReading & { volumeLitres: number }): void {
   expect(Number.isSafeInteger(r.volumeLitres) && r.volumeLitres >= 0).toBe(true);
   expect(r.time).toMatch(ISO);
   expect(Object.values(r.flags).every((f) => typeof f === 'boolean')).toBe(true);

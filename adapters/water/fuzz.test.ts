@@ -6,6 +6,7 @@ import { FeedError, type Translation } from '../../src/ingest/types';
 import { createSdmValidator } from '../sdm-validate.fixture';
 import { fixtureCases, fixtureEnv, type FixtureCase } from './fixture-runner.fixture';
 import { decodeAxiomaW1 } from './lorawan/axioma-w1';
+import { decodeAxiomaW1Uplink } from './lorawan/axioma-w1-uplink';
 import { decodeKamstrupFlowIq } from './lorawan/kamstrup-flowiq2200';
 import { prng } from '../../test/support/prng';
 
@@ -39,6 +40,39 @@ test('decoder: 2,000 random frames give a frame or a FeedError', () => {
     expect(f.hourlyDeltasLitres.every((d) => d >= 0 && d < 16384)).toBe(true);
   }
   expect(decoded).toBeGreaterThan(500);
+});
+
+test('Axioma W1 uplinks (24 h, log and alarm frames): 2,000 random and mutated frames give a frame or a FeedError', () => {
+  const counts = { '24h': 0, log: 0, 'log-temperature': 0, alarm: 0 };
+  const t = 1_788_390_574; // 2026-09-02T23:09:34Z
+  for (let i = 0; i < 2000; i++) {
+    const port = pick([100, 100, 100, 103, int(256)]);
+    const header = pick([17, 19]);
+    const frame = bytes(port === 103 && rand() < 0.7 ? pick([4, 5, 5, 5, 6]) : rand() < 0.5 ? header + int(40) : int(64));
+    if (rand() < 0.6 && frame.length >= header) {
+      // a plausible log frame, mutated afterwards
+      const v = new DataView(frame.buffer);
+      v.setUint32(0, t, true);
+      v.setUint32(5, 2_000_000 + int(1000), true);
+      v.setUint32(header - 8, t - int(40 * 86_400), true);
+      v.setUint32(header - 4, 2_000_000 - int(1000), true);
+      if (rand() < 0.3) frame[int(frame.length)] = int(256);
+    }
+    if (rand() < 0.1) frame[0] = 1;
+    const out = onlyFeedErrors(() => decodeAxiomaW1Uplink(frame, port), () => `frame ${Buffer.from(frame).toString('hex')} port ${port}`);
+    if (out instanceof FeedError) continue;
+    const f = out as ReturnType<typeof decodeAxiomaW1Uplink>;
+    counts[f.layout]++;
+    expect(f.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+    if (f.layout === 'alarm') expect(f.volumeLitres).toBeUndefined();
+    else expect(Number.isSafeInteger(f.volumeLitres) && f.volumeLitres >= 0).toBe(true);
+    if (f.layout === 'log' || f.layout === 'log-temperature') {
+      expect(f.logTimestamp <= f.timestamp && f.logVolumeLitres <= f.volumeLitres).toBe(true);
+      expect(f.incrementsLitres.every((d) => Number.isInteger(d) && d >= 0 && d < 65_536)).toBe(true);
+    }
+  }
+  expect(counts.log + counts['log-temperature']).toBeGreaterThan(300);
+  expect(counts.alarm).toBeGreaterThan(5);
 });
 
 /** A documented flowIQ 2200 frame (integration guide example), mutated below. */

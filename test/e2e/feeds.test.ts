@@ -61,6 +61,19 @@ it('water: a ChirpStack uplink of an Axioma W1 meter becomes its WaterConsumptio
   expect(await query('type=Alert', 'Alert')).toHaveLength(0);
 });
 
+it('water: an Axioma W1 alarm frame (fPort 103) opens a burst Alert at once and keeps the stored index', async () => {
+  const res = await post('/ingest/water/chirpstack?event=up', read('adapters/water/fixtures/chirpstack-up-axioma-alarm.input.json'));
+  expect(res.body).toBe('');
+  expect(res.statusCode).toBe(204);
+  const [alert] = await query('type=Alert', 'Alert');
+  expect(alert.id).toBe('urn:ngsi-ld:Alert:demo:W1-0001:burst');
+  expect(alert.validFrom).toMatchObject({ value: { '@value': '2026-09-02T23:41:07.000Z' } });
+  expect(alert.validTo).toBeUndefined();
+  const [meter] = await query('type=WaterConsumptionObserved&id=urn:ngsi-ld:WaterConsumptionObserved:demo:W1-0001', 'WaterConsumption');
+  expect(meter.waterConsumption).toMatchObject({ value: 6054, observedAt: '2026-09-02T23:09:34.000Z' });
+  expect(meter.alarmInProgress).toMatchObject({ value: 1, observedAt: '2026-09-02T23:41:07.000Z' });
+});
+
 it('water: a join event is acknowledged and ignored; an unknown device is a dead letter', async () => {
   expect((await post('/ingest/water/chirpstack?event=join', read('adapters/water/fixtures/chirpstack-join-otaa.input.json'))).statusCode).toBe(204);
   const bad = await post('/ingest/water/chirpstack?event=up', read('adapters/water/fixtures/chirpstack-up-unknown-device.input.json'));

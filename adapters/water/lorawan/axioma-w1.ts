@@ -24,6 +24,8 @@ export const AXIOMA_W1_DELTAS = 23;
 
 /** A decoded enhanced 24 h frame (volumes in litres, the meter's native resolution, and in m³). */
 export interface AxiomaW1Frame extends MeterReading {
+  /** Current index in litres (always present in this frame). */
+  volumeLitres: number;
   frameVersion: number;
   /** Meter time, unix seconds. */
   timestamp: number;
@@ -53,7 +55,8 @@ export function axiomaW1Flags(status: number): MeterFlags {
   };
 }
 
-const u32 = (b: Uint8Array, at: number): number => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+/** Unsigned 32-bit little-endian integer at `at`. */
+export const u32 = (b: Uint8Array, at: number): number => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
 /** `length` bits (≤ 31) starting at bit `bit` of the LSB-first stream beginning at byte `from`. */
 function bits(b: Uint8Array, from: number, bit: number, length: number): number {

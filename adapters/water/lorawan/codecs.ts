@@ -5,7 +5,7 @@
  * LoRaWAN), Sensus iPERL (OMS over LoRaWAN). The name `decoded[:<field>[:<unit>]]` means "no built-in
  * codec: read the network server's decoded payload" (decoded-payload.ts).
  */
-import { decodeAxiomaW1 } from './axioma-w1';
+import { decodeAxiomaW1Uplink } from './axioma-w1-uplink';
 import type { DecodedSpec } from './decoded-payload';
 import { decodeKamstrupFlowIq } from './kamstrup-flowiq2200';
 import { decodeSensusIperl } from './sensus-iperl';
@@ -18,7 +18,7 @@ export const DECODED = 'decoded';
 
 /** Known codecs by name. */
 export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([
-  [AXIOMA_W1, { name: AXIOMA_W1, decode: (bytes, fPort) => decodeAxiomaW1(bytes, fPort) }],
+  [AXIOMA_W1, { name: AXIOMA_W1, decode: (bytes, fPort) => decodeAxiomaW1Uplink(bytes, fPort) }],
   [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq }],
   [SENSUS_IPERL, { name: SENSUS_IPERL, decode: decodeSensusIperl }],
 ]);

@@ -92,6 +92,8 @@ export interface DecodedSpec {
 
 /** A reading from a network-server payload, with where it came from. */
 export interface NetworkReading extends MeterReading {
+  /** Current index in litres (always present in this frame). */
+  volumeLitres: number;
   /** The field the volume was read from, e.g. 'object.current_volume_m3'. */
   source: string;
   timeSource: 'meter' | 'network';

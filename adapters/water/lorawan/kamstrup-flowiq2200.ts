@@ -57,6 +57,8 @@ export interface ProfilePoint {
 
 /** A decoded flowIQ 2200 frame. */
 export interface KamstrupFlowIqFrame extends MeterReading {
+  /** Current index in litres (always present in this frame). */
+  volumeLitres: number;
   ci: number;
   /** Where `time` came from. */
   timeSource: 'meter' | 'network';

@@ -34,6 +34,8 @@ export const SENSUS_IPERL_MAX_LENGTH = 242;
 
 /** A decoded iPERL frame. */
 export interface SensusIperlFrame extends MeterReading {
+  /** Current index in litres (always present in this frame). */
+  volumeLitres: number;
   ci: number;
   /** OMS status byte (0 without a header). */
   status: number;

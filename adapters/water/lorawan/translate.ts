@@ -86,7 +86,8 @@ export function translateUplink(reading: MeterReading, uplink: Uplink, device: D
   const meter: Entity = {
     id: meterEntityId(territory, device.meterId),
     type: 'WaterConsumptionObserved',
-    waterConsumption: property(reading.volumeLitres, { unitCode: 'LTR', ...at }),
+    // a frame that only reports alarms leaves the stored index as it is (merge mode)
+    ...(reading.volumeLitres === undefined ? {} : { waterConsumption: property(reading.volumeLitres, { unitCode: 'LTR', ...at }) }),
     alarmInProgress: property(f.leak || f.burst || f.backflow ? 1 : 0, at),
     alarmFlowPersistence: property(f.leak ? 'In progress persistence' : 'Nothing to report', at),
     alarmWaterQuality: property(f.backflow ? 1 : 0, at),

@@ -19,8 +19,8 @@ export interface MeterReading {
    * network reception time it is given (the Kamstrup flowIQ codec; the Axioma W1 never does).
    */
   time: string;
-  /** Current index in litres. */
-  volumeLitres: number;
+  /** Current index in litres; absent from a frame that only reports alarms (the Axioma W1 alarm frame). */
+  volumeLitres?: number;
   flags: MeterFlags;
 }
 
