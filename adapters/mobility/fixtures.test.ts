@@ -5,12 +5,12 @@ import { datex2Adapter } from './index';
 describe('datex2Adapter fixtures', () => {
   const cases = fixtureCases();
 
-  it('has the sixteen fixture cases', () => {
+  it('has the seventeen fixture cases', () => {
     expect(cases).toEqual([
       'v2-elaborated-data', 'v2-generic-parking-status', 'v2-generic-parking-table', 'v2-mdm-facility-table-and-status',
       'v2-measured-data', 'v2-measured-uk-style', 'v2-site-table-linear-itinerary', 'v2-site-table-soap', 'v2-soap-measured-data', 'v2-uk-parking-areas',
       'v3-measured-data', 'v3-measured-data-publication-root', 'v3-parking-message-container', 'v3-parking-status',
-      'v3-parking-table', 'v3-site-table',
+      'v3-parking-status-information', 'v3-parking-table', 'v3-site-table',
     ]);
   });
 

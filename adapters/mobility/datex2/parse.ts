@@ -18,6 +18,7 @@
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FeedError } from '../../../src/ingest/types';
+import { parkingStatusInformation } from './parking-status-information';
 import { elaboratedData, measurementSite, parkingAreaSites, parkingFacilityStatus, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
 import type { Datex2Record, Datex2Version, ParsedRecord, Publication, PublicationType } from './types';
 import type { XmlNode } from './xml-tree';
@@ -50,6 +51,8 @@ const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => 
   parkingArea: { type: 'ParkingTable', extract: parkingAreaSites },
   parkingRecordStatus: { type: 'ParkingStatus', extract: parkingStatus },
   parkingFacilityStatus: { type: 'ParkingStatus', extract: parkingFacilityStatus },
+  // DATEX II v3.4 and later (facilities-based parking model)
+  parkingStatusInformation: { type: 'ParkingStatus', extract: parkingStatusInformation },
 };
 
 /** The publication class whose records a record element belongs to (a v3 generic payload carrying records directly). */

@@ -96,7 +96,8 @@ function multilingual(node: XmlNode | undefined): string | undefined {
   return node ? findText(node, 'value') ?? textAt(node) : undefined;
 }
 
-function nonNegativeInt(text: string | undefined): number | undefined {
+/** A whole number ≥ 0, else undefined (NDW sends −1 for "no count"). */
+export function nonNegativeInt(text: string | undefined): number | undefined {
   const n = toNumber(text);
   return n !== undefined && n >= 0 && Number.isInteger(n) ? n : undefined;
 }
@@ -136,7 +137,7 @@ export function measurementSite(node: XmlNode): MeasurementSiteRecord | undefine
 }
 
 /** A measurement value: finite and not negative (NDW sends −1 for "no speed"). */
-function measurement(text: string | undefined): number | undefined {
+export function measurement(text: string | undefined): number | undefined {
   const n = toNumber(text);
   return n !== undefined && n >= 0 ? n : undefined;
 }

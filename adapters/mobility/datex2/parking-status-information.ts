@@ -1,0 +1,39 @@
+/**
+ * The parking status of DATEX II v3.4 and later, whose parking model builds on the facilities
+ * namespace: a `ParkingStatusPublication` of `parkingStatusInformation` records, each typed by
+ * `xsi:type` (PlaceStatus for a car park; AccessStatus, CampusStatus and SpaceStatus for an access
+ * point, a group of car parks and one space). A PlaceStatus, or an untyped record, gives the same
+ * record as a v2/v3.0–3.3 `parkingRecordStatus`: `reference/@id`, `lastUpdated`, the `status` and
+ * `openingStatus` words, and the `occupancy` counts (`numberOfVacantSpaces`, `numberOfOccupiedSpaces`,
+ * `numberOfSpacesOverride`, and `occupancy` in percent). The other types are skipped: an access point
+ * or a campus is not one car park, and a space's status does not say which car park it belongs to.
+ */
+import { measurement, nonNegativeInt, toUtc } from './records';
+import type { ParkingStatusRecord } from './types';
+import { child, textAt, type XmlNode } from './xml-tree';
+
+const CAR_PARK_TYPES = new Set(['ParkingStatusInformation', 'PlaceStatus']);
+
+/**
+ * `parkingStatusInformation` → record; undefined for another type or without a reference.
+ * @example parkingStatusInformation(node)?.vacant // numberOfVacantSpaces of a PlaceStatus
+ */
+export function parkingStatusInformation(node: XmlNode): ParkingStatusRecord | undefined {
+  const type = node.attrs.type;
+  if (type !== undefined && !CAR_PARK_TYPES.has(type)) return undefined;
+  const siteId = child(node, 'reference')?.attrs.id?.trim();
+  if (!siteId) return undefined;
+  const occ = child(node, 'occupancy');
+  const percent = measurement(textAt(occ, 'occupancy'));
+  return {
+    kind: 'parkingStatus',
+    siteId,
+    time: toUtc(textAt(node, 'lastUpdated')),
+    vacant: nonNegativeInt(textAt(occ, 'numberOfVacantSpaces')),
+    occupied: nonNegativeInt(textAt(occ, 'numberOfOccupiedSpaces')),
+    capacity: nonNegativeInt(textAt(occ, 'numberOfSpacesOverride')),
+    occupancyPercent: percent !== undefined && percent <= 100 ? percent : undefined,
+    status: ['status', 'openingStatus'].map((n) => textAt(node, n)).filter((s): s is string => s !== undefined),
+    spaces: [],
+  };
+}
