@@ -27,7 +27,7 @@ export function decodeAxiomaW1Uplink(bytes: Uint8Array, fPort: number): AxiomaW1
   if (log.ambiguous) refuse(`a ${bytes.length}-byte log frame refused rather than guessed: ${log.why}`);
   if (bytes.length !== AXIOMA_W1_LENGTH) refuse(`payload is ${bytes.length} bytes: not the ${AXIOMA_W1_LENGTH}-byte 24 h frame, nor a log frame (${log.why})`);
   try {
-    return { ...decodeAxiomaW1(bytes, fPort), layout: '24h' };
+    return Object.assign(decodeAxiomaW1(bytes, fPort), { layout: '24h' as const });
   } catch (err) {
     if (err instanceof FeedError) refuse(`${err.message.replace(/^Axioma W1: /, '')}, nor a log frame (${log.why})`);
     throw err;
