@@ -8,7 +8,7 @@
  * `numberOfSpacesOverride`, and `occupancy` in percent). The other types are skipped: an access point
  * or a campus is not one car park, and a space's status does not say which car park it belongs to.
  */
-import { measurement, nonNegativeInt, toUtc } from './records';
+import { occupancyStatus, toUtc, words } from './records';
 import type { ParkingStatusRecord } from './types';
 import { child, textAt, type XmlNode } from './xml-tree';
 
@@ -23,17 +23,5 @@ export function parkingStatusInformation(node: XmlNode): ParkingStatusRecord | u
   if (type !== undefined && !CAR_PARK_TYPES.has(type)) return undefined;
   const siteId = child(node, 'reference')?.attrs.id?.trim();
   if (!siteId) return undefined;
-  const occ = child(node, 'occupancy');
-  const percent = measurement(textAt(occ, 'occupancy'));
-  return {
-    kind: 'parkingStatus',
-    siteId,
-    time: toUtc(textAt(node, 'lastUpdated')),
-    vacant: nonNegativeInt(textAt(occ, 'numberOfVacantSpaces')),
-    occupied: nonNegativeInt(textAt(occ, 'numberOfOccupiedSpaces')),
-    capacity: nonNegativeInt(textAt(occ, 'numberOfSpacesOverride')),
-    occupancyPercent: percent !== undefined && percent <= 100 ? percent : undefined,
-    status: ['status', 'openingStatus'].map((n) => textAt(node, n)).filter((s): s is string => s !== undefined),
-    spaces: [],
-  };
+  return occupancyStatus(siteId, toUtc(textAt(node, 'lastUpdated')), child(node, 'occupancy'), 'numberOf', 'occupancy', words(node, ['status', 'openingStatus']));
 }

@@ -97,7 +97,7 @@ function multilingual(node: XmlNode | undefined): string | undefined {
 }
 
 /** A whole number ≥ 0, else undefined (NDW sends −1 for "no count"). */
-export function nonNegativeInt(text: string | undefined): number | undefined {
+function nonNegativeInt(text: string | undefined): number | undefined {
   const n = toNumber(text);
   return n !== undefined && n >= 0 && Number.isInteger(n) ? n : undefined;
 }
@@ -137,7 +137,7 @@ export function measurementSite(node: XmlNode): MeasurementSiteRecord | undefine
 }
 
 /** A measurement value: finite and not negative (NDW sends −1 for "no speed"). */
-export function measurement(text: string | undefined): number | undefined {
+function measurement(text: string | undefined): number | undefined {
   const n = toNumber(text);
   return n !== undefined && n >= 0 ? n : undefined;
 }
@@ -255,30 +255,49 @@ function parkingSpaceState(node: XmlNode): ParkingSpaceState | undefined {
   return { id, state: spaceState(flag ?? word) };
 }
 
-/** `parkingRecordStatus` → record; undefined without a parking record reference. */
-export function parkingStatus(node: XmlNode): ParkingStatusRecord | undefined {
-  const siteId = child(node, 'parkingRecordReference')?.attrs.id?.trim();
-  if (!siteId) return undefined;
-  const occ = child(node, 'parkingOccupancy');
-  const status = ['parkingSiteStatus', 'parkingSiteOpeningStatus', 'openingStatus']
-    .map((n) => textAt(node, n))
-    .filter((s): s is string => s !== undefined);
-  const spaces = findAll(node, 'parkingSpaceStatus')
-    .filter((s) => s.children.length > 0)
-    .map(parkingSpaceState)
-    .filter((s): s is ParkingSpaceState => s !== undefined);
-  const percent = measurement(textAt(occ, 'parkingOccupancy'));
+/** The words of `names` that `node` holds as children, in that order. */
+export function words(node: XmlNode, names: string[]): string[] {
+  return names.map((n) => textAt(node, n)).filter((s): s is string => s !== undefined);
+}
+
+/**
+ * A car park's status from its occupancy element `occ`, whose counts are named `prefix` + VacantSpaces,
+ * OccupiedSpaces and SpacesOverride, and its percentage `percentName` (v2 and v3.0–3.3:
+ * `parkingNumberOf…` and `parkingOccupancy`; v3.4+: `numberOf…` and `occupancy`).
+ */
+export function occupancyStatus(
+  siteId: string,
+  time: string | undefined,
+  occ: XmlNode | undefined,
+  prefix: 'parkingNumberOf' | 'numberOf',
+  percentName: string,
+  status: string[],
+  spaces: ParkingSpaceState[] = [],
+): ParkingStatusRecord {
+  const percent = measurement(textAt(occ, percentName));
   return {
     kind: 'parkingStatus',
     siteId,
-    time: toUtc(textAt(node, 'parkingStatusOriginTime')),
-    vacant: nonNegativeInt(textAt(occ, 'parkingNumberOfVacantSpaces')),
-    occupied: nonNegativeInt(textAt(occ, 'parkingNumberOfOccupiedSpaces')),
-    capacity: nonNegativeInt(textAt(occ, 'parkingNumberOfSpacesOverride')),
+    time,
+    vacant: nonNegativeInt(textAt(occ, `${prefix}VacantSpaces`)),
+    occupied: nonNegativeInt(textAt(occ, `${prefix}OccupiedSpaces`)),
+    capacity: nonNegativeInt(textAt(occ, `${prefix}SpacesOverride`)),
     occupancyPercent: percent !== undefined && percent <= 100 ? percent : undefined,
     status,
     spaces,
   };
+}
+
+/** `parkingRecordStatus` → record; undefined without a parking record reference. */
+export function parkingStatus(node: XmlNode): ParkingStatusRecord | undefined {
+  const siteId = child(node, 'parkingRecordReference')?.attrs.id?.trim();
+  if (!siteId) return undefined;
+  const spaces = findAll(node, 'parkingSpaceStatus')
+    .filter((s) => s.children.length > 0)
+    .map(parkingSpaceState)
+    .filter((s): s is ParkingSpaceState => s !== undefined);
+  const status = words(node, ['parkingSiteStatus', 'parkingSiteOpeningStatus', 'openingStatus']);
+  return occupancyStatus(siteId, toUtc(textAt(node, 'parkingStatusOriginTime')), child(node, 'parkingOccupancy'), 'parkingNumberOf', 'parkingOccupancy', status, spaces);
 }
 
 /**
