@@ -132,11 +132,13 @@ describe('alarm frame', () => {
     ['bit 0x01', alarm(0x01), 'Axioma W1: alarm frame with status 0x01: bits 0x01 and 0x02 are not in the status layout'],
     ['bit 0x02', alarm(0x22), 'Axioma W1: alarm frame with status 0x22: bits 0x01 and 0x02 are not in the status layout'],
   ])('refused: %s', (_, bytes, reason) => {
-    expect(() => decodeAxiomaW1Alarm(bytes)).toThrow(new FeedError('decode', reason, 422));
+    let error: unknown;
     try {
       decodeAxiomaW1Alarm(bytes);
     } catch (err) {
-      expect(err).toMatchObject({ stage: 'decode', status: 422 });
+      error = err;
     }
+    expect(error).toBeInstanceOf(FeedError);
+    expect(error).toMatchObject({ message: reason, stage: 'decode', status: 422 });
   });
 });

@@ -102,7 +102,7 @@ function readLog(b: Uint8Array, header: number): AxiomaW1LogFrame | undefined {
  * A log frame (fPort 100) if exactly one layout fits; else why not (`ambiguous`: both fit).
  * @example
  * const r = readAxiomaW1Log(bytes);
- * if (r.frame) r.frame.volumeLitres; // the index at r.frame.time
+ * if ('frame' in r) r.frame.volumeLitres; // the index at r.frame.time
  */
 export function readAxiomaW1Log(bytes: Uint8Array): { frame: AxiomaW1LogFrame } | { why: string; ambiguous?: true } {
   if (bytes.length < AXIOMA_W1_LOG_HEADER) return { why: `a log frame has at least ${AXIOMA_W1_LOG_HEADER} bytes` };

@@ -18,7 +18,7 @@ export const DECODED = 'decoded';
 
 /** Known codecs by name. */
 export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([
-  [AXIOMA_W1, { name: AXIOMA_W1, decode: (bytes, fPort) => decodeAxiomaW1Uplink(bytes, fPort) }],
+  [AXIOMA_W1, { name: AXIOMA_W1, decode: decodeAxiomaW1Uplink }],
   [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq }],
   [SENSUS_IPERL, { name: SENSUS_IPERL, decode: decodeSensusIperl }],
 ]);
