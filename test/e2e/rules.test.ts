@@ -100,6 +100,18 @@ async function uplink(at: string, status: number): Promise<void> {
   expect(res.status).toBeLessThan(300);
 }
 
+/** A ChirpStack `up` event of an Axioma W1 alarm frame (fPort 103: the meter's clock at `at`, status byte `status`). */
+async function alarmFrame(at: string, status: number): Promise<void> {
+  const event = JSON.parse(fs.readFileSync(path.join(ROOT, 'adapters/water/fixtures/chirpstack-up-axioma-alarm.input.json'), 'utf8'));
+  const frame = Buffer.alloc(5);
+  frame.writeUInt32LE(Date.parse(at) / 1000, 0);
+  frame[4] = status;
+  event.data = frame.toString('base64');
+  event.time = at;
+  const res = await fetch(`${p.base}/ingest/water/chirpstack?event=up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  expect(res.status).toBe(204);
+}
+
 /** DATEX II v3 ParkingStatusPublication of car park P-GARE: `occupied` of 100 spaces. */
 async function parkingStatus(at: string, occupied: number): Promise<void> {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -185,9 +197,9 @@ describe('rule 1 · adaptive lighting (DATEX II traffic → TALQ commands)', () 
 describe('rule 2 · water leak (ChirpStack leak alarm → lamps at 100 %, operator called once, restored at the end)', () => {
   const alertId = `urn:ngsi-ld:Alert:eclor:${METER.meterId}:leak`;
 
-  it('opens: the lamps within 50 m at 100 %, the operator called once per episode; traffic does not dim a held lamp', async () => {
+  it('opens on the meter\'s alarm frame: the lamps within 50 m at 100 %, the operator called once per episode; traffic does not dim a held lamp', async () => {
     const from = gw.requests.length;
-    await uplink('2026-01-15T21:55:00Z', 0x20);
+    await alarmFrame('2026-01-15T21:55:00Z', 0x20); // sent at once, not with the next daily data frame
     await gw.waitFor(from + 1);
     await until(async () => operator.posts.length === 1, 'the operator call');
     expect(commands(from)).toEqual([['L1', 100]]); // L2 is ~85 m away
@@ -196,7 +208,7 @@ describe('rule 2 · water leak (ChirpStack leak alarm → lamps at 100 %, operat
       source: `urn:ngsi-ld:WaterConsumptionObserved:eclor:${METER.meterId}`, since: '2026-01-15T21:55:00.000Z', lightsOn: [lampId('L1')],
     });
 
-    // the meter still flags the leak an hour later: same episode, nothing new
+    // the meter's data frame still flags the leak an hour later: same episode, nothing new
     await uplink('2026-01-15T22:55:00Z', 0x20);
     // traffic drops (2 × 20 veh/h → 2 % → M6 0.3): L2 dimmed, L1 held at 100 %
     await postDatex(p.base, datexMeasuredData(SITE, '2026-01-15T22:56:00Z', [20, 20]));
