@@ -18,6 +18,7 @@ export const chirpstackAdapter: Adapter = {
   path: '/ingest/water/chirpstack',
   contentTypes: ['application/json'],
   handle: parseChirpStack,
+  ordered: true, // a late message never puts a meter or probe back to an older reading
 };
 
 /**
@@ -29,6 +30,7 @@ export const ttsAdapter: Adapter = {
   path: '/ingest/water/tts',
   contentTypes: ['application/json'],
   handle: parseTts,
+  ordered: true, // a late message never puts a meter or probe back to an older reading
 };
 
 /**
@@ -40,6 +42,7 @@ export const waterQualityAdapter: Adapter = {
   path: '/ingest/water/quality',
   contentTypes: ['application/json'],
   handle: translateQuality,
+  ordered: true, // a late message never puts a meter or probe back to an older reading
 };
 
 /**
@@ -51,6 +54,7 @@ export const waterCsvAdapter: Adapter = {
   path: '/ingest/water/csv',
   contentTypes: ['text/csv', 'text/plain'],
   handle: translateIndexCsv,
+  ordered: true, // a late message never puts a meter or probe back to an older reading
 };
 
 /** All water adapters. */

@@ -3,9 +3,11 @@
  * createWriter's function, over the NGSI-LD client. `mode: 'merge'` is a batch upsert with
  * `options=update` (as in-process: missing entities are created, attributes not sent are kept).
  * Retries are the client's; a broker still failing after them throws. Also the episodes' state
- * reader over the client (src/ingest/episodes.ts).
+ * reader (src/ingest/episodes.ts) and the observation-times reader (src/ingest/observations.ts) over
+ * the client.
  */
 import { statesOf, type EpisodeReader, type EpisodeState } from '../ingest/episodes';
+import { observedTimes, type ObservationReader, type ObservedTimes } from '../ingest/observations';
 import type { WriteOutcome } from '../ingest/write';
 import type { Translation } from '../ingest/types';
 import type { BatchOperationResult } from '../ngsi-ld/types';
@@ -48,6 +50,33 @@ export function createRemoteEpisodeReader(client: NgsiLdClient, tenant?: string)
       } catch (err) {
         // a tenant that does not exist yet holds no entity
         if ((err as { status?: number }).status !== 404) throw err;
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * The observation times of entities on an external broker (Query Entities by id, normalized). A read
+ * carries one @context, so the entities are read once per context of the translation and the times
+ * merged: each attribute then appears under the short name its own context gives it.
+ * @example
+ * const guard = createObservationGuard(createRemoteObservationReader(client, 'paris'));
+ */
+export function createRemoteObservationReader(client: NgsiLdClient, tenant?: string): ObservationReader {
+  return async (ids, contexts) => {
+    const out = new Map<string, ObservedTimes>();
+    for (const context of contexts.length ? contexts : [undefined]) {
+      for (let i = 0; i < ids.length; i += 100) {
+        const part = ids.slice(i, i + 100);
+        try {
+          const r = await client.query({ id: part, context, tenant, limit: 100 });
+          for (const e of r.entities as Array<Record<string, unknown>>) {
+            if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id)));
+          }
+        } catch (err) {
+          if ((err as { status?: number }).status !== 404) throw err; // a tenant that does not exist yet holds no entity
+        }
       }
     }
     return out;

@@ -9,6 +9,8 @@ import { createStats } from './stats';
 import type { Adapter, Translation } from './types';
 import { embeddedEpisodeReader } from './episode-reader';
 import { createEpisodeTracker, type EpisodeReader } from './episodes';
+import { embeddedObservationReader } from './observation-reader';
+import { createObservationGuard, type ObservationReader } from './observations';
 import { createEntityValidator } from './validate';
 import { createWriter, type WriteOutcome } from './write';
 
@@ -28,6 +30,8 @@ export interface IngestOptions {
   write?: (t: Translation) => Promise<WriteOutcome>;
   /** Where the episodes' state is read; default the embedded broker (an external one: src/client createRemoteEpisodeReader). */
   readEpisodes?: EpisodeReader;
+  /** Where the observation times of `ordered` adapters' entities are read; default the embedded broker (an external one: src/client createRemoteObservationReader). */
+  readObservations?: ObservationReader;
 }
 
 /**
@@ -48,6 +52,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     stats: createStats(),
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
     episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
+    observations: createObservationGuard(o.readObservations ?? embeddedObservationReader(o.broker, o.contexts, o.tenant)),
     // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
     bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };

@@ -99,6 +99,11 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
   if (!out.ok) {
     return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter });
   }
+  if (out.rejected.length && out.writtenCount === 0 && out.rejected.every((r) => r.outOfOrder)) {
+    // the whole message is older than what the broker holds: nothing written, each entity a dead letter
+    const detail = `nothing written: every entity is older than what the broker holds (${out.rejected[0].reason})`;
+    return problem(reply, 409, 'Message out of order', detail, { stage: 'validate', rejected: out.rejected });
+  }
   if (out.rejected.length) {
     return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
   }

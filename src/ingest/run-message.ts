@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
+import type { ObservationGuard } from './observations';
 import type { EntityValidator } from './validate';
 import type { WriteOutcome } from './write';
 
@@ -22,6 +23,8 @@ export interface IngestDeps {
   write: (t: Translation) => Promise<WriteOutcome>;
   /** Turns the translations' episode marks into writes (src/ingest/episodes.ts). */
   episodes: EpisodeTracker;
+  /** Keeps `ordered` adapters' writes from going back in time (src/ingest/observations.ts); absent: no check. */
+  observations?: ObservationGuard;
   /** Puts the store written to in bulk-load mode for a streamed document; returns how to leave it (EntityStore.bulk). */
   bulk?: () => () => void;
 }
@@ -34,7 +37,8 @@ export type MessageOutcome =
       /** how many were written */
       writtenCount: number;
       ignored?: string;
-      rejected: Array<{ entityId: string; reason: string; deadLetter: number }>;
+      /** `outOfOrder`: refused because the broker holds newer observations (src/ingest/observations.ts). */
+      rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
     }
   | { ok: false; error: FeedError; deadLetter: number };
 
@@ -63,7 +67,7 @@ export async function writeTranslations(
   const stats = deps.stats.of(adapter.name);
   const written: string[] = [];
   let writtenCount = 0;
-  const rejected: Array<{ entityId: string; reason: string; deadLetter: number }> = [];
+  const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string) =>
     deps.deadLetters.add({
@@ -72,8 +76,16 @@ export async function writeTranslations(
     });
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
-    const raw = await deps.episodes.resolve(marked);
+    let raw = await deps.episodes.resolve(marked);
     const episodeIds = new Set((marked.episodes ?? []).map((m) => String(m.entity.id)));
+    const guard = adapter.ordered ? deps.observations : undefined;
+    if (guard) {
+      const screened = await guard.screen(raw);
+      for (const { entity, reason } of screened.outOfOrder) {
+        rejected.push({ entityId: String(entity.id), reason, deadLetter: deadLetter(entity, raw, 'validate', reason), outOfOrder: true });
+      }
+      raw = screened.translation;
+    }
     let t = raw;
     if (adapter.validateEntities && deps.validate) {
       const ok = (e: Entity) => {
@@ -88,8 +100,10 @@ export async function writeTranslations(
       res = await deps.write(t);
     } catch (err) {
       deps.episodes.forget(episodeIds); // not written: read their state again next time
+      guard?.forget(t.entities.map((e) => String(e.id)));
       throw err;
     }
+    guard?.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     stats.retried += res.retries;
     writtenCount += res.written.length;

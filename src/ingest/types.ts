@@ -90,6 +90,12 @@ export interface Adapter {
   successStatus?: number;
   /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
   validateEntities?: boolean;
+  /**
+   * The runtime keeps what the broker holds from going back in time: attribute instances observed
+   * before the stored ones are not written, and an entity with nothing newer is refused as out of
+   * order (src/ingest/observations.ts). For feeds whose messages can arrive late (meters).
+   */
+  ordered?: boolean;
   /** Bytes → text of a buffered body (e.g. an XML document in the encoding it declares); default UTF-8. Throws FeedError. */
   decodeBody?(bytes: Buffer): string;
   /** Decode + translate one message; throws FeedError. Pure: no I/O. */

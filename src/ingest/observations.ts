@@ -1,0 +1,180 @@
+/**
+ * Out-of-order observations. A meter's frame can reach us after a newer one (a network server that
+ * retries, a gateway that buffered its uplinks): written as it is, it would put the entity back to an
+ * older reading. For the adapters that ask for it (`Adapter.ordered`), the runtime compares each
+ * attribute instance's `observedAt` with the latest one the broker holds for that attribute (and
+ * datasetId):
+ *
+ * - an instance observed earlier than the stored one is dropped from the write; an equal time stays
+ *   (a re-sent message changes nothing);
+ * - an entity whose every observed instance is dropped is **out of order**: not written at all, and
+ *   kept as a dead letter with the reason (the runtime answers 409 when nothing of the message was
+ *   written);
+ * - attributes without `observedAt` (names, locations, relationships) are never compared.
+ *
+ * So an alarm frame newer than the day's data frame keeps its alarm flags while the data frame still
+ * writes its newer index. What the broker holds is read once per entity (Query Entities by id), then
+ * followed here in a bounded cache, updated as soon as a message is screened, so that two messages in
+ * flight are judged in the order they arrived. Episode marks (src/ingest/episodes.ts) have their own
+ * rules for late frames and do not go through this.
+ */
+import type { Entity } from '../ngsi-ld/types';
+import type { Translation } from './types';
+
+/** Latest observation time (ms) per attribute key (`name`, or `name#datasetId`) of one entity. */
+export type ObservedTimes = Map<string, number>;
+
+/** Reads the observation times of entities on the broker (an absent id: no such entity), under the translation's @context. */
+export type ObservationReader = (ids: string[], context: string[]) => Promise<Map<string, ObservedTimes>>;
+
+interface Instance {
+  observedAt?: unknown;
+  datasetId?: unknown;
+}
+
+const NOT_ATTRIBUTES = new Set(['id', 'type', '@context', 'scope']);
+const instancesOf = (v: unknown): Instance[] => (Array.isArray(v) ? (v as Instance[]) : typeof v === 'object' && v !== null ? [v as Instance] : []);
+const keyOf = (name: string, i: Instance): string => (typeof i.datasetId === 'string' ? `${name}#${i.datasetId}` : name);
+const timeOf = (i: Instance): number => (typeof i.observedAt === 'string' ? Date.parse(i.observedAt) : NaN);
+
+/**
+ * The observation times an entity in normalized form carries, by attribute key (the latest per key).
+ * @example observedTimes({ id, type, volume: { type: 'Property', value: 1, observedAt: '2026-01-01T00:00:00Z' } }).get('volume') // 1767225600000
+ */
+export function observedTimes(e: Record<string, unknown>, into: ObservedTimes = new Map()): ObservedTimes {
+  for (const [name, v] of Object.entries(e)) {
+    if (NOT_ATTRIBUTES.has(name)) continue;
+    for (const i of instancesOf(v)) {
+      const t = timeOf(i);
+      if (!Number.isFinite(t)) continue;
+      const k = keyOf(name, i);
+      const known = into.get(k);
+      if (known === undefined || t > known) into.set(k, t);
+    }
+  }
+  return into;
+}
+
+/** Whether an entity carries any `observedAt` (without parsing it). */
+function observes(e: Entity): boolean {
+  for (const [name, v] of Object.entries(e)) {
+    if (NOT_ATTRIBUTES.has(name)) continue;
+    for (const i of instancesOf(v)) if (typeof i.observedAt === 'string') return true;
+  }
+  return false;
+}
+
+/**
+ * `e` without the instances observed before what `latest` holds for their key, with the times of the
+ * instances kept; `reason` instead when every observed instance is older (out of order). Pure.
+ * @example screenEntity(frame, stored).entity // the frame, less what the broker already has newer
+ */
+export function screenEntity(e: Entity, latest: ObservedTimes | undefined): { entity: Entity; kept: ObservedTimes } | { reason: string } {
+  const kept: ObservedTimes = new Map();
+  let observed = 0;
+  let stale = 0;
+  let first = '';
+  let out: Entity | undefined;
+  let lastText = '';
+  let lastTime = NaN;
+  for (const [name, v] of Object.entries(e)) {
+    if (NOT_ATTRIBUTES.has(name)) continue;
+    const list = instancesOf(v);
+    const keep = list.filter((i) => {
+      if (typeof i.observedAt !== 'string') return true;
+      // the attributes of one message mostly share their time: parse it once
+      const t = i.observedAt === lastText ? lastTime : Date.parse(i.observedAt);
+      lastText = i.observedAt;
+      lastTime = t;
+      if (!Number.isFinite(t)) return true;
+      observed++;
+      const k = keyOf(name, i);
+      const known = latest?.get(k);
+      if (known !== undefined && t < known) {
+        stale++;
+        first ||= `${name} observed at ${new Date(t).toISOString()}, the broker holds one of ${new Date(known).toISOString()}`;
+        return false;
+      }
+      const mine = kept.get(k);
+      if (mine === undefined || t > mine) kept.set(k, t);
+      return true;
+    });
+    if (keep.length === list.length) continue;
+    out ??= { ...e };
+    if (keep.length === 0) delete out[name];
+    else out[name] = (Array.isArray(v) ? keep : keep[0]) as Entity[string];
+  }
+  if (observed > 0 && stale === observed) return { reason: `out of order: ${first}` };
+  return { entity: out ?? e, kept };
+}
+
+export interface ObservationGuard {
+  /** The translation less its stale instances, and the entities out of order. */
+  screen(t: Translation): Promise<{ translation: Translation; outOfOrder: Array<{ entity: Entity; reason: string }> }>;
+  /** Forgets these entities (not written after all): what the broker holds is read again next time. */
+  forget(ids: Iterable<string>): void;
+}
+
+/**
+ * @example
+ * const guard = createObservationGuard(embeddedObservationReader(broker, contexts));
+ * const { translation, outOfOrder } = await guard.screen(t);
+ */
+export function createObservationGuard(read: ObservationReader, o: { maxEntries?: number } = {}): ObservationGuard {
+  const max = o.maxEntries ?? 20_000;
+  /** id → latest times (empty: no such entity on the broker), least recently used first. */
+  const cache = new Map<string, ObservedTimes>();
+  const remember = (id: string, times: ObservedTimes): void => {
+    cache.delete(id);
+    cache.set(id, times);
+    if (cache.size > max) cache.delete(cache.keys().next().value as string);
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Screens waiting for a read (or behind one): a new screen waits its turn only while there are some. */
+  let waiting = 0;
+
+  function judge(t: Translation): Awaited<ReturnType<ObservationGuard['screen']>> {
+    const entities: Entity[] = [];
+    const outOfOrder: Array<{ entity: Entity; reason: string }> = [];
+    for (const e of t.entities) {
+      const id = String(e.id);
+      const latest = cache.get(id);
+      const s = screenEntity(e, latest);
+      if ('reason' in s) {
+        outOfOrder.push({ entity: e, reason: s.reason });
+        continue;
+      }
+      entities.push(s.entity);
+      if (latest === undefined) continue; // observes nothing (never read)
+      // taken as written at once, so that the next message is judged against this one
+      for (const [k, time] of s.kept) if (!(time <= (latest.get(k) ?? -Infinity))) latest.set(k, time);
+      remember(id, latest);
+    }
+    const same = outOfOrder.length === 0 && entities.every((e, i) => e === t.entities[i]);
+    return { translation: same ? t : { ...t, entities }, outOfOrder };
+  }
+
+  async function readThenJudge(t: Translation, missing: string[]): Promise<Awaited<ReturnType<ObservationGuard['screen']>>> {
+    const found = await read(missing, t.context);
+    for (const id of missing) remember(id, found.get(id) ?? new Map());
+    return judge(t);
+  }
+
+  return {
+    screen(t) {
+      const missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
+      if (missing.length === 0 && waiting === 0) return Promise.resolve(judge(t)); // all known, none ahead: no wait
+      waiting++;
+      const p = queue.then(() => {
+        // read what is still unknown once the screens ahead are done (they may have read it)
+        const still = missing.filter((id) => !cache.has(id));
+        return still.length ? readThenJudge(t, still) : judge(t);
+      });
+      queue = p.catch(() => undefined).finally(() => waiting--);
+      return p;
+    },
+    forget(ids) {
+      for (const id of ids) cache.delete(id);
+    },
+  };
+}
