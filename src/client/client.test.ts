@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../../test/support/app';
 import type { Entity } from '../ngsi-ld/types';
-import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
+import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
 
 const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
 const ALERT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Alert/master/context.jsonld';
@@ -197,5 +197,25 @@ describe('createRemoteEpisodeReader', () => {
 
   it('a tenant that does not exist yet holds no episode', async () => {
     expect((await createRemoteEpisodeReader(client, 'no-such-tenant')([newId()], DEVICE)).size).toBe(0);
+  });
+});
+
+describe('createRemoteObservationReader', () => {
+  const WATER = 'https://raw.githubusercontent.com/smart-data-models/dataModel.WaterConsumption/master/context.jsonld';
+  const observed = (value: unknown, at: string) => ({ type: 'Property', value, observedAt: at });
+  it('reads the observation times of the entities that exist, under each context of the translation', async () => {
+    const [meter, absent] = [`urn:ngsi-ld:WaterConsumptionObserved:test:${++n}`, newId()];
+    const dev = newId();
+    await createRemoteWriter(client, 'observations')({ context: [WATER], entities: [{ id: meter, type: 'WaterConsumptionObserved', waterConsumption: observed(5116, '2026-09-02T10:00:00Z') }] });
+    await createRemoteWriter(client, 'observations')({ context: [DEVICE], entities: [device(dev, { rssi: observed(-97, '2026-09-02T10:00:05Z'), serialNumber: prop('W1') })] });
+    const times = await createRemoteObservationReader(client, 'observations')([meter, dev, absent], [WATER, DEVICE]);
+    expect(times.get(meter)?.get('waterConsumption')).toBe(Date.parse('2026-09-02T10:00:00Z'));
+    expect(times.get(dev)?.get('rssi')).toBe(Date.parse('2026-09-02T10:00:05Z'));
+    expect(times.get(dev)?.has('serialNumber')).toBe(false);
+    expect(times.has(absent)).toBe(false);
+  });
+
+  it('a tenant that does not exist yet holds nothing', async () => {
+    expect((await createRemoteObservationReader(client, 'no-such-tenant-2')([newId()], [DEVICE])).size).toBe(0);
   });
 });
