@@ -35,16 +35,20 @@ function uplinkTemplate(root: string): { text: string; frame: Buffer } {
 }
 
 /**
- * ChirpStack uplinks of METERS meters, each frame a new reading, as a meter sends them: a random meter,
- * its meter time (its own second of the hour) one hour later than its previous frame and its volume higher (Axioma W1 bytes 1–4 and
- * 6–9), the network server's time 28 s after the meter's. So every uplink changes the stored values,
- * their times and their index rows, as real traffic does.
+ * ChirpStack uplinks of METERS meters, each frame a new reading, as meters send them: one meter after
+ * the other (each reports at its own second of the hour, so they come round in turn), its meter time
+ * one hour later than its previous frame and its volume higher (Axioma W1 bytes 1–4 and 6–9), the
+ * network server's time 28 s after the meter's. So every uplink changes the stored values, their
+ * times and their index rows, as real traffic does. In turn rather than at random: two frames of one
+ * meter in flight together could be written in the other order, and the later one refused as out of
+ * order (409), which real meters, an hour apart, never cause.
  */
 export function uplinkRequests(root: string): () => autocannon.Request[] {
   const { text, frame } = uplinkTemplate(root);
   const t0 = frame.readUInt32LE(1);
   const v0 = frame.readUInt32LE(6);
   const sent = new Uint32Array(METERS);
+  let next = 1;
   const body = (meter: number): string => {
     const n = ++sent[meter];
     const time = t0 + meter * 3 + n * 3600; // meters report at their own second of the hour
@@ -62,7 +66,7 @@ export function uplinkRequests(root: string): () => autocannon.Request[] {
       path: '/ingest/water/chirpstack?event=up',
       headers: { 'content-type': 'application/json' },
       body: body(0),
-      setupRequest: (req) => ({ ...req, body: body(Math.floor(Math.random() * METERS)) }),
+      setupRequest: (req) => ({ ...req, body: body(next++ % METERS) }),
     },
   ];
 }
