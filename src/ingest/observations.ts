@@ -121,7 +121,9 @@ export interface ObservationGuard {
  * const { translation, outOfOrder } = await guard.screen(t);
  */
 export function createObservationGuard(read: ObservationReader, o: { maxEntries?: number } = {}): ObservationGuard {
-  const max = o.maxEntries ?? 20_000;
+  // above the entities of a territory's meters (a meter and its device each): meters report in a cycle,
+  // and a cycle longer than the cache would read every entity back from the broker
+  const max = o.maxEntries ?? 100_000;
   /** id → latest times (empty: no such entity on the broker), least recently used first. */
   const cache = new Map<string, ObservedTimes>();
   const remember = (id: string, times: ObservedTimes): void => {
