@@ -2,11 +2,11 @@
  * Late meter frames through the ChirpStack webhook, the ingest runtime and the embedded broker: what
  * the broker holds never goes back in time, a message with nothing newer is a 409 with dead letters.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { chirpstackAdapter } from '../../adapters/water';
+import { axiomaAlarmEvent, axiomaDataEvent } from '../../adapters/water/frames.fixture';
 import { createBroker } from '../broker/create-broker';
 import type { Broker } from '../broker/request';
 import { createApp } from '../http/server';
@@ -44,28 +44,9 @@ afterEach(async () => {
   broker.close();
 });
 
-/** The reference Axioma W1 24 h frame with the meter's clock at `meterTime`, its volume `litres` (log volume; + 116 L of history), status byte `status`, received at `receivedAt`. */
-function dataFrame(meterTime: string, logLitres: number, status = 0, receivedAt = meterTime): string {
-  const event = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'chirpstack-up-axioma.input.json'), 'utf8'));
-  const frame = Buffer.from(event.data, 'base64');
-  frame.writeUInt32LE(Date.parse(meterTime) / 1000, 1);
-  frame.writeUInt32LE(logLitres, 6);
-  frame[5] = status;
-  event.data = frame.toString('base64');
-  event.time = receivedAt;
-  return JSON.stringify(event);
-}
-
-/** An Axioma W1 alarm frame (fPort 103). */
-function alarmFrame(meterTime: string, status: number): string {
-  const event = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'chirpstack-up-axioma-alarm.input.json'), 'utf8'));
-  const frame = Buffer.alloc(5);
-  frame.writeUInt32LE(Date.parse(meterTime) / 1000, 0);
-  frame[4] = status;
-  event.data = frame.toString('base64');
-  event.time = meterTime;
-  return JSON.stringify(event);
-}
+/** The reference 24 h frame at `meterTime` with log volume `logLitres` (+ 116 L of history), status byte `status`, received at `receivedAt`. */
+const dataFrame = (meterTime: string, logLitres: number, status = 0, receivedAt = meterTime) => axiomaDataEvent(meterTime, { logLitres, status, receivedAt });
+const alarmFrame = axiomaAlarmEvent;
 
 const post = (app: FastifyInstance, body: string) => app.inject({ method: 'POST', url: '/ingest/water/chirpstack?event=up', headers: { 'content-type': 'application/json' }, payload: body });
 const get = async (app: FastifyInstance, id: string, domain: string) => {

@@ -18,6 +18,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { datexMeasuredData, datexSiteTable, flowsSubscribed, postDatex, until, type MeasurementSite } from '../../bench/lighting-rule';
 import { startFakeGateway, type FakeGateway } from '../../adapters/lighting/commands/gateway.fixture';
+import { axiomaAlarmEvent, axiomaDataEvent } from '../../adapters/water/frames.fixture';
 import { createSdmValidator } from '../../adapters/sdm-validate.fixture';
 import type { Entity } from '../../src/ngsi-ld/types';
 
@@ -88,29 +89,15 @@ async function talqReport(at: string, values: Array<[device: string, fn: string,
   expect(res.status).toBe(201);
 }
 
-/** A ChirpStack `up` event of the Axioma W1 reference frame with the meter's clock at `at` and status byte `status` (0x20 leak). */
-async function uplink(at: string, status: number): Promise<void> {
-  const event = JSON.parse(fs.readFileSync(path.join(ROOT, 'adapters/water/fixtures/chirpstack-up-axioma.input.json'), 'utf8'));
-  const frame = Buffer.from(event.data, 'base64');
-  frame.writeUInt32LE(Date.parse(at) / 1000, 1);
-  frame[5] = status;
-  event.data = frame.toString('base64');
-  event.time = at;
-  const res = await fetch(`${p.base}/ingest/water/chirpstack?event=up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
-  expect(res.status).toBeLessThan(300);
-}
-
-/** A ChirpStack `up` event of an Axioma W1 alarm frame (fPort 103: the meter's clock at `at`, status byte `status`). */
-async function alarmFrame(at: string, status: number): Promise<void> {
-  const event = JSON.parse(fs.readFileSync(path.join(ROOT, 'adapters/water/fixtures/chirpstack-up-axioma-alarm.input.json'), 'utf8'));
-  const frame = Buffer.alloc(5);
-  frame.writeUInt32LE(Date.parse(at) / 1000, 0);
-  frame[4] = status;
-  event.data = frame.toString('base64');
-  event.time = at;
-  const res = await fetch(`${p.base}/ingest/water/chirpstack?event=up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+/** Posts a ChirpStack `up` event (adapters/water/frames.fixture.ts) to the water webhook. */
+async function postUplink(body: string): Promise<void> {
+  const res = await fetch(`${p.base}/ingest/water/chirpstack?event=up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   expect(res.status).toBe(204);
 }
+/** The Axioma W1 reference frame with the meter's clock at `at` and status byte `status` (0x20 leak). */
+const uplink = (at: string, status: number) => postUplink(axiomaDataEvent(at, { status }));
+/** An Axioma W1 alarm frame (fPort 103) at `at`. */
+const alarmFrame = (at: string, status: number) => postUplink(axiomaAlarmEvent(at, status));
 
 /** DATEX II v3 ParkingStatusPublication of car park P-GARE: `occupied` of 100 spaces. */
 async function parkingStatus(at: string, occupied: number): Promise<void> {
