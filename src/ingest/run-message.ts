@@ -103,7 +103,8 @@ export async function writeTranslations(
       guard?.forget(t.entities.map((e) => String(e.id)));
       throw err;
     }
-    guard?.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
+    // not written after all (the guard took them as written); the out-of-order ones changed nothing there
+    guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     stats.retried += res.retries;
     writtenCount += res.written.length;
