@@ -15,6 +15,8 @@ export function mappingAdapter(m: CompiledMapping): Adapter {
     name: `mapping/${m.name}`,
     path: m.path,
     contentTypes: ['application/json'],
+    // a sensor's late message never puts its entity back to an older reading (src/ingest/observations.ts)
+    ordered: true,
     handle(message, env) {
       let payload: unknown;
       try {

@@ -127,4 +127,12 @@ it('a declarative mapping turns a waste-bin sensor message into a WasteContainer
   expect(bins).toHaveLength(1);
   expect(bins[0].fillingLevel.value).toEqual(expect.any(Number));
   expect((await post('/ingest/mapping/nothing', '{}')).statusCode).toBe(404);
+  // the same sensor's message of an hour before, arriving late: refused, the stored reading stays
+  const late = JSON.parse(read('adapters/mapping/examples/waste-bin.input.json'));
+  late.uplink_message.received_at = '2026-09-02T05:00:01.215Z';
+  late.uplink_message.decoded_payload.fill_level = 40;
+  const refused = await post('/ingest/mapping/waste-bin', JSON.stringify(late));
+  expect(refused.statusCode).toBe(409);
+  expect(JSON.parse(refused.body).rejected[0]).toMatchObject({ entityId: bins[0].id, outOfOrder: true, reason: expect.stringMatching(/^out of order: /) });
+  expect((await query('type=WasteContainer', 'WasteManagement'))[0].fillingLevel).toMatchObject({ value: bins[0].fillingLevel.value });
 });
