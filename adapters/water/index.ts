@@ -18,7 +18,7 @@ export const chirpstackAdapter: Adapter = {
   path: '/ingest/water/chirpstack',
   contentTypes: ['application/json'],
   handle: parseChirpStack,
-  ordered: true, // a late message never puts a meter or probe back to an older reading
+  ordered: true,
 };
 
 /**
@@ -30,7 +30,7 @@ export const ttsAdapter: Adapter = {
   path: '/ingest/water/tts',
   contentTypes: ['application/json'],
   handle: parseTts,
-  ordered: true, // a late message never puts a meter or probe back to an older reading
+  ordered: true,
 };
 
 /**
@@ -42,7 +42,7 @@ export const waterQualityAdapter: Adapter = {
   path: '/ingest/water/quality',
   contentTypes: ['application/json'],
   handle: translateQuality,
-  ordered: true, // a late message never puts a meter or probe back to an older reading
+  ordered: true,
 };
 
 /**
@@ -54,8 +54,8 @@ export const waterCsvAdapter: Adapter = {
   path: '/ingest/water/csv',
   contentTypes: ['text/csv', 'text/plain'],
   handle: translateIndexCsv,
-  ordered: true, // a late message never puts a meter or probe back to an older reading
+  ordered: true,
 };
 
-/** All water adapters. */
+/** All water adapters; all `ordered`: a late message never puts a meter or probe back to an older reading. */
 export const waterAdapters: Adapter[] = [chirpstackAdapter, ttsAdapter, waterQualityAdapter, waterCsvAdapter];

@@ -6,12 +6,12 @@
  * reader (src/ingest/episodes.ts) and the observation-times reader (src/ingest/observations.ts) over
  * the client.
  */
-import { statesOf, type EpisodeReader, type EpisodeState } from '../ingest/episodes';
+import { statesOf, type EpisodeReader } from '../ingest/episodes';
 import { observedTimes, type ObservationReader, type ObservedTimes } from '../ingest/observations';
 import type { WriteOutcome } from '../ingest/write';
 import type { Translation } from '../ingest/types';
 import type { BatchOperationResult } from '../ngsi-ld/types';
-import type { NgsiLdClient } from './types';
+import type { NgsiLdClient, QueryParams } from './types';
 
 const reason = (e: BatchOperationResult['errors'][number]) => `${e.error.title}: ${e.error.detail}`;
 
@@ -40,20 +40,20 @@ export function createRemoteWriter(client: NgsiLdClient, tenant?: string): (t: T
  * const episodes = createEpisodeTracker(createRemoteEpisodeReader(client, 'paris'));
  */
 export function createRemoteEpisodeReader(client: NgsiLdClient, tenant?: string): EpisodeReader {
-  return async (ids, context) => {
-    const out = new Map<string, EpisodeState>();
-    for (let i = 0; i < ids.length; i += 100) {
-      const part = ids.slice(i, i + 100);
-      try {
-        const r = await client.query({ id: part, attrs: ['validFrom', 'validTo'], options: 'keyValues', context, tenant, limit: 100 });
-        for (const [id, s] of statesOf(r.entities as Array<Record<string, unknown>>)) out.set(id, s);
-      } catch (err) {
-        // a tenant that does not exist yet holds no entity
-        if ((err as { status?: number }).status !== 404) throw err;
-      }
+  return async (ids, context) => statesOf(await entitiesById(client, ids, { attrs: ['validFrom', 'validTo'], options: 'keyValues', context, tenant }));
+}
+
+/** The entities among `ids` that exist (Query Entities by id, 100 at a time); a tenant that does not exist yet holds none. */
+async function entitiesById(client: NgsiLdClient, ids: string[], o: Pick<QueryParams, 'attrs' | 'options' | 'context' | 'tenant'>): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    try {
+      out.push(...((await client.query({ ...o, id: ids.slice(i, i + 100), limit: 100 })).entities as Array<Record<string, unknown>>));
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
     }
-    return out;
-  };
+  }
+  return out;
 }
 
 /**
@@ -67,17 +67,7 @@ export function createRemoteObservationReader(client: NgsiLdClient, tenant?: str
   return async (ids, contexts) => {
     const out = new Map<string, ObservedTimes>();
     for (const context of contexts.length ? contexts : [undefined]) {
-      for (let i = 0; i < ids.length; i += 100) {
-        const part = ids.slice(i, i + 100);
-        try {
-          const r = await client.query({ id: part, context, tenant, limit: 100 });
-          for (const e of r.entities as Array<Record<string, unknown>>) {
-            if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id)));
-          }
-        } catch (err) {
-          if ((err as { status?: number }).status !== 404) throw err; // a tenant that does not exist yet holds no entity
-        }
-      }
+      for (const e of await entitiesById(client, ids, { context, tenant })) if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id)));
     }
     return out;
   };
