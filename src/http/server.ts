@@ -66,6 +66,9 @@ async function buildApp(opts: AppOptions) {
   const app = Fastify({
     loggerInstance: opts.log,
     logController: new LogController({ disableRequestLogging: true }),
+    // no child logger per request (its bindings were only the request id, which the error log names):
+    // ~3-7 µs less per request, measured on a no-op webhook (51-54 → 44-52 µs of server CPU)
+    childLoggerFactory: (logger) => logger,
     bodyLimit: opts.maxBody,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -90,7 +93,7 @@ async function buildApp(opts: AppOptions) {
   );
   app.setErrorHandler((err, req, reply) => {
     const { problem, internal } = problemOf(err);
-    if (internal) req.log.error({ err, url: req.url, method: req.method }, 'internal error');
+    if (internal) req.log.error({ err, reqId: req.id, url: req.url, method: req.method }, 'internal error');
     void reply.code(problem.status).header('content-type', 'application/json').send(JSON.stringify(problem));
   });
   app.setNotFoundHandler((req, reply) => {
