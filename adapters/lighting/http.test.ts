@@ -4,6 +4,7 @@
  * repeated query parameters — is answered 201 as TALQ requires, and every fixture is written by the
  * broker without a rejected entity.
  */
+import zlib from 'node:zlib';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../../src/broker/create-broker';
@@ -33,7 +34,7 @@ afterAll(async () => {
   close();
 });
 
-const post = (body: string, headers: Record<string, string>, query = `clientAddress=${GATEWAY}&talqRequestId=${REQ}`) =>
+const post = (body: string | Buffer, headers: Record<string, string>, query = `clientAddress=${GATEWAY}&talqRequestId=${REQ}`) =>
   app.inject({ method: 'POST', url: `/ingest/lighting/talq/log-reports?${query}`, headers, payload: body });
 
 describe('POST /ingest/lighting/talq/log-reports (runtime)', () => {
@@ -43,6 +44,15 @@ describe('POST /ingest/lighting/talq/log-reports (runtime)', () => {
     ['Application/JSON', 'Talq-Api-Version', 'v2.5.1'],
   ])('Content-Type %s, header %s: %s → 201', async (type, name, version) => {
     const r = await post(readInput('lamp-failure'), { 'content-type': type, [name]: version });
+    expect(r.statusCode).toBe(201);
+    expect(JSON.parse(r.body).written).toEqual(['urn:ngsi-ld:Streetlight:eclor:e1d2c3b4-a596-4877-9a8b-7c6d5e4f3a21']);
+  });
+
+  it.each([
+    ['gzip', zlib.gzipSync],
+    ['deflate', zlib.deflateSync],
+  ])('a body with Content-Encoding %s (TALQ §3.5) is inflated → 201', async (coding, compress) => {
+    const r = await post(compress(readInput('lamp-failure')), { 'content-type': 'application/json', 'talq-api-version': '2.7.1', 'content-encoding': coding });
     expect(r.statusCode).toBe(201);
     expect(JSON.parse(r.body).written).toEqual(['urn:ngsi-ld:Streetlight:eclor:e1d2c3b4-a596-4877-9a8b-7c6d5e4f3a21']);
   });
