@@ -186,13 +186,15 @@ describe('territory.schema.json', () => {
   it('accepts the sources of src/ingest/sources/README.md', () => {
     expect(errorsOf('feeds/territory.schema.json', withSources)).toEqual([]);
   });
-  it('accepts a time zone', () => {
+  it('accepts a time zone, and meters whose clock is in local time', () => {
     expect(errorsOf('feeds/territory.schema.json', { ...withSources, timeZone: 'Europe/Paris' })).toEqual([]);
+    expect(errorsOf('feeds/territory.schema.json', { timeZone: 'Europe/Paris', devices: [{ devEui: '0505050505050505', meterId: 'K-1', codec: 'kamstrup-flowiq2200', meterClock: 'local' }] })).toEqual([]);
   });
   it.each([
     ['bad territory', { territory: 'la commune' }],
     ['time zone not a string', { timeZone: 1 }],
     ['bad devEui', { devices: [{ devEui: 'xyz', meterId: 'W1' }] }],
+    ['meterClock neither utc nor local', { devices: [{ devEui: '0505050505050505', meterId: 'K-1', meterClock: 'CET' }] }],
     ['unknown sources key', { sources: { amqp: [] } }],
     ['poll every 500 ms', { sources: { poll: [{ url: 'https://x.example', everyMs: 500, adapter: 'mobility/datex2' }] } }],
     ['mqtt without subscriptions', { sources: { mqtt: [{ url: 'mqtt://x', subscriptions: [] }] } }],

@@ -1,11 +1,12 @@
 /**
  * The territory's device registry: a JSON file (TERRITORY_FILE) listing the devices the partners
  * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
- * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1" }] }`.
+ * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1",
+ * "meterClock": "local" }] }`.
  * Checked at start.
  */
 import fs from 'node:fs';
-import type { DeviceInfo, DeviceRegistry } from './types';
+import { METER_CLOCKS, type DeviceInfo, type DeviceRegistry, type MeterClock } from './types';
 import { isTimeZone } from './zoned-time';
 
 export interface Territory {
@@ -35,7 +36,9 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
     if (x.location !== undefined && !(Array.isArray(x.location) && x.location.length === 2 && x.location.every((n) => typeof n === 'number' && Number.isFinite(n)))) {
       throw new Error(`${where}.location must be [longitude, latitude]`);
     }
-    byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec });
+    if (x.meterClock !== undefined && !METER_CLOCKS.includes(x.meterClock as MeterClock)) throw new Error(`${where}.meterClock must be ${METER_CLOCKS.join(' or ')}`);
+    if (x.meterClock === 'local' && timeZone === undefined) throw new Error(`${where}.meterClock 'local' needs the territory's timeZone`);
+    byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec, ...(x.meterClock ? { meterClock: x.meterClock } : {}) });
   });
   return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()) } };
 }

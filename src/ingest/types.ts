@@ -54,7 +54,15 @@ export interface DeviceInfo {
   location?: [number, number];
   /** Payload codec name, e.g. 'axioma-qalcosonic-w1'. */
   codec?: string;
+  /**
+   * The zone of the meter's own calendar clock (M-Bus date/time records): 'utc' (the default, as the
+   * vendors' codecs read it) or 'local', the territory's `timeZone` (a meter set to local time).
+   */
+  meterClock?: MeterClock;
 }
+
+export type MeterClock = 'utc' | 'local';
+export const METER_CLOCKS: readonly MeterClock[] = ['utc', 'local'];
 
 export interface DeviceRegistry {
   get(devEui: string): DeviceInfo | undefined;

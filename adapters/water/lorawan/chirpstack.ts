@@ -31,7 +31,7 @@ function deviceOf(doc: Fields): { devEui: string; hints: DeviceHints } {
   const devEui = v3 ? v3DevEui(doc.str('devEUI')) : normalizeDevEui(info.str('devEui'));
   const tags = info.optObj('tags');
   if (!tags) return { devEui, hints: {} };
-  const hints = { codec: tags.optStr('codec'), meterId: tags.optStr('meterId'), volumeField: tags.optStr('volumeField'), volumeUnit: tags.optStr('volumeUnit') };
+  const hints = { codec: tags.optStr('codec'), meterId: tags.optStr('meterId'), volumeField: tags.optStr('volumeField'), volumeUnit: tags.optStr('volumeUnit'), meterClock: tags.optStr('meterClock') };
   return { devEui, hints };
 }
 

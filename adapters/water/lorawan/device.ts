@@ -4,7 +4,7 @@
  * server's payload (TTS normalized payload, or a decoded object with a volume in an explicit unit)
  * is a water-meter reading; anything else is refused, so a stray device never creates entities.
  */
-import { FeedError, type AdapterEnv, type DeviceInfo } from '../../../src/ingest/types';
+import { FeedError, METER_CLOCKS, type AdapterEnv, type DeviceInfo, type MeterClock } from '../../../src/ingest/types';
 import { codecByName, decodedSpec } from './codecs';
 import type { DecodedSpec } from './decoded-payload';
 import type { Codec } from './types';
@@ -19,6 +19,8 @@ export interface DeviceHints {
   volumeField?: string;
   /** Its unit, m3 or L (ChirpStack tag / TTS attribute `volumeUnit`). */
   volumeUnit?: string;
+  /** The meter's clock, utc or local (ChirpStack tag / TTS attribute `meterClock`; the registry's wins). */
+  meterClock?: string;
 }
 
 const EUI = /^[0-9a-f]{16}$/;
@@ -39,12 +41,31 @@ export function normalizeDevEui(raw: string): string {
  */
 export function resolveDevice(devEui: string, hints: DeviceHints, env: AdapterEnv, waterReading = false): DeviceInfo {
   const known = env.devices.get(devEui);
-  if (known) return { ...known, devEui, codec: known.codec ?? hints.codec };
+  if (known) return { ...known, devEui, codec: known.codec ?? hints.codec, meterClock: known.meterClock ?? meterClockHint(hints, devEui) };
   if (hints.codec === undefined && hints.volumeField === undefined && !waterReading) {
     throw new FeedError('translate', `unknown device ${devEui}: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit`, 422);
   }
   const meterId = hints.meterId !== undefined && METER_ID.test(hints.meterId) ? hints.meterId : devEui;
-  return { devEui, meterId, codec: hints.codec };
+  return { devEui, meterId, codec: hints.codec, meterClock: meterClockHint(hints, devEui) };
+}
+
+/** The `meterClock` tag/attribute (any case), or FeedError('decode', …, 422) for another value. */
+function meterClockHint(hints: DeviceHints, devEui: string): MeterClock | undefined {
+  if (hints.meterClock === undefined) return undefined;
+  const clock = hints.meterClock.trim().toLowerCase() as MeterClock;
+  if (!METER_CLOCKS.includes(clock)) throw new FeedError('decode', `device ${devEui}: meterClock '${hints.meterClock.slice(0, 40)}' must be ${METER_CLOCKS.join(' or ')}`, 422);
+  return clock;
+}
+
+/**
+ * The zone of the device's calendar clock: undefined for UTC, the territory's `timeZone` for a
+ * meter set to local time; 'local' without a territory `timeZone` → FeedError('decode', …, 422).
+ * @example clockZone({ devEui, meterId, meterClock: 'local' }, { ...env, timeZone: 'Europe/Paris' }) // 'Europe/Paris'
+ */
+export function clockZone(device: DeviceInfo, env: AdapterEnv): string | undefined {
+  if (device.meterClock !== 'local') return undefined;
+  if (env.timeZone === undefined) throw new FeedError('decode', `device ${device.devEui}: meterClock 'local' needs the territory's timeZone (territory file)`, 422);
+  return env.timeZone;
 }
 
 /**

@@ -7,7 +7,7 @@ import { FeedError, type AdapterEnv, type Translation } from '../../../src/inges
 import type { Json } from '../payload';
 import { CONTEXT } from '../ngsi';
 import { readDecodedObject, type DecodedSpec } from './decoded-payload';
-import { payloadReader, resolveDevice, type DeviceHints } from './device';
+import { clockZone, payloadReader, resolveDevice, type DeviceHints } from './device';
 import { readNormalized, waterMeasurement } from './normalized-payload';
 import { translateStatus, translateUplink } from './translate';
 import type { DeviceStatus, MeterReading, Uplink } from './types';
@@ -60,7 +60,7 @@ export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv
   const selfRead = unregistered && water === undefined ? readWithoutConfig(uplink, env.timeZone) : undefined;
   const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || selfRead !== undefined);
   const reader = payloadReader(device, hints);
-  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
+  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt, clockZone(device, env)) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
   return translateUplink(reading, uplink, device, env.territory);
 }
 

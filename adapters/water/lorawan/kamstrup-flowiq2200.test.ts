@@ -132,6 +132,25 @@ describe('dates (EN 13757-3 types F, I, G)', () => {
   });
 });
 
+describe('a meter clock in local time (meterClock: local)', () => {
+  test.each([
+    ['00331837', 'Europe/Paris', '2024-07-24T17:00:00.000Z'], // summer: UTC+2
+    ['0f0a2101', 'Europe/Paris', '2001-01-01T09:15:00.000Z'], // winter: UTC+1
+    ['00023e33', 'Europe/Paris', '2025-03-30T01:00:00.000Z'], // 02:00 does not occur that night: read with the offset before
+    ['00023a3a', 'Europe/Paris', '2025-10-26T00:00:00.000Z'], // 02:00 occurs twice: the first
+    ['00331837', 'America/New_York', '2024-07-24T23:00:00.000Z'],
+  ])('%s in %s → %s', (h, zone, iso) => {
+    expect(mbusDate(hex(h), zone)).toBe(iso);
+  });
+
+  test('the index time and its profile shift together', () => {
+    const utc = decodeKamstrupFlowIq(HOURLY, 1);
+    const local = decodeKamstrupFlowIq(HOURLY, 1, undefined, 'Europe/Paris');
+    expect([utc.time, local.time]).toEqual(['2024-07-24T19:00:00.000Z', '2024-07-24T17:00:00.000Z']);
+    expect(local.profile.map((p) => Date.parse(p.time))).toEqual(utc.profile.map((p) => Date.parse(p.time) - 2 * 3600_000));
+  });
+});
+
 describe('time fallback', () => {
   const noDate = hex('78 4413ec000000');
   test('no date record: the network time when given', () => {

@@ -16,7 +16,8 @@
  * - index: the instantaneous volume record (VIF 0x10–0x17, 10^(n−6) m³, no VIFE) with the lowest
  *   storage number (the meter logs it at storage 1, on the hour or at midnight), in litres;
  * - time: the date/time record of the same storage number (VIF 0x6D type F, 4 bytes, or type I,
- *   6 bytes; VIF 0x6C type G date). Taken as UTC, as the vendor's published codec does. A frame
+ *   6 bytes; VIF 0x6C type G date). Taken as UTC, as the vendor's published codec does, unless the
+ *   device is registered with `meterClock: 'local'` (then a time of the territory's zone). A frame
  *   without a valid time falls back to the network reception time when the caller gives it;
  * - flags: the Kamstrup info code (VIF 0xFF, VIFE 0x25) bits 0 dry → pipeEmpty, 1 reverse →
  *   backflow, 2 leak, 3 burst, 5 low battery, 6 low ambient temperature → lowTemperature; bit 4
@@ -28,6 +29,7 @@
  * are refused with a 422: they hold no reading.
  */
 import { FeedError } from '../../../src/ingest/types';
+import { zonedToUtc } from '../../../src/ingest/zoned-time';
 import type { MeterFlags, MeterReading } from './types';
 
 export const KAMSTRUP_FLOWIQ_PORT = 1;
@@ -173,8 +175,12 @@ function integer(r: MbusRecord): number | undefined {
   return u >= half ? u - 2 * half : u;
 }
 
-/** Type F (4 bytes), type I (6 bytes) or type G (2 bytes) date → ISO UTC, undefined when invalid. */
-export function mbusDate(d: Uint8Array): string | undefined {
+/**
+ * Type F (4 bytes), type I (6 bytes) or type G (2 bytes) date → ISO UTC, undefined when invalid. The
+ * date is read as UTC, or as a wall-clock time of `zone` (a meter set to local time; the type F/I
+ * summer-time bit is not relied on, the zone's rules decide).
+ */
+export function mbusDate(d: Uint8Array, zone?: string): string | undefined {
   let sec = 0;
   let at = 0;
   if (d.length === 6) {
@@ -199,7 +205,7 @@ export function mbusDate(d: Uint8Array): string | undefined {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 59) return undefined;
   const t = Date.UTC(year, month - 1, day, hour, min, sec);
   if (new Date(t).getUTCDate() !== day) return undefined; // 31 February …
-  return new Date(t).toISOString();
+  return new Date(zone === undefined ? t : zonedToUtc(t, zone)).toISOString();
 }
 
 const isVolume = (r: MbusRecord): boolean => r.vib.length === 1 && r.vib[0] >= 0x10 && r.vib[0] <= 0x17;
@@ -263,14 +269,15 @@ function profile(r: MbusRecord, baseRaw: number, volume: MbusRecord, baseTime: s
 
 /**
  * Decodes one frame; wrong fPort, length, header or no volume → FeedError('decode', reason, 422).
- * `receivedAt` (network time) is used only when the frame has no valid date for the index.
+ * `receivedAt` (network time) is used only when the frame has no valid date for the index;
+ * `clockZone`: the meter's clock is in that zone's local time (else UTC).
  * @example
  * const f = decodeKamstrupFlowIq(Buffer.from('78446d0020f32a4413ec00000052ff251000', 'hex'), 1);
  * f.volumeLitres; // 236
  * f.time;         // '2023-10-19T00:00:00.000Z'
  * f.infoCode;     // 0x10 (tamper: no flag)
  */
-export function decodeKamstrupFlowIq(bytes: Uint8Array, fPort: number, receivedAt?: string): KamstrupFlowIqFrame {
+export function decodeKamstrupFlowIq(bytes: Uint8Array, fPort: number, receivedAt?: string, clockZone?: string): KamstrupFlowIqFrame {
   if (fPort !== KAMSTRUP_FLOWIQ_PORT) fail(`unsupported fPort ${fPort} (expected ${KAMSTRUP_FLOWIQ_PORT})`);
   if (bytes.length < 2 || bytes.length > KAMSTRUP_FLOWIQ_MAX_LENGTH) fail(`payload is ${bytes.length} bytes (expected 2–${KAMSTRUP_FLOWIQ_MAX_LENGTH})`);
   const records = parseRecords(bytes, skipHeader(bytes));
@@ -282,7 +289,7 @@ export function decodeKamstrupFlowIq(bytes: Uint8Array, fPort: number, receivedA
   const volumeLitres = litres(volume, raw as number);
 
   const dateRecord = records.find((r) => r.vib.length === 1 && (r.vib[0] === 0x6d || r.vib[0] === 0x6c) && r.storage === volume.storage && r.functionField === 0);
-  const meterTime = dateRecord && mbusDate(dateRecord.data);
+  const meterTime = dateRecord && mbusDate(dateRecord.data, clockZone);
   const network = receivedAt === undefined ? NaN : Date.parse(receivedAt);
   if (meterTime === undefined && Number.isNaN(network)) fail(`no valid date/time for the volume of storage ${volume.storage}`);
   const time = meterTime ?? new Date(network).toISOString();

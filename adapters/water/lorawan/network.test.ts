@@ -40,6 +40,23 @@ describe('ChirpStack', () => {
     );
   });
 
+  test('a meterClock tag reads an M-Bus meter clock in the territory zone', () => {
+    // Kamstrup flowIQ 2200: 0.003 m³ at 2024-07-24 19:00 by the meter's clock
+    const data = Buffer.from('78446d00331837441303000000', 'hex').toString('base64');
+    const kamstrup = (meterClock?: string) => ({ deviceInfo: { devEui: '0505050505050505', tags: { codec: 'kamstrup-flowiq2200', ...(meterClock ? { meterClock } : {}) } }, fPort: 1, data });
+    const observedAt = (t: { entities: Array<Record<string, unknown>> }) => (t.entities[0].waterConsumption as { observedAt: string }).observedAt;
+    const paris = { ...env, timeZone: 'Europe/Paris' };
+    expect(observedAt(parseChirpStack(msg(kamstrup(), { event: 'up' }), paris))).toBe('2024-07-24T19:00:00.000Z');
+    expect(observedAt(parseChirpStack(msg(kamstrup('UTC'), { event: 'up' }), paris))).toBe('2024-07-24T19:00:00.000Z');
+    expect(observedAt(parseChirpStack(msg(kamstrup('Local'), { event: 'up' }), paris))).toBe('2024-07-24T17:00:00.000Z');
+    expect(feedError(() => parseChirpStack(msg(kamstrup('local'), { event: 'up' }), env))).toMatchObject({
+      stage: 'decode',
+      status: 422,
+      message: "device 0505050505050505: meterClock 'local' needs the territory's timeZone (territory file)",
+    });
+    expect(feedError(() => parseChirpStack(msg(kamstrup('CEST'), { event: 'up' }), paris)).message).toBe("device 0505050505050505: meterClock 'CEST' must be utc or local");
+  });
+
   test('a tag meterId that cannot be part of an id falls back to the DevEUI', () => {
     const t = parseChirpStack(msg(up('0303030303030303', { tags: { codec: 'axioma-qalcosonic-w1', meterId: 'bad id!' } }), { event: 'up' }), env);
     expect(t.entities[0].id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:0303030303030303');
@@ -78,6 +95,12 @@ describe('The Things Stack', () => {
   test('version_ids select the codec; the meter id defaults to the DevEUI', () => {
     const t = parseTts(msg(uplink({ dev_eui: '0004A30B001C0530' }, { version_ids: { brand_id: 'axioma', model_id: 'qalcosonic-w1' } })), env);
     expect(t.entities.map((e) => e.id).slice(0, 2)).toEqual(['urn:ngsi-ld:WaterConsumptionObserved:demo:0004a30b001c0530', 'urn:ngsi-ld:Device:demo:0004a30b001c0530']);
+  });
+
+  test('a meterClock attribute reads an M-Bus meter clock in the territory zone', () => {
+    const frm_payload = Buffer.from('78446d0f0a2101441303000000', 'hex').toString('base64'); // 2001-01-01 10:15 by the meter
+    const t = parseTts(msg(uplink({ dev_eui: '0505050505050505' }, { f_port: 1, frm_payload, attributes: { codec: 'kamstrup-flowiq2200', meterClock: 'local' } })), { ...env, timeZone: 'Europe/Paris' });
+    expect(t.entities[0].waterConsumption).toMatchObject({ value: 3, observedAt: '2001-01-01T09:15:00.000Z' });
   });
 
   test('channel_rssi is used when rssi is absent', () => {

@@ -16,7 +16,8 @@
  * - index: the volume record (VIF 0x10–0x17, no VIFE, instantaneous, tariff 0) of the lowest storage
  *   number, in litres;
  * - time: the date/time record (type F or I; type G date) of that storage, taken as UTC as the
- *   vendor's published codec does (2024-06-19 13:42 → 1718804520); without one, the network time;
+ *   vendor's published codec does (2024-06-19 13:42 → 1718804520), or as a time of the territory's
+ *   zone for a device registered with `meterClock: 'local'`; without one, the network time;
  * - flags: the OMS status byte (EN 13757-7): bit 2 power low → lowBattery, bit 3 permanent error,
  *   bit 4 temporary error. Bits 0–1 ("alarm") and the manufacturer bits 5–7 do not say which alarm,
  *   so they raise no leak/burst/backflow flag (kept in `status`).
@@ -99,13 +100,14 @@ function value(r: MbusRecord): number | undefined {
 }
 
 /**
- * Decodes one frame; anything it cannot read → FeedError('decode', reason, 422).
+ * Decodes one frame; anything it cannot read → FeedError('decode', reason, 422). `clockZone`: the
+ * meter's clock is in that zone's local time (else UTC).
  * @example
  * const f = decodeSensusIperl(Buffer.from('7a06040000' + '8404133a1c7e01' + '84046d2a2d1336', 'hex'), 20);
  * f.volumeLitres; // 25041978
  * f.time;         // '2024-06-19T13:42:00.000Z'
  */
-export function decodeSensusIperl(bytes: Uint8Array, fPort: number, receivedAt?: string): SensusIperlFrame {
+export function decodeSensusIperl(bytes: Uint8Array, fPort: number, receivedAt?: string, clockZone?: string): SensusIperlFrame {
   if (fPort < 1 || fPort > 223) fail(`unsupported fPort ${fPort} (expected an application port 1–223)`);
   if (bytes.length < 2 || bytes.length > SENSUS_IPERL_MAX_LENGTH) fail(`payload is ${bytes.length} bytes (expected 2–${SENSUS_IPERL_MAX_LENGTH})`);
   const { from, status } = header(bytes);
@@ -119,7 +121,7 @@ export function decodeSensusIperl(bytes: Uint8Array, fPort: number, receivedAt?:
   if (!Number.isSafeInteger(volumeLitres) || volumeLitres < 0) fail(`volume ${raw} (VIF 0x${volume.vib[0].toString(16)}) is out of range`);
 
   const dateRecord = records.find((r) => r.vib.length === 1 && (r.vib[0] === 0x6d || r.vib[0] === 0x6c) && r.storage === volume.storage && r.functionField === 0);
-  const meterTime = dateRecord && mbusDate(dateRecord.data);
+  const meterTime = dateRecord && mbusDate(dateRecord.data, clockZone);
   const network = receivedAt === undefined ? NaN : Date.parse(receivedAt);
   if (meterTime === undefined && Number.isNaN(network)) fail(`no valid date/time for the volume of storage ${volume.storage}`);
   return {

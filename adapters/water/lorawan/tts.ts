@@ -39,6 +39,7 @@ export function parseTts(message: IngestMessage, env: AdapterEnv): Translation {
     meterId: attributes?.optStr('meterId'),
     volumeField: attributes?.optStr('volumeField'),
     volumeUnit: attributes?.optStr('volumeUnit'),
+    meterClock: attributes?.optStr('meterClock'),
   };
   const fPort = up.has('f_port') ? applicationPort(up.num('f_port'), 'uplink_message.f_port') : 0;
   const payload = up.optStr('frm_payload');

@@ -26,11 +26,13 @@ export interface MeterReading {
 
 /**
  * A payload codec: bytes of one fPort → reading; throws FeedError('decode', …, 422) on frames it cannot read.
- * `receivedAt` (network time, ISO 8601) is the fallback time for frames without a meter clock.
+ * `receivedAt` (network time, ISO 8601) is the fallback time for frames without a meter clock;
+ * `clockZone` (an IANA zone) is the zone of a calendar date/time the frame carries without one
+ * (a meter set to local time), absent for UTC.
  */
 export interface Codec {
   name: string;
-  decode(bytes: Uint8Array, fPort: number, receivedAt?: string): MeterReading;
+  decode(bytes: Uint8Array, fPort: number, receivedAt?: string, clockZone?: string): MeterReading;
 }
 
 /** One gateway's reception of an uplink. */
