@@ -16,12 +16,17 @@ export interface DeadLetter {
   query: Record<string, string>;
   headers: Record<string, string | undefined>;
   payload: string;
+  /**
+   * False when the body was not kept (a streamed document, or a body refused before it was read
+   * whole: too large, badly compressed): `payload` is empty and there is nothing to replay.
+   */
+  bodyKept: boolean;
   receivedAt: string;
   /** Number of replays tried so far. */
   replays: number;
 }
 
-export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays'>;
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept'> & { bodyKept?: boolean };
 
 export interface DeadLetterStore {
   add(d: NewDeadLetter): number;
@@ -46,7 +51,8 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   headers TEXT NOT NULL,
   payload TEXT NOT NULL,
   received_at TEXT NOT NULL,
-  replays INTEGER NOT NULL DEFAULT 0
+  replays INTEGER NOT NULL DEFAULT 0,
+  body_kept INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS dead_letters_adapter ON dead_letters(adapter, id);
 `;
@@ -63,6 +69,7 @@ interface Row {
   payload: string;
   received_at: string;
   replays: number;
+  body_kept: number;
 }
 
 const fromRow = (r: Row): DeadLetter => ({
@@ -75,6 +82,7 @@ const fromRow = (r: Row): DeadLetter => ({
   query: JSON.parse(r.query) as Record<string, string>,
   headers: JSON.parse(r.headers) as Record<string, string | undefined>,
   payload: r.payload,
+  bodyKept: r.body_kept !== 0,
   receivedAt: r.received_at,
   replays: r.replays,
 });
@@ -89,9 +97,14 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(DDL);
+  // a store written before body_kept existed: its streamed documents' dead letters have an empty payload
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('dead_letters') as string[];
+  if (!columns.includes('body_kept')) {
+    db.exec("ALTER TABLE dead_letters ADD COLUMN body_kept INTEGER NOT NULL DEFAULT 1; UPDATE dead_letters SET body_kept = 0 WHERE payload = ''");
+  }
   const s = {
     add: db.prepare(
-      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
@@ -104,7 +117,7 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
   const count = (adapter?: string): number => (adapter === undefined ? (s.countAll.get() as number) : (s.countOne.get(adapter) as number));
   return {
     add(d) {
-      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt);
+      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1);
       return Number(r.lastInsertRowid);
     },
     get(id) {

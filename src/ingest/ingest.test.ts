@@ -139,6 +139,57 @@ it('lists, filters and pages dead letters, replays one once fixed, deletes anoth
   expect((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).headers['x-total-count']).toBe('1');
 });
 
+it('reads dead-letter ids and paging strictly: no 5xx, no loose number', async () => {
+  const { deadLetter } = JSON.parse((await send('nope')).body);
+  expect(deadLetter).toBe(1);
+  for (const offset of ['1e19', '99999999999999999999', '9223372036854775807', '-1', '1.5', 'abc']) {
+    const r = await app.inject({ method: 'GET', url: `/ingest/dead-letters?offset=${offset}` });
+    expect([offset, r.statusCode, r.json().title]).toEqual([offset, 400, 'Bad paging']);
+  }
+  expect((await app.inject({ method: 'GET', url: '/ingest/dead-letters?offset=0&limit=5000' })).json()).toHaveLength(1); // limit capped at 1000
+  for (const id of ['0x1', '1e0', '%201', '+1', '1.0', '9007199254740993', 'abc']) {
+    for (const [method, url] of [['GET', `/ingest/dead-letters/${id}`], ['POST', `/ingest/dead-letters/${id}/replay`], ['DELETE', `/ingest/dead-letters/${id}`]] as const) {
+      expect([method, id, (await app.inject({ method, url })).statusCode]).toEqual([method, id, 404]);
+    }
+  }
+  expect((await app.inject({ method: 'GET', url: '/ingest/dead-letters/1' })).statusCode).toBe(200);
+});
+
+it('keeps a dead letter (without the body) for a body refused before it was read whole, and counts it', async () => {
+  const post = (payload: Buffer | string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/ingest/test/device', headers: { 'content-type': 'application/json', ...headers }, payload });
+  const refused = [await post(Buffer.from('{"not":"gzip"}'), { 'content-encoding': 'gzip' }), await post(JSON.stringify({ id: 'big', pad: 'x'.repeat(5000) }))];
+  expect(refused.map((r) => r.statusCode)).toEqual([400, 413]);
+  for (const r of refused) {
+    const { deadLetter, stage } = r.json();
+    expect(stage).toBe('decode');
+    const d = (await app.inject({ method: 'GET', url: `/ingest/dead-letters/${deadLetter}` })).json();
+    expect(d).toMatchObject({ adapter: 'test/device', payload: '', bodyKept: false, reason: expect.stringContaining('the body was not kept') });
+    const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${deadLetter}/replay` });
+    expect([again.statusCode, again.json().title]).toEqual([422, 'Nothing to replay']);
+  }
+  expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/device']).toMatchObject({ received: 2, rejected: 2 });
+  // an empty body that was kept replays (and fails again for its own reason)
+  const empty = (await post('')).json();
+  const replayed = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${empty.deadLetter}/replay` });
+  expect([replayed.statusCode, replayed.json().detail]).toEqual([400, expect.stringContaining('malformed JSON')]);
+});
+
+it('says what a streamed document wrote before its fault; counts it', async () => {
+  // the gzip body streams; its third chunk fails after two translations were written
+  const text = '1\n2\n' + 'x'.repeat(70_000) + 'fail\n';
+  const res = await app.inject({ method: 'POST', url: '/ingest/test/cache', headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' }, payload: zlib.gzipSync(text) });
+  expect(res.statusCode).toBe(400);
+  const body = res.json();
+  expect(body.writtenCount ?? body.written.length).toBeGreaterThan(0);
+  const n = body.written.length;
+  expect(body.detail).toBe(`line fail; ${n} entities of the document, read before the fault, were written, the rest was not`);
+  const d = (await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.deadLetter}` })).json();
+  expect(d).toMatchObject({ bodyKept: false, reason: expect.stringContaining(`${n} entities of the document`) });
+  expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/cache']).toMatchObject({ written: n, rejected: 1 });
+  for (const id of body.written) expect((await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}` })).statusCode).toBe(200);
+});
+
 it('dead-letters an entity the broker refuses, one by one (207)', async () => {
   const res = await send('{"id":"x","battery":0.1,"bogus":true}');
   expect(res.statusCode).toBe(207);
@@ -217,4 +268,8 @@ it('checks the entities of a built-in adapter against schemas/entities before wr
   expect(await entity('urn:ngsi-ld:Device:eclor:v1')).toBeUndefined();
   const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
   expect(d.stage).toBe('validate');
+  // a replay checks the entity again: still not a Device of the schema, so still not written
+  const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${d.id}/replay` });
+  expect([again.statusCode, again.json().stage]).toEqual([422, 'validate']);
+  expect(await entity('urn:ngsi-ld:Device:eclor:v1')).toBeUndefined();
 });

@@ -106,3 +106,17 @@ it('a late frame received late is partly new: the device was heard (207), the me
   expect(body.rejected.map((x: { entityId: string }) => x.entityId)).toEqual([METER]);
   expect((await get(app, DEVICE, 'Device')).rssi).toMatchObject({ observedAt: '2026-09-02T11:00:00.000Z' });
 });
+
+it('replaying a late frame’s dead letter does not take the meter back in time (409), and the dead letter stays', async () => {
+  const app = await start();
+  expect((await post(app, dataFrame('2026-09-02T10:00:00Z', 5000))).statusCode).toBe(204);
+  const late = JSON.parse((await post(app, dataFrame('2026-09-02T09:00:00Z', 4900))).body);
+  const meterLetter = late.rejected.find((r: { entityId: string }) => r.entityId === METER).deadLetter;
+  const replay = (id: number) => app.inject({ method: 'POST', url: `/ingest/dead-letters/${id}/replay` });
+
+  const again = await replay(meterLetter);
+  expect(again.statusCode).toBe(409);
+  expect(JSON.parse(again.body)).toMatchObject({ stage: 'validate', deadLetter: meterLetter, detail: expect.stringMatching(/^out of order: /) });
+  expect((await get(app, METER, 'WaterConsumption')).waterConsumption).toMatchObject({ value: 5116, observedAt: '2026-09-02T10:00:00.000Z' });
+  expect(JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${meterLetter}` })).body)).toMatchObject({ replays: 1, status: 409 });
+});

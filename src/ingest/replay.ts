@@ -1,30 +1,48 @@
 /**
  * Replay of a dead letter (POST /ingest/dead-letters/{id}/replay): a message that failed to decode or
  * translate runs through its adapter again (the adapter or the territory file may have been fixed);
- * an entity the broker refused is written again on its own. Success removes the dead letter.
+ * an entity the broker refused, or that failed its schema, is checked again (late-message guard of
+ * an ordered adapter, schema) and written again on its own. A replay that runs leaves no dead letter
+ * behind but for what still fails: an entity's dead letter is updated with the new reason, and what a
+ * replayed message could not write is in dead letters of its own (`rejected`), so the message's is removed.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
 import { asFeedError, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
-import type { Adapter } from './types';
+import { FeedError, type Adapter, type Translation } from './types';
+
+/** One refused entity written again, after the same checks as in a message. */
+async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
+  const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
+  let t: Translation = { entities: [entity as Entity], context };
+  const guard = adapter.ordered ? deps.observations : undefined;
+  try {
+    if (guard) {
+      const screened = await guard.screen(t);
+      // still older than what the broker holds: writing it would take the entity back in time
+      if (screened.outOfOrder.length) throw new FeedError('validate', screened.outOfOrder[0].reason, 409);
+      t = screened.translation;
+    }
+    const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
+    if (why) throw new FeedError('validate', why, 422);
+    const res = await deps.write(t);
+    if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
+    return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
+  } catch (err) {
+    guard?.forget([String(entity.id)]);
+    return { ok: false, error: asFeedError(err, 'write'), deadLetter: d.id };
+  }
+}
 
 export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
-  const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };
-  let outcome: MessageOutcome;
   if (d.stage === 'validate' && d.payload.startsWith('{"@context"')) {
-    const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
-    try {
-      const res = await deps.write({ entities: [entity as Entity], context });
-      outcome = res.failed.length
-        ? { ok: false, error: asFeedError(new Error(res.failed[0].reason), 'validate'), deadLetter: d.id }
-        : { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
-    } catch (err) {
-      outcome = { ok: false, error: asFeedError(err, 'write'), deadLetter: d.id };
-    }
-    if (!outcome.ok) deps.deadLetters.update(d.id, outcome.error.stage, outcome.error.message, outcome.error.status);
-  } else {
-    outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
+    const outcome = await replayEntity(d, adapter, deps);
+    if (outcome.ok) deps.deadLetters.delete(d.id);
+    else deps.deadLetters.update(d.id, outcome.error.stage, outcome.error.message, outcome.error.status);
+    return outcome;
   }
-  if (outcome.ok && outcome.rejected.length === 0) deps.deadLetters.delete(d.id);
+  const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };
+  const outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
+  if (outcome.ok) deps.deadLetters.delete(d.id);
   return outcome;
 }

@@ -95,15 +95,20 @@ function decodedBody(req: FastifyRequest): { stream: Readable | undefined; encod
   return { stream: Readable.from(checked), encoded: true };
 }
 
+/** Nothing written because every entity is older than what the broker holds: the 409 detail, else undefined. */
+function allOutOfOrder(out: MessageOutcome & { ok: true }): string | undefined {
+  if (!out.rejected.length || out.writtenCount !== 0 || !out.rejected.every((r) => r.outOfOrder)) return undefined;
+  return `nothing written: every entity is older than what the broker holds (${out.rejected[0].reason})`;
+}
+
 function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
   if (!out.ok) {
-    return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter });
+    const partly = out.writtenCount ? { written: out.written, ...count({ written: out.written ?? [], writtenCount: out.writtenCount }) } : {};
+    return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter, ...partly });
   }
-  if (out.rejected.length && out.writtenCount === 0 && out.rejected.every((r) => r.outOfOrder)) {
-    // the whole message is older than what the broker holds: nothing written, each entity a dead letter
-    const detail = `nothing written: every entity is older than what the broker holds (${out.rejected[0].reason})`;
-    return problem(reply, 409, 'Message out of order', detail, { stage: 'validate', rejected: out.rejected });
-  }
+  const late = allOutOfOrder(out);
+  // the whole message is older than what the broker holds: nothing written, each entity a dead letter
+  if (late) return problem(reply, 409, 'Message out of order', late, { stage: 'validate', rejected: out.rejected });
   if (out.rejected.length) {
     return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
   }
@@ -132,8 +137,14 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
     const bytes = stream ? await readBytes(stream, o.maxBody) : Buffer.alloc(0);
     body = adapter.decodeBody ? adapter.decodeBody(bytes) : bytes.toString('utf8');
   } catch (err) {
+    // refused before it was read whole (too large, badly compressed): a dead letter without the body
     const e = asFeedError(err, 'decode');
-    return problem(reply, e.status, 'Body refused', e.message);
+    const stats = o.stats.of(adapter.name);
+    stats.received++;
+    stats.rejected++;
+    const note = 'the body was not kept, ask the sender to send it again';
+    const deadLetter = o.deadLetters.add({ adapter: adapter.name, stage: e.stage, reason: `${e.message} (${note})`, status: e.status, contentType: type, ...base, payload: '', bodyKept: false });
+    return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter });
   }
   return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
 }
@@ -161,29 +172,46 @@ async function notification(route: NotificationRoute, o: IngestRoutesOptions, re
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_PREFIX) ? o.mappings?.get(name.slice(MAPPING_PREFIX.length)) : undefined);
-  const idOf = (req: FastifyRequest) => Number((req.params as { id: string }).id);
+  /** A dead-letter id: digits only (no sign, exponent, hex or spaces), a safe integer; else NaN, which names none. */
+  const idOf = (req: FastifyRequest) => {
+    const raw = (req.params as { id: string }).id;
+    return /^\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : NaN;
+  };
+  const shownId = (req: FastifyRequest) => JSON.stringify((req.params as { id: string }).id.slice(0, 40));
   app.get('/ingest/dead-letters', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const limit = Math.min(Number(q.limit ?? 20), 1000);
-    const offset = Number(q.offset ?? 0);
-    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) return problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000)');
+    const whole = (v: string | undefined, dflt: number) => (v === undefined ? dflt : /^\d{1,15}$/.test(v) ? Number(v) : NaN);
+    const limit = Math.min(whole(q.limit, 20), 1000);
+    const offset = whole(q.offset, 0);
+    if (Number.isNaN(limit) || Number.isNaN(offset)) return problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000, offset below 10^15)');
     const { items, total } = dl.list({ adapter: q.adapter, limit, offset });
     return reply.header('x-total-count', String(total)).send(items);
   });
+  const find = (req: FastifyRequest) => {
+    const id = idOf(req);
+    return Number.isNaN(id) ? undefined : dl.get(id);
+  };
+  const none = (req: FastifyRequest, reply: FastifyReply) => problem(reply, 404, 'No such dead letter', `No dead letter ${shownId(req)}`);
   app.get('/ingest/dead-letters/:id', async (req, reply) => {
-    const d = dl.get(idOf(req));
-    return d ? reply.send(d) : problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`);
+    const d = find(req);
+    return d ? reply.send(d) : none(req, reply);
   });
-  app.delete('/ingest/dead-letters/:id', async (req, reply) => (dl.delete(idOf(req)) ? reply.code(204).send() : problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`)));
+  app.delete('/ingest/dead-letters/:id', async (req, reply) => {
+    const id = idOf(req);
+    return !Number.isNaN(id) && dl.delete(id) ? reply.code(204).send() : none(req, reply);
+  });
   app.post('/ingest/dead-letters/:id/replay', async (req, reply) => {
-    const d = dl.get(idOf(req));
-    if (!d) return problem(reply, 404, 'No such dead letter', `No dead letter ${idOf(req)}`);
+    const d = find(req);
+    if (!d) return none(req, reply);
     const adapter = adapterOf(d.adapter);
     if (!adapter) return problem(reply, 422, 'Unknown adapter', `The adapter '${d.adapter}' of dead letter ${d.id} is not loaded`);
-    if (d.payload === '') return problem(reply, 422, 'Nothing to replay', 'This dead letter is a streamed document whose body was not kept');
+    if (!d.bodyKept) return problem(reply, 422, 'Nothing to replay', 'The body of this dead letter was not kept (a streamed document, or a body refused before it was read whole): ask the sender to send it again');
     const out = await replay(d, adapter, o);
     if (!out.ok) return problem(reply, out.error.status, `Replay failed at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: d.id });
-    return reply.send({ replayed: d.id, written: out.written, rejected: out.rejected });
+    const late = allOutOfOrder(out);
+    if (late) return problem(reply, 409, 'Replay out of order', late, { stage: 'validate', replayed: d.id, rejected: out.rejected });
+    // what the replay could not write is in new dead letters of its own (rejected[].deadLetter)
+    return reply.code(out.rejected.length ? 207 : 200).send({ replayed: d.id, written: out.written, rejected: out.rejected });
   });
 }
 

@@ -40,7 +40,20 @@ export type MessageOutcome =
       /** `outOfOrder`: refused because the broker holds newer observations (src/ingest/observations.ts). */
       rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
     }
-  | { ok: false; error: FeedError; deadLetter: number };
+  | {
+      ok: false;
+      error: FeedError;
+      deadLetter: number;
+      /** A streamed document that failed part-way: what its earlier parts wrote (listed as for `ok`). */
+      written?: string[];
+      writtenCount?: number;
+    };
+
+/** What a message has written so far: kept by the caller, so that a stream failing part-way can say it. */
+export interface WriteProgress {
+  written: string[];
+  writtenCount: number;
+}
 
 /** Turns anything thrown by an adapter or the writer into a FeedError (an adapter bug is a 500-free translate error). */
 export function asFeedError(err: unknown, stage: FeedError['stage']): FeedError {
@@ -55,7 +68,11 @@ export function asFeedError(err: unknown, stage: FeedError['stage']): FeedError 
  */
 export const STREAM_IDS_LISTED = 100;
 
-/** Writes the translations of one message and accounts for them, listing at most `listed` ids. */
+/**
+ * Writes the translations of one message and accounts for them (counters included, as they are
+ * written), listing at most `listed` ids; `progress` follows what is written, also when a later
+ * translation throws.
+ */
 export async function writeTranslations(
   adapter: Adapter,
   msg: Omit<IngestMessage, 'body'> & { body: string },
@@ -63,10 +80,10 @@ export async function writeTranslations(
   deps: IngestDeps,
   contentType: string,
   listed = Infinity,
+  progress: WriteProgress = { written: [], writtenCount: 0 },
 ): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
-  const written: string[] = [];
-  let writtenCount = 0;
+  const written = progress.written;
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string) =>
@@ -107,7 +124,8 @@ export async function writeTranslations(
     guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     stats.retried += res.retries;
-    writtenCount += res.written.length;
+    stats.written += res.written.length;
+    progress.writtenCount += res.written.length;
     for (const id of res.written) {
       if (written.length >= listed) break;
       written.push(id);
@@ -120,11 +138,10 @@ export async function writeTranslations(
       rejected.push({ ...f, deadLetter: id });
     }
   }
-  stats.written += writtenCount;
   stats.rejected += rejected.length;
-  if (ignored && writtenCount === 0) stats.ignored++;
+  if (ignored && progress.writtenCount === 0) stats.ignored++;
   stats.accepted++;
-  return { ok: true, written, writtenCount, ignored, rejected };
+  return { ok: true, written, writtenCount: progress.writtenCount, ignored, rejected };
 }
 
 /** Runs a buffered message; never throws. */
@@ -164,14 +181,19 @@ export async function runStream(
   const stats = deps.stats.of(adapter.name);
   stats.received++;
   let leaveBulk: (() => void) | undefined;
+  const progress: WriteProgress = { written: [], writtenCount: 0 };
   try {
     leaveBulk = deps.bulk?.();
-    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED);
+    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED, progress);
   } catch (err) {
     const error = asFeedError(err, 'decode');
     stats.rejected++;
-    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (${unkeptNote})`, status: error.status, contentType, ...base, payload: '' });
-    return { ok: false, error, deadLetter };
+    // the parts of the document before the fault are written (each entity whole): say so, the rest is not
+    const partly = progress.writtenCount ? `; ${progress.writtenCount} entities of the document, read before the fault, were written, the rest was not` : '; nothing was written';
+    const reason = `${error.message}${partly} (${unkeptNote})`;
+    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason, status: error.status, contentType, ...base, payload: '', bodyKept: false });
+    const failed = new FeedError(error.stage, `${error.message}${partly}`, error.status);
+    return { ok: false, error: failed, deadLetter, ...(progress.writtenCount ? { written: progress.written, writtenCount: progress.writtenCount } : {}) };
   } finally {
     leaveBulk?.();
   }
