@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../../test/support/app';
 import type { Entity } from '../ngsi-ld/types';
 import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
+import { REMOTE_BATCH } from './remote-writer';
 
 const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
 const ALERT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Alert/master/context.jsonld';
@@ -173,6 +174,14 @@ describe('createRemoteWriter', () => {
     expect(await client.get(a, { context: DEVICE, tenant: 'writer' })).toMatchObject({ batteryLevel: { value: 0.1 }, deviceState: { value: 'ok' } });
 
     expect(await write({ context: [], entities: [] })).toEqual({ written: [], failed: [], retries: 0 });
+  });
+
+  it('writes a translation larger than a batch in several requests, in order', async () => {
+    const write = createRemoteWriter(client, 'writer-big');
+    const ids = Array.from({ length: REMOTE_BATCH * 2 + 5 }, () => newId());
+    const out = await write({ context: [DEVICE], entities: ids.map((id, i) => device(id, { batteryLevel: prop(i / ids.length) })) });
+    expect(out).toEqual({ written: ids, failed: [], retries: 0 });
+    expect(await client.get(ids[ids.length - 1], { context: DEVICE, tenant: 'writer-big' })).toMatchObject({ batteryLevel: { value: (ids.length - 1) / ids.length } });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The ingest write stage for an external broker: the same contract as src/ingest/write.ts
- * createWriter's function, over the NGSI-LD client. `mode: 'merge'` is a batch upsert with
+ * createWriter's function, over the NGSI-LD client, REMOTE_BATCH entities per request. `mode: 'merge'` is a batch upsert with
  * `options=update` (as in-process: missing entities are created, attributes not sent are kept).
  * Retries are the client's; a broker still failing after them throws. Also the episodes' state
  * reader (src/ingest/episodes.ts) and the observation-times reader (src/ingest/observations.ts) over
@@ -8,12 +8,15 @@
  */
 import { statesOf, type EpisodeReader } from '../ingest/episodes';
 import { observedTimes, type ObservationReader, type ObservedTimes } from '../ingest/observations';
-import type { WriteOutcome } from '../ingest/write';
+import { slices, type WriteOutcome } from '../ingest/write';
 import type { Translation } from '../ingest/types';
 import type { BatchOperationResult } from '../ngsi-ld/types';
 import type { NgsiLdClient, QueryParams } from './types';
 
 const reason = (e: BatchOperationResult['errors'][number]) => `${e.error.title}: ${e.error.detail}`;
+
+/** Entities per batch request to an external broker: bounded request bodies (a CSV file of 50,000 readings is 50 requests). */
+export const REMOTE_BATCH = 1000;
 
 /**
  * @example
@@ -25,8 +28,8 @@ export function createRemoteWriter(client: NgsiLdClient, tenant?: string): (t: T
   return async (t) => {
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
     const o = { context: t.context, tenant, onRetry: () => void out.retries++ };
-    if (t.entities.length) {
-      const r = await client.upsert(t.entities, { ...o, mode: t.mode === 'merge' ? 'merge' : 'replace' });
+    for (const entities of t.entities.length ? slices(t.entities, REMOTE_BATCH) : []) {
+      const r = await client.upsert(entities, { ...o, mode: t.mode === 'merge' ? 'merge' : 'replace' });
       out.written.push(...r.success);
       out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: reason(e) })));
     }

@@ -8,6 +8,7 @@ import { createApp } from '../http/server';
 import { createContextResolver } from '../ngsi-ld/context';
 import { projectRoot } from '../project-root';
 import type { TenantDb } from '../broker/store/tenant-db';
+import { MAX_BATCH } from '../broker/operations/batch';
 import { createIngest } from './create-ingest';
 import { FeedError, type Adapter, type Translation } from './types';
 
@@ -69,6 +70,14 @@ const cacheFeed: Adapter = {
   },
 };
 
+/** A test feed: a body `N` → N Devices (one translation). */
+const manyFeed: Adapter = {
+  name: 'test/many',
+  path: '/ingest/test/many',
+  contentTypes: ['text/plain'],
+  handle: (msg) => ({ context: [CTX], entities: Array.from({ length: Number(msg.body) }, (_, i) => ({ id: `urn:ngsi-ld:Device:many:${i}`, type: 'Device', batteryLevel: { type: 'Property', value: 0.5 } })) }),
+};
+
 let app: FastifyInstance;
 let close: () => void;
 beforeEach(async () => {
@@ -78,7 +87,7 @@ beforeEach(async () => {
   pageCache = () => (broker.tenants.forWrite(undefined) as TenantDb).pageCacheKiB();
   const contexts = createContextResolver({});
   const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed], dataDir: ':memory:', maxBody: 4096 });
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();
@@ -137,6 +146,14 @@ it('lists, filters and pages dead letters, replays one once fixed, deletes anoth
   expect((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${list[0].id}` })).statusCode).toBe(404);
   expect((await app.inject({ method: 'DELETE', url: `/ingest/dead-letters/${list[1].id}` })).statusCode).toBe(204);
   expect((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).headers['x-total-count']).toBe('1');
+});
+
+it('writes a translation of more entities than a batch operation takes (MAX_BATCH) in several batches', async () => {
+  const res = await send(String(MAX_BATCH + 1), '/ingest/test/many', 'text/plain');
+  expect(res.statusCode).toBe(204);
+  const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Device&count=true&limit=0', headers: { link: `<${CTX}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
+  expect(count.headers['ngsild-results-count']).toBe(String(MAX_BATCH + 1));
+  expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/many']).toMatchObject({ written: MAX_BATCH + 1, rejected: 0 });
 });
 
 it('reads dead-letter ids and paging strictly: no 5xx, no loose number', async () => {

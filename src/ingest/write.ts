@@ -1,9 +1,11 @@
 /**
- * The write stage: a translation's entities go to the broker as one batch upsert (replace, or update
- * for `mode: 'merge'`), with the translation's @context. Per-entity failures of a 207 come back one
- * by one; a failure of the broker itself is retried with exponential backoff and jitter.
+ * The write stage: a translation's entities go to the broker as batch upserts (replace, or update
+ * for `mode: 'merge'`), with the translation's @context, at most MAX_BATCH entities each (a CSV
+ * file of 50,000 readings is five batches, in file order). Per-entity failures of a 207 come back
+ * one by one; a failure of the broker itself is retried with exponential backoff and jitter.
  */
 import { backoffDelay } from '../client/backoff';
+import { MAX_BATCH } from '../broker/operations/batch';
 import { batchUpsert } from '../broker/operations/batch-upsert';
 import type { Broker, RequestContext } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
@@ -29,6 +31,14 @@ export interface WriterOptions {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+/** `items` in slices of at most `size`, in order. */
+export function slices<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return [items];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /**
  * @example
  * const write = createWriter({ broker, contexts });
@@ -41,30 +51,33 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
     if (t.entities.length === 0) return out;
     const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
-    const req: RequestContext = {
-      tenant: o.tenant,
-      ctx,
-      responseContext: undefined,
-      params: t.mode === 'merge' ? { options: 'update' } : {},
-      body: t.entities,
-      accept: 'application/json',
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await batchUpsert(o.broker, req);
-        if (res.status === 207) {
-          const r = res.body as BatchOperationResult;
-          out.written.push(...r.success);
-          out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` })));
-        } else {
-          out.written.push(...t.entities.map((e) => e.id));
+    for (const entities of slices(t.entities, MAX_BATCH)) {
+      const req: RequestContext = {
+        tenant: o.tenant,
+        ctx,
+        responseContext: undefined,
+        params: t.mode === 'merge' ? { options: 'update' } : {},
+        body: entities,
+        accept: 'application/json',
+      };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await batchUpsert(o.broker, req);
+          if (res.status === 207) {
+            const r = res.body as BatchOperationResult;
+            out.written.push(...r.success);
+            out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` })));
+          } else {
+            out.written.push(...entities.map((e) => e.id));
+          }
+          break;
+        } catch (err) {
+          if (isNgsiError(err) || attempt >= attempts) throw err;
+          out.retries++;
+          await sleep(backoffDelay(attempt - 1, backoff, Infinity));
         }
-        return out;
-      } catch (err) {
-        if (isNgsiError(err) || attempt >= attempts) throw err;
-        out.retries++;
-        await sleep(backoffDelay(attempt - 1, backoff, Infinity));
       }
     }
+    return out;
   };
 }
