@@ -122,4 +122,16 @@ describe('translateGroups', () => {
     ]);
     expect(translateGroups([], env).ignored).toBe('empty TALQ group list');
   });
+
+  it('expands a chain of 5,000 nested groups without overflowing the stack', () => {
+    const n = 5000;
+    const chain = Array.from({ length: n }, (_, i) => ({
+      address: `g${i}`,
+      ownerCMS: 'c',
+      members: i === n - 1 ? [{ resource: 'devices', address: 'd-last' }] : [{ resource: 'groups', address: `g${i + 1}` }],
+    }));
+    const t = translateGroups(chain, env);
+    expect(t.entities).toHaveLength(n);
+    for (const e of [t.entities[0], t.entities[n - 1]]) expect(e.refStreetlight).toEqual({ type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d-last'] });
+  });
 });

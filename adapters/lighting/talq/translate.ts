@@ -167,16 +167,41 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
  */
 export function translateGroups(groups: TalqGroup[], env: AdapterEnv): Translation {
   const byAddress = new Map(groups.map((g) => [g.address, g]));
-  const devicesOf = (g: TalqGroup, seen: Set<string>): string[] => {
-    seen.add(g.address);
-    return g.members.flatMap((m) => {
-      if (m.resource === 'devices') return [deviceAddressOf(m.address)];
+  /** Device lists of groups whose expansion met no group twice: the same from any root, reused. */
+  const whole = new Map<string, string[]>();
+  /**
+   * The devices of a group, member groups expanded in place (depth first, in member order), each
+   * group once per root. An explicit stack, so that a long chain of nested groups cannot overflow the
+   * call stack, and the lists of groups expanded whole are reused, so that a chain stays linear.
+   */
+  const devicesOf = (root: TalqGroup): Set<string> => {
+    const seen = new Set([root.address]);
+    const stack: Array<{ g: TalqGroup; next: number; list: string[]; cut: boolean }> = [{ g: root, next: 0, list: [], cut: false }];
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top.next >= top.g.members.length) {
+        stack.pop();
+        if (!top.cut) whole.set(top.g.address, top.list);
+        const parent = stack[stack.length - 1];
+        if (!parent) return new Set(top.list);
+        for (const d of top.list) parent.list.push(d);
+        parent.cut ||= top.cut;
+        continue;
+      }
+      const m = top.g.members[top.next++];
+      if (m.resource === 'devices') top.list.push(deviceAddressOf(m.address));
       const sub = m.resource === 'groups' ? byAddress.get(m.address) : undefined;
-      return sub && !seen.has(sub.address) ? devicesOf(sub, seen) : [];
-    });
+      if (!sub) continue;
+      if (seen.has(sub.address)) top.cut = true; // a cycle, or a group met twice: this expansion depends on the root
+      else if (whole.has(sub.address)) for (const d of whole.get(sub.address)!) top.list.push(d);
+      else {
+        seen.add(sub.address);
+        stack.push({ g: sub, next: 0, list: [], cut: false });
+      }
+    }
   };
   const entities: Entity[] = groups.map((g) => {
-    const lights = [...new Set(devicesOf(g, new Set()))].map((d) => entityId('Streetlight', env.territory, d));
+    const lights = [...devicesOf(g)].map((d) => entityId('Streetlight', env.territory, d));
     const entity: Entity = { id: entityId('StreetlightGroup', env.territory, g.address), type: 'StreetlightGroup' };
     if (lights.length > 0) entity.refStreetlight = { type: 'Relationship', object: lights };
     return entity;
