@@ -5,7 +5,7 @@
  * case, with or without slashes, singular or plural (`devices`, `/Devices`, `device`). `ownerCMS`
  * and `purpose` are not used and not required.
  */
-import { address, isObject, MAX_ADDRESS_LENGTH, optString, parseJson, payloadError, reqString } from './decode';
+import { address, addressText, isObject, MAX_ADDRESS_LENGTH, optString, parseJson, payloadError, reqString } from './decode';
 import type { TalqGroup, TalqResourceReference } from './types';
 
 function resourceOf(raw: string): string {
@@ -17,7 +17,7 @@ function decodeReference(v: unknown, path: string): TalqResourceReference {
   if (!isObject(v)) throw payloadError(path, 'must be a ResourceReference object');
   const resource = resourceOf(reqString(v, 'resource', path));
   // group addresses are free strings: only device addresses are normalized
-  return { resource, address: resource === 'devices' ? address(v, 'address', path) : reqString(v, 'address', path).trim() };
+  return { resource, address: resource === 'devices' ? address(v, 'address', path) : addressText(v, 'address', path).trim() };
 }
 
 /**
@@ -31,7 +31,7 @@ export function decodeGroups(body: string): TalqGroup[] {
   return list.map((g, i) => {
     const path = `[${i}]`;
     if (!isObject(g)) throw payloadError(path, 'must be a Group object');
-    const addr = reqString(g, 'address', path).trim();
+    const addr = addressText(g, 'address', path).trim();
     if (addr.length > MAX_ADDRESS_LENGTH) throw payloadError(`${path}.address`, `is longer than ${MAX_ADDRESS_LENGTH} characters`);
     if (g.members !== undefined && g.members !== null && !Array.isArray(g.members)) throw payloadError(`${path}.members`, 'must be an array');
     const members = ((g.members as unknown[] | null | undefined) ?? []).map((m, j) => decodeReference(m, `${path}.members[${j}]`));

@@ -55,6 +55,9 @@ describe('decodeLogReport: body', () => {
     ['missing srcAddress', body(attr({ srcAddress: undefined })), /entries\[0\]\.data\.srcAddress is required/],
     ['srcAddress without a device', body(attr({ srcAddress: '/lampMonitor1' })), /srcAddress must start with a device address/],
     ['srcAddress too long', body(attr({ srcAddress: 'a'.repeat(300) })), /srcAddress is longer than 256/],
+    ['srcAddress a number with no exact text', body(attr({ srcAddress: 1e300 })), /srcAddress must be a string \(an address\), got the number 1e\+300/],
+    ['srcAddress a fraction', body(attr({ srcAddress: 1.5 })), /srcAddress must be a string \(an address\)/],
+    ['srcAddress beyond 2^53', body(attr({ srcAddress: 2 ** 60 })), /srcAddress must be a string \(an address\)/],
     ['bad timestamp', body(attr({ timestamp: '2025-01-15 05:00' })), /entries\[0\]\.data\.timestamp must be an RFC 3339 date-time/],
     ['impossible date', body(attr({ timestamp: '2025-02-30T05:00:00Z' })), /timestamp must be an RFC 3339/],
     ['missing attributeName', body(attr({ attributeName: undefined })), /entries\[0\]\.data\.attributeName is required/],
@@ -168,6 +171,8 @@ describe('decodeGroups', () => {
     ['[{"ownerCMS":"c","members":[]}]', /\[0\]\.address is required/],
     ['[{"address":"g","members":{}}]', /\[0\]\.members must be an array/],
     ['[{"address":"g","ownerCMS":"c","members":[{"resource":"devices"}]}]', /\[0\]\.members\[0\]\.address is required/],
+    ['[{"address":-1e400,"members":[]}]', /\[0\]\.address must be a string \(an address\), got the number -Infinity/],
+    ['[{"address":"g","members":[{"resource":"groups","address":0.5}]}]', /\[0\]\.members\[0\]\.address must be a string \(an address\)/],
   ])('%s → 400', (text, reason) => {
     const e = decodeError(() => decodeGroups(text));
     expect(e.status).toBe(400);

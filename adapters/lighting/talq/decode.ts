@@ -62,9 +62,19 @@ export function reqString(o: Json, key: string, path: string): string {
   return v;
 }
 
+/**
+ * An address member's text: a string, or a whole number a lenient gateway sends bare (`12` → '12');
+ * another number (`1e400`, `1.5`, beyond 2^53) has no exact text and is refused.
+ */
+export function addressText(o: Json, key: string, path: string): string {
+  const v = o[key];
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) throw payloadError(`${path}.${key}`, `must be a string (an address), got the number ${String(v)}`);
+  return reqString(o, key, path);
+}
+
 /** A TALQ address member, normalized; `gateway` drops a `{gateway}/{device}/…` hierarchy. */
 export function address(o: Json, key: string, path: string, gateway?: string): string {
-  const v = reqString(o, key, path);
+  const v = addressText(o, key, path);
   if (v.length > MAX_ADDRESS_LENGTH) throw payloadError(`${path}.${key}`, `is longer than ${MAX_ADDRESS_LENGTH} characters`);
   const normalized = normalizeAddress(v, gateway);
   if (normalized === undefined) throw payloadError(`${path}.${key}`, `must start with a device address, got ${show(v)}`);
