@@ -38,6 +38,14 @@ test('header, BOM, CRLF and blank lines', () => {
   ]);
 });
 
+test('CR line ends (old Mac exports) are lines too, not one long header', () => {
+  const rows = parseIndexCsv('meterId;timestamp;index_m3\rA;2026-09-01T00:00:00Z;1,5\rB;2026-09-01T00:00:00Z;2\r');
+  expect(rows.map((r) => [r.line, r.meterId, r.litres])).toEqual([
+    [2, 'A', 1500],
+    [3, 'B', 2000],
+  ]);
+});
+
 test('a header after the first line is a bad line', () => {
   expect(() => parseIndexCsv('A;2026-09-01T00:00:00Z;1\nmeterId;timestamp;index_m3\n')).toThrow(/line 2: timestamp 'timestamp'/);
 });

@@ -2,7 +2,7 @@
  * Daily meter index export (CSV) → WaterConsumptionObserved, one entity instance per line (pure).
  *
  * Format: `meterId;timestamp;index_m3`, optional header line (first field `meterId`), `;` separator,
- * UTF-8 with or without BOM, LF or CRLF, blank lines skipped. timestamp: ISO 8601 with a zone
+ * UTF-8 with or without BOM, LF, CRLF or CR (old Mac exports), blank lines skipped. timestamp: ISO 8601 with a zone
  * (`Z` or `±hh:mm`), or without one when the territory has a `timeZone` (a local time of that zone,
  * `T` or a space between date and time); index: m³, decimal point `.` or `,`, ≥ 0. The index is
  * written in litres (`waterConsumption`, unitCode LTR, rounded to the litre, as the SDM model wants
@@ -47,7 +47,7 @@ export function parseIndexLine(text: string, line: number, zone?: string): Index
 
 /** All rows of a file, checked for duplicates and per-meter order. */
 export function parseIndexCsv(body: string, zone?: string): IndexRow[] {
-  const lines = body.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = body.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   if (lines.length > MAX_LINES) throw new FeedError('translate', `too many lines (${lines.length} > ${MAX_LINES})`, 413);
   const rows: IndexRow[] = [];
   const last = new Map<string, IndexRow>();
