@@ -7,10 +7,10 @@ import { localToUtc } from '../../src/ingest/zoned-time';
 
 export type Json = Record<string, unknown>;
 
-/** Parses a body; malformed JSON → FeedError('decode', …, 400). */
+/** Parses a body (a leading UTF-8 byte order mark, which some HTTP clients write, is skipped); malformed JSON → FeedError('decode', …, 400). */
 export function parseJson(body: string, what = 'body'): unknown {
   try {
-    return JSON.parse(body) as unknown;
+    return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body) as unknown;
   } catch {
     throw new FeedError('decode', `${what} is not valid JSON`, 400);
   }

@@ -50,14 +50,17 @@ describe('media types', () => {
     expect(res.statusCode).toBe(413);
     expect(body.type).toBe(ERR + 'PayloadTooLarge');
   });
-  it('missing body → 400', async () => {
-    const { res } = await inject('POST', BASE, { 'content-type': 'application/json' });
+  it('missing body → 400 BadRequestData from the operation', async () => {
+    const { res, body } = await inject('POST', BASE, { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(400);
+    expect(body.type).toBe(ERR + 'BadRequestData');
   });
-  it('unknown path → 404 ProblemDetails', async () => {
-    const { res, body } = await inject('GET', '/ngsi-ld/v1/nothing');
-    expect(res.statusCode).toBe(404);
-    expect(body.type).toBe(ERR + 'ResourceNotFound');
+  it('unknown path → 404 ProblemDetails, with or without a JSON Content-Type and no body', async () => {
+    for (const headers of [undefined, { 'content-type': 'application/json' }]) {
+      const { res, body } = await inject('DELETE', '/ngsi-ld/v1/nothing', headers);
+      expect(res.statusCode).toBe(404);
+      expect(body.type).toBe(ERR + 'ResourceNotFound');
+    }
   });
 });
 

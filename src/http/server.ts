@@ -84,6 +84,8 @@ async function buildApp(opts: AppOptions) {
     ['application/json', 'application/ld+json', 'application/merge-patch+json', 'application/geo+json'],
     { parseAs: 'string' },
     (_req, body, done) => {
+      // no body: the operation says what it needed (and a route that does not exist stays a 404)
+      if (body === '') return done(null, undefined);
       try {
         done(null, JSON.parse(body as string));
       } catch (err) {

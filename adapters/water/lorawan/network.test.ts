@@ -17,6 +17,10 @@ const msg = (body: unknown, query: Record<string, string> = {}): IngestMessage =
 describe('ChirpStack', () => {
   const up = (devEui: string, extra: Record<string, unknown> = {}) => ({ deviceInfo: { devEui, ...extra }, fPort: 100, data: VECTOR_B64 });
 
+  test('a body with a byte order mark is read', () => {
+    expect(parseChirpStack(msg('\uFEFF' + JSON.stringify(up('0101010101010101')), { event: 'up' }), env).entities).toHaveLength(2);
+  });
+
   test('the event query parameter is required', () => {
     expect(feedError(() => parseChirpStack(msg(up('0101010101010101')), env))).toMatchObject({ stage: 'decode', status: 400 });
   });
