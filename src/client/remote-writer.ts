@@ -8,7 +8,7 @@
  */
 import { statesOf, type EpisodeReader } from '../ingest/episodes';
 import { observedTimes, type ObservationReader, type ObservedTimes } from '../ingest/observations';
-import { slices, type WriteOutcome } from '../ingest/write';
+import { slices, withPartial, type WriteOutcome } from '../ingest/write';
 import type { Translation } from '../ingest/types';
 import type { BatchOperationResult } from '../ngsi-ld/types';
 import type { NgsiLdClient, QueryParams } from './types';
@@ -29,7 +29,12 @@ export function createRemoteWriter(client: NgsiLdClient, tenant?: string): (t: T
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
     const o = { context: t.context, tenant, onRetry: () => void out.retries++ };
     for (const entities of t.entities.length ? slices(t.entities, REMOTE_BATCH) : []) {
-      const r = await client.upsert(entities, { ...o, mode: t.mode === 'merge' ? 'merge' : 'replace' });
+      let r: BatchOperationResult;
+      try {
+        r = await client.upsert(entities, { ...o, mode: t.mode === 'merge' ? 'merge' : 'replace' });
+      } catch (err) {
+        throw withPartial(err, out);
+      }
       out.written.push(...r.success);
       out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: reason(e) })));
     }

@@ -57,7 +57,7 @@ describe('media types', () => {
   });
   it('unknown path → 404 ProblemDetails, with or without a JSON Content-Type and no body', async () => {
     for (const headers of [undefined, { 'content-type': 'application/json' }]) {
-      const { res, body } = await inject('DELETE', '/ngsi-ld/v1/nothing', headers);
+      const { res, body } = await inject('PATCH', '/ngsi-ld/v1/nothing', headers);
       expect(res.statusCode).toBe(404);
       expect(body.type).toBe(ERR + 'ResourceNotFound');
     }

@@ -200,9 +200,9 @@ it('says what a streamed document wrote before its fault; counts it', async () =
   const body = res.json();
   expect(body.writtenCount ?? body.written.length).toBeGreaterThan(0);
   const n = body.written.length;
-  expect(body.detail).toBe(`line fail; ${n} entities of the document, read before the fault, were written, the rest was not`);
+  expect(body.detail).toBe(`line fail; ${n} entities of the message, before the fault, were written, the rest was not`);
   const d = (await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.deadLetter}` })).json();
-  expect(d).toMatchObject({ bodyKept: false, reason: expect.stringContaining(`${n} entities of the document`) });
+  expect(d).toMatchObject({ bodyKept: false, reason: expect.stringContaining(`${n} entities of the message`) });
   expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/cache']).toMatchObject({ written: n, rejected: 1 });
   for (const id of body.written) expect((await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}` })).statusCode).toBe(200);
 });

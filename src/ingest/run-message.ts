@@ -12,7 +12,7 @@ import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Tran
 import type { EpisodeTracker } from './episodes';
 import type { ObservationGuard } from './observations';
 import type { EntityValidator } from './validate';
-import type { WriteOutcome } from './write';
+import { PartialWriteError, type WriteOutcome } from './write';
 
 export interface IngestDeps {
   env: AdapterEnv;
@@ -44,7 +44,7 @@ export type MessageOutcome =
       ok: false;
       error: FeedError;
       deadLetter: number;
-      /** A streamed document that failed part-way: what its earlier parts wrote (listed as for `ok`). */
+      /** A message that failed part-way (a streamed document, a broker failing between batches): what was written (listed as for `ok`). */
       written?: string[];
       writtenCount?: number;
     };
@@ -118,7 +118,12 @@ export async function writeTranslations(
     } catch (err) {
       deps.episodes.forget(episodeIds); // not written: read their state again next time
       guard?.forget(t.entities.map((e) => String(e.id)));
-      throw err;
+      if (!(err instanceof PartialWriteError)) throw err;
+      // the first batches were written before the broker failed: the outcome says them
+      stats.written += err.written.length;
+      progress.writtenCount += err.written.length;
+      for (const id of err.written) if (written.length < listed) written.push(id);
+      throw err.cause;
     }
     // not written after all (the guard took them as written); the out-of-order ones changed nothing there
     guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
@@ -144,17 +149,30 @@ export async function writeTranslations(
   return { ok: true, written, writtenCount: progress.writtenCount, ignored, rejected };
 }
 
+/**
+ * A failure after part of a message was written (a stream's earlier translations, or the first
+ * batches of a large one before the broker failed): the error saying so (each entity written is
+ * whole, the rest is not written) and what was written, for the answer.
+ */
+function failedPart(error: FeedError, progress: WriteProgress): { error: FeedError; written?: string[]; writtenCount?: number } {
+  if (progress.writtenCount === 0) return { error };
+  const said = `${error.message}; ${progress.writtenCount} entities of the message, before the fault, were written, the rest was not`;
+  return { error: new FeedError(error.stage, said, error.status), written: progress.written, writtenCount: progress.writtenCount };
+}
+
 /** Runs a buffered message; never throws. */
 export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, existingDeadLetter?: number): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   stats.received++;
   let stage: FeedError['stage'] = 'decode';
+  const progress: WriteProgress = { written: [], writtenCount: 0 };
   try {
     const t = adapter.handle(msg, deps.env);
     stage = 'write';
-    return await writeTranslations(adapter, msg, [t], deps, contentType);
+    return await writeTranslations(adapter, msg, [t], deps, contentType, Infinity, progress);
   } catch (err) {
-    const error = asFeedError(err, stage);
+    const part = failedPart(asFeedError(err, stage), progress);
+    const { error } = part;
     stats.rejected++;
     let deadLetter = existingDeadLetter;
     if (deadLetter === undefined) {
@@ -162,7 +180,7 @@ export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: Ing
     } else {
       deps.deadLetters.update(deadLetter, error.stage, error.message, error.status);
     }
-    return { ok: false, error, deadLetter };
+    return { ok: false, deadLetter, ...part };
   }
 }
 
@@ -186,14 +204,11 @@ export async function runStream(
     leaveBulk = deps.bulk?.();
     return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED, progress);
   } catch (err) {
-    const error = asFeedError(err, 'decode');
+    const part = failedPart(asFeedError(err, 'decode'), progress);
     stats.rejected++;
-    // the parts of the document before the fault are written (each entity whole): say so, the rest is not
-    const partly = progress.writtenCount ? `; ${progress.writtenCount} entities of the document, read before the fault, were written, the rest was not` : '; nothing was written';
-    const reason = `${error.message}${partly} (${unkeptNote})`;
-    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason, status: error.status, contentType, ...base, payload: '', bodyKept: false });
-    const failed = new FeedError(error.stage, `${error.message}${partly}`, error.status);
-    return { ok: false, error: failed, deadLetter, ...(progress.writtenCount ? { written: progress.written, writtenCount: progress.writtenCount } : {}) };
+    const { error } = part;
+    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (${unkeptNote})`, status: error.status, contentType, ...base, payload: '', bodyKept: false });
+    return { ok: false, deadLetter, ...part };
   } finally {
     leaveBulk?.();
   }

@@ -31,6 +31,23 @@ export interface WriterOptions {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+/**
+ * The broker failed after some batches of a translation were written: the cause (`cause`, its
+ * message) and the ids those batches wrote, so that the message's outcome can say them.
+ */
+export class PartialWriteError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly written: string[],
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = 'PartialWriteError';
+  }
+}
+
+/** `cause`, as a PartialWriteError when `out` already holds written entities. */
+export const withPartial = (cause: unknown, out: WriteOutcome): unknown => (out.written.length ? new PartialWriteError(cause, out.written) : cause);
+
 /** `items` in slices of at most `size`, in order. */
 export function slices<T>(items: T[], size: number): T[][] {
   if (items.length <= size) return [items];
@@ -72,7 +89,7 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
           }
           break;
         } catch (err) {
-          if (isNgsiError(err) || attempt >= attempts) throw err;
+          if (isNgsiError(err) || attempt >= attempts) throw withPartial(err, out);
           out.retries++;
           await sleep(backoffDelay(attempt - 1, backoff, Infinity));
         }
