@@ -120,3 +120,11 @@ it('replaying a late frame’s dead letter does not take the meter back in time 
   expect((await get(app, METER, 'WaterConsumption')).waterConsumption).toMatchObject({ value: 5116, observedAt: '2026-09-02T10:00:00.000Z' });
   expect(JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${meterLetter}` })).body)).toMatchObject({ replays: 1, status: 409 });
 });
+
+it('an entity deleted through the API no longer holds a late frame back: the broker is asked again', async () => {
+  const app = await start();
+  expect((await post(app, dataFrame('2026-09-02T10:00:00Z', 5000))).statusCode).toBe(204);
+  for (const id of [METER, DEVICE]) expect((await app.inject({ method: 'DELETE', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}` })).statusCode).toBe(204);
+  expect((await post(app, dataFrame('2026-09-02T09:00:00Z', 4900))).statusCode).toBe(204);
+  expect((await get(app, METER, 'WaterConsumption')).waterConsumption).toMatchObject({ value: 5016, observedAt: '2026-09-02T09:00:00.000Z' });
+});

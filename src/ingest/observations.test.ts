@@ -105,6 +105,25 @@ describe('createObservationGuard', () => {
     expect((await older).outOfOrder).toHaveLength(1);
   });
 
+  test('a refusal on a remembered time is checked with the broker once no write is in flight (an entity deleted meanwhile)', async () => {
+    const stored: Record<string, ObservedTimes> = {};
+    const read = reader(stored);
+    const guard = createObservationGuard(read);
+    expect((await guard.screen(translation(meter(12)))).outOfOrder).toEqual([]);
+    // in flight: the remembered 12:00 stands without asking the broker
+    expect((await guard.screen(translation(meter(11)))).outOfOrder).toHaveLength(1);
+    expect(read.calls).toHaveLength(1);
+    guard.settle([meter(0).id]);
+    stored[meter(0).id] = new Map([['waterConsumption', ms(12)], ['alarmInProgress', ms(12)]]); // written
+    expect((await guard.screen(translation(meter(11)))).outOfOrder).toHaveLength(1); // asked, and the broker has 12:00
+    expect(read.calls).toHaveLength(2);
+    delete stored[meter(0).id]; // the entity is deleted through the API
+    expect((await guard.screen(translation(meter(11)))).outOfOrder).toEqual([]); // asked again: nothing newer, written
+    expect(read.calls).toHaveLength(3);
+    expect((await guard.screen(translation(meter(12)))).outOfOrder).toEqual([]); // newer, from the remembered 11:00
+    expect(read.calls).toHaveLength(3);
+  });
+
   test('forget: read again (an entity that was not written after all)', async () => {
     const read = reader({});
     const guard = createObservationGuard(read);

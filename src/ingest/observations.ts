@@ -15,8 +15,10 @@
  * So an alarm frame newer than the day's data frame keeps its alarm flags while the data frame still
  * writes its newer index. What the broker holds is read once per entity (Query Entities by id), then
  * followed here in a bounded cache, updated as soon as a message is screened, so that two messages in
- * flight are judged in the order they arrived. Episode marks (src/ingest/episodes.ts) have their own
- * rules for late frames and do not go through this.
+ * flight are judged in the order they arrived. A refusal is never made on a remembered time alone:
+ * unless a write of that entity is still in flight, what the broker holds is read again first (an
+ * entity deleted meanwhile then holds nothing, and its late reading is written). Episode marks
+ * (src/ingest/episodes.ts) have their own rules for late frames and do not go through this.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { Translation } from './types';
@@ -109,8 +111,13 @@ export function screenEntity(e: Entity, latest: ObservedTimes | undefined): { en
 }
 
 export interface ObservationGuard {
-  /** The translation less its stale instances, and the entities out of order. */
+  /**
+   * The translation less its stale instances, and the entities out of order. The entities it lets
+   * through are taken as written at once: call `settle` with their ids once their write is over.
+   */
   screen(t: Translation): Promise<{ translation: Translation; outOfOrder: Array<{ entity: Entity; reason: string }> }>;
+  /** The write of these entities (from a screened translation) is over, written or not. */
+  settle(ids: Iterable<string>): void;
   /** Forgets these entities (not written after all): what the broker holds is read again next time. */
   forget(ids: Iterable<string>): void;
 }
@@ -134,6 +141,8 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
   let queue: Promise<unknown> = Promise.resolve();
   /** Screens waiting for a read (or behind one): a new screen waits its turn only while there are some. */
   let waiting = 0;
+  /** id → screened writes not settled yet: its remembered times are ahead of the broker's, and stand. */
+  const pending = new Map<string, number>();
 
   function judge(t: Translation): Awaited<ReturnType<ObservationGuard['screen']>> {
     const entities: Entity[] = [];
@@ -147,6 +156,7 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
         continue;
       }
       entities.push(s.entity);
+      pending.set(id, (pending.get(id) ?? 0) + 1);
       if (latest === undefined) continue; // observes nothing (never read)
       // taken as written at once, so that the next message is judged against this one
       for (const [k, time] of s.kept) if (!(time <= (latest.get(k) ?? -Infinity))) latest.set(k, time);
@@ -164,6 +174,12 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
 
   return {
     screen(t) {
+      for (const e of t.entities) {
+        // about to refuse on a remembered time that no write in flight explains: ask the broker again
+        const id = String(e.id);
+        const latest = cache.get(id);
+        if (latest?.size && !pending.has(id) && 'reason' in screenEntity(e, latest)) cache.delete(id);
+      }
       const missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
       if (missing.length === 0 && waiting === 0) return Promise.resolve(judge(t)); // all known, none ahead: no wait
       waiting++;
@@ -174,6 +190,14 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
       });
       queue = p.catch(() => undefined).finally(() => waiting--);
       return p;
+    },
+    settle(ids) {
+      for (const id of ids) {
+        const n = pending.get(id);
+        if (n === undefined) continue;
+        if (n > 1) pending.set(id, n - 1);
+        else pending.delete(id);
+      }
     },
     forget(ids) {
       for (const id of ids) cache.delete(id);

@@ -16,12 +16,14 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
   const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
   let t: Translation = { entities: [entity as Entity], context };
   const guard = adapter.ordered ? deps.observations : undefined;
+  let screened = false;
   try {
     if (guard) {
-      const screened = await guard.screen(t);
+      const s = await guard.screen(t);
       // still older than what the broker holds: writing it would take the entity back in time
-      if (screened.outOfOrder.length) throw new FeedError('validate', screened.outOfOrder[0].reason, 409);
-      t = screened.translation;
+      if (s.outOfOrder.length) throw new FeedError('validate', s.outOfOrder[0].reason, 409);
+      t = s.translation;
+      screened = true;
     }
     const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
     if (why) throw new FeedError('validate', why, 422);
@@ -31,6 +33,8 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
   } catch (err) {
     guard?.forget([String(entity.id)]);
     return { ok: false, error: asFeedError(err, 'write'), deadLetter: d.id };
+  } finally {
+    if (screened) guard?.settle([String(entity.id)]);
   }
 }
 

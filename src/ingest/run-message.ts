@@ -96,12 +96,14 @@ export async function writeTranslations(
     let raw = await deps.episodes.resolve(marked);
     const episodeIds = new Set((marked.episodes ?? []).map((m) => String(m.entity.id)));
     const guard = adapter.ordered ? deps.observations : undefined;
+    let screenedIds: string[] = [];
     if (guard) {
       const screened = await guard.screen(raw);
       for (const { entity, reason } of screened.outOfOrder) {
         rejected.push({ entityId: String(entity.id), reason, deadLetter: deadLetter(entity, raw, 'validate', reason), outOfOrder: true });
       }
       raw = screened.translation;
+      screenedIds = raw.entities.map((e) => String(e.id));
     }
     let t = raw;
     if (adapter.validateEntities && deps.validate) {
@@ -124,6 +126,8 @@ export async function writeTranslations(
       progress.writtenCount += err.written.length;
       for (const id of err.written) if (written.length < listed) written.push(id);
       throw err.cause;
+    } finally {
+      guard?.settle(screenedIds);
     }
     // not written after all (the guard took them as written); the out-of-order ones changed nothing there
     guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
