@@ -78,6 +78,17 @@ const manyFeed: Adapter = {
   handle: (msg) => ({ context: [CTX], entities: Array.from({ length: Number(msg.body) }, (_, i) => ({ id: `urn:ngsi-ld:Device:many:${i}`, type: 'Device', batteryLevel: { type: 'Property', value: 0.5 } })) }),
 };
 
+/** A test feed: a body `<hours>` → a Device observed that many hours after the message arrived, and one observed at arrival. */
+const clockFeed: Adapter = {
+  name: 'test/clock',
+  path: '/ingest/test/clock',
+  contentTypes: ['text/plain'],
+  handle: (msg) => ({
+    context: [CTX],
+    entities: [0, Number(msg.body)].map((h) => ({ id: `urn:ngsi-ld:Device:clock:${h}`, type: 'Device', batteryLevel: { type: 'Property', value: 0.5, observedAt: new Date(Date.parse(msg.receivedAt) + h * 3_600_000).toISOString() } })),
+  }),
+};
+
 let app: FastifyInstance;
 let close: () => void;
 beforeEach(async () => {
@@ -87,7 +98,7 @@ beforeEach(async () => {
   pageCache = () => (broker.tenants.forWrite(undefined) as TenantDb).pageCacheKiB();
   const contexts = createContextResolver({});
   const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed], dataDir: ':memory:', maxBody: 4096 });
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed, clockFeed], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();
@@ -154,6 +165,18 @@ it('writes a translation of more entities than a batch operation takes (MAX_BATC
   const count = await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities?type=Device&count=true&limit=0', headers: { link: `<${CTX}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
   expect(count.headers['ngsild-results-count']).toBe(String(MAX_BATCH + 1));
   expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/many']).toMatchObject({ written: MAX_BATCH + 1, rejected: 0 });
+});
+
+it('refuses an entity observed more than an hour after the message arrived (a wrong clock), writes the rest', async () => {
+  expect((await send('0.9', '/ingest/test/clock', 'text/plain')).statusCode).toBe(204); // within the drift allowed
+  const res = await send('50', '/ingest/test/clock', 'text/plain');
+  expect(res.statusCode).toBe(207);
+  const body = res.json();
+  expect(body.written).toEqual(['urn:ngsi-ld:Device:clock:0']);
+  expect(body.rejected).toEqual([{ entityId: 'urn:ngsi-ld:Device:clock:50', reason: expect.stringMatching(/^observed at .+, more than 1 h after the message arrived \(.+\): the device's clock is wrong$/), deadLetter: expect.any(Number) }]);
+  expect(await entity('urn:ngsi-ld:Device:clock:50')).toBeUndefined();
+  const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}/replay` });
+  expect([again.statusCode, again.json().detail]).toEqual([422, body.rejected[0].reason]); // judged against the message's arrival, as the first time
 });
 
 it('reads dead-letter ids and paging strictly: no 5xx, no loose number', async () => {

@@ -57,6 +57,31 @@ export function observedTimes(e: Record<string, unknown>, into: ObservedTimes = 
   return into;
 }
 
+/**
+ * How far an observation may be ahead of the message's arrival: clocks drift, but a reading from
+ * the future is a wrong clock (a meter set to local time read as UTC, a garbage frame), and written
+ * it would hold every real reading back as out of order until its time comes.
+ */
+export const MAX_CLOCK_LEAD_MS = 3_600_000;
+
+/**
+ * The first `observedAt` of `e` later than `limit` (epoch ms), as written, or undefined.
+ * @example observedAfter(meter, Date.parse(receivedAt) + MAX_CLOCK_LEAD_MS) // '2076-01-12T18:21:59.000Z'
+ */
+export function observedAfter(e: Entity, limit: number): string | undefined {
+  for (const [name, v] of Object.entries(e)) {
+    if (NOT_ATTRIBUTES.has(name)) continue;
+    for (const i of instancesOf(v)) if (typeof i.observedAt === 'string' && Date.parse(i.observedAt) > limit) return i.observedAt;
+  }
+  return undefined;
+}
+
+/** Why an entity observed after its message arrived (beyond MAX_CLOCK_LEAD_MS) is refused, or undefined when it is not. */
+export function clockFault(e: Entity, receivedAt: string): string | undefined {
+  const t = observedAfter(e, Date.parse(receivedAt) + MAX_CLOCK_LEAD_MS);
+  return t && `observed at ${t}, more than ${MAX_CLOCK_LEAD_MS / 3_600_000} h after the message arrived (${receivedAt}): the device's clock is wrong`;
+}
+
 /** Whether an entity carries any `observedAt` (without parsing it). */
 function observes(e: Entity): boolean {
   for (const [name, v] of Object.entries(e)) {

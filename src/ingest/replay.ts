@@ -1,13 +1,14 @@
 /**
  * Replay of a dead letter (POST /ingest/dead-letters/{id}/replay): a message that failed to decode or
  * translate runs through its adapter again (the adapter or the territory file may have been fixed);
- * an entity the broker refused, or that failed its schema, is checked again (late-message guard of
- * an ordered adapter, schema) and written again on its own. A replay that runs leaves no dead letter
+ * an entity the broker refused, or that failed its schema, is checked again (its clock, the
+ * late-message guard of an ordered adapter, its schema) and written again on its own. A replay that runs leaves no dead letter
  * behind but for what still fails: an entity's dead letter is updated with the new reason, and what a
  * replayed message could not write is in dead letters of its own (`rejected`), so the message's is removed.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
+import { clockFault } from './observations';
 import { asFeedError, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter, type Translation } from './types';
 
@@ -18,6 +19,8 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
   const guard = adapter.ordered ? deps.observations : undefined;
   let screened = false;
   try {
+    const wrongClock = clockFault(entity as Entity, d.receivedAt);
+    if (wrongClock) throw new FeedError('validate', wrongClock, 422);
     if (guard) {
       const s = await guard.screen(t);
       // still older than what the broker holds: writing it would take the entity back in time

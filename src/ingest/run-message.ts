@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
-import type { ObservationGuard } from './observations';
+import { clockFault, type ObservationGuard } from './observations';
 import type { EntityValidator } from './validate';
 import { PartialWriteError, type WriteOutcome } from './write';
 
@@ -93,7 +93,15 @@ export async function writeTranslations(
     });
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
-    let raw = await deps.episodes.resolve(marked);
+    // an observation from the future is a wrong clock: refused, it would hold the real ones back
+    let timely = marked;
+    for (const e of marked.entities) {
+      const reason = clockFault(e, msg.receivedAt);
+      if (reason === undefined) continue;
+      rejected.push({ entityId: String(e.id), reason, deadLetter: deadLetter(e, marked, 'validate', reason) });
+      timely = { ...timely, entities: timely.entities.filter((x) => x !== e) };
+    }
+    let raw = await deps.episodes.resolve(timely);
     const episodeIds = new Set((marked.episodes ?? []).map((m) => String(m.entity.id)));
     const guard = adapter.ordered ? deps.observations : undefined;
     let screenedIds: string[] = [];

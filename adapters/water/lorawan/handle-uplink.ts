@@ -3,7 +3,8 @@
  * resolve the device, read its payload (built-in codec, else what the network server decoded),
  * translate (pure).
  */
-import { FeedError, type AdapterEnv, type Translation } from '../../../src/ingest/types';
+import { MAX_CLOCK_LEAD_MS } from '../../../src/ingest/observations';
+import { FeedError, type AdapterEnv, type DeviceInfo, type Translation } from '../../../src/ingest/types';
 import type { Json } from '../payload';
 import { CONTEXT } from '../ngsi';
 import { readDecodedObject, type DecodedSpec } from './decoded-payload';
@@ -61,7 +62,25 @@ export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv
   const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || selfRead !== undefined);
   const reader = payloadReader(device, hints);
   const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt, clockZone(device, env)) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
+  checkMeterClock(reading, uplink, device);
   return translateUplink(reading, uplink, device, env.territory);
+}
+
+/**
+ * A reading dated after the network received it (beyond clock drift) is refused whole, alarms
+ * included: a wrong meter clock, or bytes that are not a frame of the device's codec but happen to
+ * decode (a random frame reads as a date decades ahead). Written, it would hold every real reading of
+ * the meter back as out of order until that date.
+ */
+function checkMeterClock(reading: MeterReading, uplink: Uplink, device: DeviceInfo): void {
+  const lead = Date.parse(reading.time) - Date.parse(uplink.receivedAt);
+  if (!(lead > MAX_CLOCK_LEAD_MS)) return;
+  const hint = device.meterClock === 'local' ? '' : "; a meter set to local time needs meterClock 'local'";
+  throw new FeedError(
+    'decode',
+    `meter time ${reading.time} is ${(lead / 3_600_000).toFixed(1)} h after the network received the frame (${uplink.receivedAt}): a wrong meter clock${hint}, or not a frame of codec ${device.codec ?? 'decoded'}`,
+    422,
+  );
 }
 
 export function handleStatus(status: DeviceStatus, hints: DeviceHints, env: AdapterEnv): Translation {

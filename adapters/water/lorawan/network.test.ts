@@ -61,6 +61,20 @@ describe('ChirpStack', () => {
     expect(feedError(() => parseChirpStack(msg(kamstrup('CEST'), { event: 'up' }), paris)).message).toBe("device 0505050505050505: meterClock 'CEST' must be utc or local");
   });
 
+  test('a reading dated after the network received it is refused whole: a wrong clock, or bytes that only happen to decode', () => {
+    // 42 bytes of 'x': an Axioma W1 log-frame layout fits, with a meter time in 2076
+    const garbage = { deviceInfo: { devEui: '0101010101010101' }, fPort: 100, data: 'x'.repeat(56), time: '2026-09-02T23:10:00Z' };
+    const e = feedError(() => parseChirpStack(msg(garbage, { event: 'up' }), env));
+    expect(e).toMatchObject({ stage: 'decode', status: 422 });
+    expect(e.message).toMatch(/^meter time 2076-.+ h after the network received the frame \(2026-09-02T23:10:00.000Z\): a wrong meter clock; a meter set to local time needs meterClock 'local', or not a frame of codec axioma-qalcosonic-w1$/);
+    // a Kamstrup meter in summer time read as UTC: 19:00 "UTC" received at 17:05Z
+    const data = Buffer.from('78446d00331837441303000000', 'hex').toString('base64');
+    const local = { deviceInfo: { devEui: '0505050505050505', tags: { codec: 'kamstrup-flowiq2200' } }, fPort: 1, data, time: '2024-07-24T17:05:00Z' };
+    expect(feedError(() => parseChirpStack(msg(local, { event: 'up' }), env)).message).toMatch(/^meter time 2024-07-24T19:00:00.000Z is 1.9 h after/);
+    const t = parseChirpStack(msg({ ...local, deviceInfo: { ...local.deviceInfo, tags: { ...local.deviceInfo.tags, meterClock: 'local' } } }, { event: 'up' }), { ...env, timeZone: 'Europe/Paris' });
+    expect(t.entities[0].waterConsumption).toMatchObject({ observedAt: '2024-07-24T17:00:00.000Z' });
+  });
+
   test('a tag meterId that cannot be part of an id falls back to the DevEUI', () => {
     const t = parseChirpStack(msg(up('0303030303030303', { tags: { codec: 'axioma-qalcosonic-w1', meterId: 'bad id!' } }), { event: 'up' }), env);
     expect(t.entities[0].id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:0303030303030303');
