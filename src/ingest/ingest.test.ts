@@ -187,7 +187,7 @@ it('reads dead-letter ids and paging strictly: no 5xx, no loose number', async (
     expect([offset, r.statusCode, r.json().title]).toEqual([offset, 400, 'Bad paging']);
   }
   expect((await app.inject({ method: 'GET', url: '/ingest/dead-letters?offset=0&limit=5000' })).json()).toHaveLength(1); // limit capped at 1000
-  for (const id of ['0x1', '1e0', '%201', '+1', '1.0', '9007199254740993', 'abc']) {
+  for (const id of ['0x1', '1e0', '%201', '+1', '1.0', '01', '0', '9007199254740993', 'abc']) {
     for (const [method, url] of [['GET', `/ingest/dead-letters/${id}`], ['POST', `/ingest/dead-letters/${id}/replay`], ['DELETE', `/ingest/dead-letters/${id}`]] as const) {
       expect([method, id, (await app.inject({ method, url })).statusCode]).toEqual([method, id, 404]);
     }
@@ -228,6 +228,17 @@ it('says what a streamed document wrote before its fault; counts it', async () =
   expect(d).toMatchObject({ bodyKept: false, reason: expect.stringContaining(`${n} entities of the message`) });
   expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/cache']).toMatchObject({ written: n, rejected: 1 });
   for (const id of body.written) expect((await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}` })).statusCode).toBe(200);
+});
+
+it('replays a dead letter once at a time: a concurrent replay of the same one is a 409', async () => {
+  await send('{"id":"c","battery":3}');
+  strict = false;
+  const answers = await Promise.all(Array.from({ length: 5 }, () => app.inject({ method: 'POST', url: '/ingest/dead-letters/1/replay' })));
+  // all five arrive while the first is writing
+  expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
+  expect(answers.find((r) => r.statusCode === 409)?.json().title).toBe('Replay in progress');
+  const stats = (await app.inject({ method: 'GET', url: '/ingest/stats' })).json();
+  expect(stats['test/device']).toMatchObject({ received: 2, written: 1 });
 });
 
 it('dead-letters an entity the broker refuses, one by one (207)', async () => {

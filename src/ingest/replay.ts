@@ -43,9 +43,18 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
 
 export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
   if (d.stage === 'validate' && d.payload.startsWith('{"@context"')) {
+    // counted as a message of its own, as a replayed message is
+    const stats = deps.stats.of(adapter.name);
+    stats.received++;
     const outcome = await replayEntity(d, adapter, deps);
-    if (outcome.ok) deps.deadLetters.delete(d.id);
-    else deps.deadLetters.update(d.id, outcome.error.stage, outcome.error.message, outcome.error.status);
+    if (outcome.ok) {
+      stats.accepted++;
+      stats.written += outcome.writtenCount;
+      deps.deadLetters.delete(d.id);
+    } else {
+      stats.rejected++;
+      deps.deadLetters.update(d.id, outcome.error.stage, outcome.error.message, outcome.error.status);
+    }
     return outcome;
   }
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };

@@ -172,10 +172,10 @@ async function notification(route: NotificationRoute, o: IngestRoutesOptions, re
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_PREFIX) ? o.mappings?.get(name.slice(MAPPING_PREFIX.length)) : undefined);
-  /** A dead-letter id: digits only (no sign, exponent, hex or spaces), a safe integer; else NaN, which names none. */
+  /** A dead-letter id: digits only (no sign, exponent, hex, spaces or leading zero), a safe integer; else NaN, which names none. */
   const idOf = (req: FastifyRequest) => {
     const raw = (req.params as { id: string }).id;
-    return /^\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : NaN;
+    return /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : NaN;
   };
   const shownId = (req: FastifyRequest) => JSON.stringify((req.params as { id: string }).id.slice(0, 40));
   app.get('/ingest/dead-letters', async (req, reply) => {
@@ -192,6 +192,8 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
     return Number.isNaN(id) ? undefined : dl.get(id);
   };
   const none = (req: FastifyRequest, reply: FastifyReply) => problem(reply, 404, 'No such dead letter', `No dead letter ${shownId(req)}`);
+  /** Dead letters being replayed: one replay at a time each (a second one would write the message twice). */
+  const replaying = new Set<number>();
   app.get('/ingest/dead-letters/:id', async (req, reply) => {
     const d = find(req);
     return d ? reply.send(d) : none(req, reply);
@@ -206,7 +208,14 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
     const adapter = adapterOf(d.adapter);
     if (!adapter) return problem(reply, 422, 'Unknown adapter', `The adapter '${d.adapter}' of dead letter ${d.id} is not loaded`);
     if (!d.bodyKept) return problem(reply, 422, 'Nothing to replay', 'The body of this dead letter was not kept (a streamed document, or a body refused before it was read whole): ask the sender to send it again');
-    const out = await replay(d, adapter, o);
+    if (replaying.has(d.id)) return problem(reply, 409, 'Replay in progress', `Dead letter ${d.id} is being replayed; ask again once that replay has answered`);
+    replaying.add(d.id);
+    let out: MessageOutcome;
+    try {
+      out = await replay(d, adapter, o);
+    } finally {
+      replaying.delete(d.id);
+    }
     if (!out.ok) return problem(reply, out.error.status, `Replay failed at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: d.id });
     const late = allOutOfOrder(out);
     if (late) return problem(reply, 409, 'Replay out of order', late, { stage: 'validate', replayed: d.id, rejected: out.rejected });
