@@ -73,13 +73,23 @@ describe('volume named by volumeField / volumeUnit', () => {
     expect(read({ r: { value: 2, unit: 'm3' } }, { field: 'r' }).volumeLitres).toBe(2000);
     expect(read({ total: 7, unit: 'm3' }, { field: 'total', unit: 'L' }).volumeLitres).toBe(7);
   });
+  test('a pulse counter: volumeUnit gives the weight of one step', () => {
+    // a pulse adapter's decoded frame: channel counters, each pulse 10 L on channel A
+    const pulses = { type: '0x46 Data frame', counterValues: [12345, 0] };
+    expect(read(pulses, { field: 'counterValues.0', unit: '10L' })).toMatchObject({ volumeLitres: 123450, source: 'object.counterValues.0' });
+    expect(read(pulses, { field: 'counterValues.0', unit: '2,5 litres' }).volumeLitres).toBe(30863); // 30862.5, to the litre
+    expect(read(pulses, { field: 'counterValues.0', unit: '0.001 m3' }).volumeLitres).toBe(12345);
+  });
   test('array indexes in the path', () => {
     expect(read({ values: [{ Value: 0.236 }] }, { field: 'values.0.Value', unit: 'm3' }).volumeLitres).toBe(236);
   });
   test.each([
     [{ a: 1 }, { field: 'b', unit: 'm3' }, "object has no field 'b' (volumeField)"],
     [{ a: 1 }, { field: 'a' }, 'object.a has no unit: set volumeUnit (m3 or L)'],
-    [{ a: 1 }, { field: 'a', unit: 'gallons' }, "volumeUnit 'gallons' is not m3 or L"],
+    [{ a: 1 }, { field: 'a', unit: 'gallons' }, "volumeUnit 'gallons' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')"],
+    [{ a: 1 }, { field: 'a', unit: '0L' }, "volumeUnit '0L' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')"],
+    [{ a: 1 }, { field: 'a', unit: '10' }, "volumeUnit '10' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')"],
+    [{ a: 1 }, { field: 'a', unit: '-10L' }, "volumeUnit '-10L' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')"],
     [{ a: 'x' }, { field: 'a', unit: 'L' }, 'object.a must be a volume (a number ≥ 0)'],
     [{ a: 1 }, { field: 'constructor', unit: 'L' }, "object has no field 'constructor' (volumeField)"],
     [{ a: { b: 1 } }, { field: 'a.toString.x', unit: 'L' }, "object has no field 'a.toString.x' (volumeField)"],

@@ -10,7 +10,9 @@
  * (m3 or L); `metering.water.total` (the Device Repository's normalized shape) is litres. A named
  * `volumeField` may also carry its unit as its last word (`log_volume_m3`). Real codecs
  * output bare names in either unit (GWF `registerValue`, Elvaco `volume`, Quandify `totalVolume` in L):
- * those need `volumeField` + `volumeUnit`. Two recognized fields that disagree are refused.
+ * those need `volumeField` + `volumeUnit`. A pulse counter on a meter's pulse output counts steps
+ * of a weight: `volumeUnit` then gives it (`10L`: each pulse is 10 L; `0.001m3`). Two recognized
+ * fields that disagree are refused.
  * Time: an ISO 8601 date-time with a zone (without one: a local time of the territory's `timeZone`,
  * when it has one) in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`, `meter_datetime` …),
  * or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`; else the network
@@ -32,6 +34,18 @@ const UNIT_WORDS = new Map<string, VolumeUnit>([
   ['m3', 'm3'], ['cubicmeter', 'm3'], ['cubicmeters', 'm3'], ['cubicmetre', 'm3'], ['cubicmetres', 'm3'], ['cbm', 'm3'],
   ['l', 'L'], ['liter', 'L'], ['liters', 'L'], ['litre', 'L'], ['litres', 'L'], ['ltr', 'L'],
 ]);
+
+/**
+ * A configured `volumeUnit`: a unit, or a unit with its count per step of the field (a pulse
+ * counter's weight, e.g. '10L': each step is 10 litres; '0.001 m3'); undefined for anything else.
+ * @example scaledUnit('10 L') // { unit: 'L', factor: 10 }
+ */
+export function scaledUnit(s: string): { unit: VolumeUnit; factor: number } | undefined {
+  const m = /^\s*(\d+(?:[.,]\d+)?)?\s*([^\d\s].*?)\s*$/.exec(s);
+  const unit = m ? volumeUnit(m[2]) : undefined;
+  const factor = m?.[1] === undefined ? 1 : Number(m[1].replace(',', '.'));
+  return unit && factor > 0 && Number.isFinite(factor) ? { unit, factor } : undefined;
+}
 
 /** 'm3', 'm³', 'L', 'litres' … → the unit; anything else → undefined. */
 export function volumeUnit(s: unknown): VolumeUnit | undefined {
@@ -109,9 +123,9 @@ const fail = (reason: string): never => {
   throw new FeedError('decode', reason, 422);
 };
 
-function litres(raw: unknown, unit: VolumeUnit, path: string): number {
+function litres(raw: unknown, unit: VolumeUnit, path: string, factor = 1): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return fail(`${path} must be a volume (a number ≥ 0)`);
-  const l = Math.round(raw * LITRES[unit]);
+  const l = Math.round(raw * factor * LITRES[unit]);
   if (!Number.isSafeInteger(l)) fail(`${path} is out of range`);
   return l;
 }
@@ -153,18 +167,19 @@ function locate(root: Json, path: string): { holder: Json; key: string } | undef
   let at: unknown = root;
   for (let i = 0; i < parts.length - 1; i++) at = (isObject(at) || Array.isArray(at)) && Object.hasOwn(at, parts[i]) ? (at as Record<string, unknown>)[parts[i]] : undefined;
   const key = parts[parts.length - 1];
+  if (Array.isArray(at)) return /^\d+$/.test(key) && Object.hasOwn(at, key) ? { holder: at as unknown as Json, key } : undefined; // an element: 'counterValues.0'
   return isObject(at) && Object.hasOwn(at, key) ? { holder: at, key } : undefined;
 }
 
 function explicitVolume(root: Json, spec: DecodedSpec, where: string): Found {
   const field = spec.field as string;
-  const unit = spec.unit === undefined ? undefined : volumeUnit(spec.unit);
-  if (spec.unit !== undefined && unit === undefined) fail(`volumeUnit '${spec.unit.slice(0, 20)}' is not m3 or L`);
+  const scaled = spec.unit === undefined ? undefined : scaledUnit(spec.unit);
+  if (spec.unit !== undefined && scaled === undefined) fail(`volumeUnit '${spec.unit.slice(0, 20)}' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')`);
   const at = locate(root, field);
   if (!at) return fail(`${where} has no field '${field.slice(0, 80)}' (volumeField)`);
-  const [raw, u] = valueAndUnit(at.holder, at.key, unit, true);
+  const [raw, u] = valueAndUnit(at.holder, at.key, scaled?.unit, true);
   if (u === undefined) fail(`${where}.${field.slice(0, 80)} has no unit: set volumeUnit (m3 or L)`);
-  return { path: `${where}.${field}`, litres: litres(raw, u as VolumeUnit, `${where}.${field}`), holder: at.holder };
+  return { path: `${where}.${field}`, litres: litres(raw, u as VolumeUnit, `${where}.${field}`, scaled?.factor), holder: at.holder };
 }
 
 function foundVolume(root: Json, where: string): Found {

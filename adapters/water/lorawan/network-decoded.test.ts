@@ -48,7 +48,7 @@ describe('ChirpStack object', () => {
   test.each([
     [up('0303030303030303', { current_volume_m3: 1 }, { codec: 'other' }), "unknown payload codec 'other' for device 0303030303030303"],
     [up('dec0de00000000aa', undefined, { codec: 'decoded' }), 'no payload codec configured for device dec0de00000000aa, and the network server sent no decoded payload with a water volume (ChirpStack object, TTS decoded_payload or normalized_payload)'],
-    [up('dec0de00000000aa', { idx: 1 }, { volumeField: 'idx', volumeUnit: 'kg' }), "device dec0de00000000aa: volumeUnit 'kg' is not m3 or L"],
+    [up('dec0de00000000aa', { idx: 1 }, { volumeField: 'idx', volumeUnit: 'kg' }), "device dec0de00000000aa: volumeUnit 'kg' is not m3 or L (optionally with a count per step: '10L', '0.1 m3')"],
     [up('dec0de00000000aa', 'text', { codec: 'decoded' }), 'device dec0de00000000aa: object must be a JSON object to read a volume from'],
     [up('dec0de00000000aa', { temperature: 21.5, luminosity: 0.4 }), 'unknown device dec0de00000000aa: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit'],
     [up('dec0de00000000aa', { volume: 5 }), 'unknown device dec0de00000000aa: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit'],
