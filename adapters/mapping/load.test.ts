@@ -30,10 +30,11 @@ test('the base mapping loads', () => {
   expect(m.location).toEqual({ kind: 'fixed', coordinates: [4.83, 45.75], line: 19 });
 });
 
-test('an MQTT source is exposed', () => {
-  const m = parseMapping(edit('  http: {}', '  mqtt:\n    topic: sensors/+/up\n    qos: 1'));
-  expect(m.source).toEqual({ kind: 'mqtt', topic: 'sensors/+/up', qos: 1 });
+test('an MQTT source is exposed; QoS 1 unless told', () => {
+  const m = parseMapping(edit('  http: {}', '  mqtt:\n    topic: sensors/+/up\n    qos: 0'));
+  expect(m.source).toEqual({ kind: 'mqtt', topic: 'sensors/+/up', qos: 0 });
   expect(m.path).toBe('/ingest/mapping/probe');
+  expect(parseMapping(edit('  http: {}', '  mqtt: { topic: sensors/+/up }')).source).toEqual({ kind: 'mqtt', topic: 'sensors/+/up', qos: 1 });
 });
 
 describe('schema errors report the pointer and the line', () => {
@@ -64,6 +65,7 @@ describe('schema errors report the pointer and the line', () => {
 describe('semantic errors', () => {
   test.each<[string, string, string, string, number, RegExp]>([
     ['unknown placeholder', '{territory}:{deviceId}', '{commune}:{deviceId}', '/entity/idTemplate', 7, /unknown placeholder \{commune\}/],
+    ['not an MQTT topic filter', '  http: {}', "  mqtt: { topic: 'x/#/y' }", '/source/mqtt/topic', 3, /is not an MQTT topic filter: '#' must be the whole last level/],
     ['id of another type', "'urn:ngsi-ld:WasteContainer:{territory}", "'urn:ngsi-ld:Container:{territory}", '/entity/idTemplate', 7, /must start with urn:ngsi-ld:WasteContainer:/],
     ['http path not fixed by the name', '  http: {}', '  http: { path: /ingest/mapping/other }', '/source/http/path', 3, /must be \/ingest\/mapping\/probe/],
     ['min above max', '    max: 1', '    max: -1', '/attributes/fillingLevel/min', 12, /min 0 is above max -1/],

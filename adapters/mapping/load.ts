@@ -8,6 +8,7 @@ import path from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Attribute } from '../../src/ngsi-ld/types';
+import { topicFilterProblem } from '../../src/ingest/sources/topic-filter';
 import { projectRoot } from '../../src/project-root';
 import { compileExpr } from './expressions';
 import type { CompiledAttribute, CompiledExpr, CompiledLocation, CompiledMapping, MappingSource } from './types';
@@ -149,7 +150,11 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
 
   const path = `/ingest/mapping/${m.name}`;
   let source: MappingSource;
-  if (m.source.mqtt) source = { kind: 'mqtt', topic: m.source.mqtt.topic, qos: m.source.mqtt.qos ?? 0 };
+  if (m.source.mqtt) {
+    const bad = topicFilterProblem(m.source.mqtt.topic);
+    if (bad) fail('/source/mqtt/topic', `is not an MQTT topic filter: ${bad}`);
+    source = { kind: 'mqtt', topic: m.source.mqtt.topic, qos: m.source.mqtt.qos ?? 1 }; // at least once, as the territory's subscriptions
+  }
   else {
     if (m.source.http?.path !== undefined && m.source.http.path !== path) fail('/source/http/path', `must be ${path} (fixed by the name)`);
     source = { kind: 'http', path };

@@ -38,17 +38,24 @@ test('reload: add, change, break, remove', () => {
   registry.reload();
   expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.04 });
 
+  // broken while being edited: its last good version stays in use, and the error is reported
   write('probe.yml', BASE_MAPPING.replace('payload.level | percent', 'payload.level +'));
   const broken = registry.reload();
   expect(broken.loaded).toEqual(['waste-bin']);
-  expect(broken.errors).toEqual([{ file: 'probe.yml', error: expect.stringMatching(/^probe\.yml:11: \/attributes\/fillingLevel\/expr: expression/) }]);
-  expect(registry.get('probe')).toBeUndefined();
-  expect(registry.get('waste-bin')).toBeDefined();
-  expect(registry.adapters().map((a) => a.name)).toEqual(['mapping/waste-bin']);
-  expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ file: 'probe.yml' }), 'mapping skipped');
+  expect(broken.errors).toEqual([{ file: 'probe.yml', error: expect.stringMatching(/^probe\.yml:11: \/attributes\/fillingLevel\/expr: expression/), kept: 'probe' }]);
+  expect(registry.status()).toEqual(broken);
+  expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.04 });
+  expect(registry.adapters().map((a) => a.name).sort()).toEqual(['mapping/probe', 'mapping/waste-bin']);
+  expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ file: 'probe.yml', kept: 'probe' }), 'mapping skipped');
+  expect(registry.reload().errors[0].kept).toBe('probe'); // still broken: still kept
 
   fs.rmSync(path.join(dir, 'probe.yml'));
   expect(registry.reload()).toEqual({ loaded: ['waste-bin'], errors: [] });
+  expect(registry.get('probe')).toBeUndefined();
+
+  // a file broken from the start has no good version to keep
+  write('new.yml', BASE_MAPPING.replace('name: probe', 'name: fresh').replace('payload.level | percent', 'payload.level +'));
+  expect(registry.reload().errors).toEqual([{ file: 'new.yml', error: expect.any(String) }]);
 });
 
 test('a name used twice: the second file is skipped', () => {

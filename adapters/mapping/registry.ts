@@ -1,6 +1,7 @@
 /**
  * The mappings of a directory (MAPPINGS_DIR): every *.yaml / *.yml is loaded; a broken file is
- * reported and skipped while the others keep working. The directory is watched (debounced) so a
+ * reported while the others keep working, and a file that was good before keeps its last good
+ * version in use until it is fixed (its sensors' messages are not lost while it is being edited). The directory is watched (debounced) so a
  * mapping added, changed or removed takes effect without a restart; `reload()` does it on demand.
  * `onReload` listeners (the MQTT source, which subscribes the mappings' topics) run after each reload.
  */
@@ -19,11 +20,14 @@ export interface MappingLog {
 
 export interface ReloadResult {
   loaded: string[];
-  errors: Array<{ file: string; error: string }>;
+  /** `kept`: the name of the mapping whose last good version stays in use for that file. */
+  errors: Array<{ file: string; error: string; kept?: string }>;
 }
 
 export interface MappingRegistry {
   list(): CompiledMapping[];
+  /** What the last reload loaded and refused (GET /ingest/mappings). */
+  status(): ReloadResult;
   /** The adapter of a mapping by name (mounted at /ingest/mapping/<name>). */
   get(name: string): Adapter | undefined;
   adapters(): Adapter[];
@@ -48,6 +52,7 @@ const isMappingFile = (f: string) => /\.ya?ml$/i.test(f) && !f.startsWith('.');
  */
 export function createMappingRegistry(dir: string, log: MappingLog, opts: MappingRegistryOptions = {}): MappingRegistry {
   let current = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
+  let last: ReloadResult = { loaded: [], errors: [] };
   let watcher: fs.FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<(result: ReloadResult) => void>();
@@ -69,10 +74,15 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
         next.set(mapping.name, { mapping, adapter: mappingAdapter(mapping) });
         result.loaded.push(mapping.name);
       } catch (err) {
-        result.errors.push({ file: f, error: (err as Error).message });
+        // the version of this file that loaded before stays in use, unless its name is taken now
+        const prev = [...current.values()].find((e) => e.mapping.file === f);
+        const keep = prev && !next.has(prev.mapping.name) ? prev : undefined;
+        if (keep) next.set(keep.mapping.name, keep);
+        result.errors.push({ file: f, error: (err as Error).message, ...(keep ? { kept: keep.mapping.name } : {}) });
       }
     }
     current = next;
+    last = result;
     for (const e of result.errors) log.warn({ dir, ...e }, 'mapping skipped');
     log.info({ dir, loaded: result.loaded, errors: result.errors.length }, 'mappings loaded');
     for (const listener of listeners) {
@@ -100,6 +110,7 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
 
   return {
     list: () => [...current.values()].map((e) => e.mapping),
+    status: () => last,
     get: (name) => current.get(name)?.adapter,
     adapters: () => [...current.values()].map((e) => e.adapter),
     reload,

@@ -29,8 +29,11 @@ export interface IngestRoutesOptions extends IngestDeps {
   /** Notification endpoints (see NotificationRoute). */
   notifications?: NotificationRoute[];
   maxBody: number;
-  /** Declarative adapters (mappings) that can change without restart: looked up at each request by name. */
-  mappings?: { get(name: string): Adapter | undefined };
+  /**
+   * Declarative adapters (mappings) that can change without restart: looked up at each request by
+   * name; `status` (GET /ingest/mappings) says what the last reload loaded and refused.
+   */
+  mappings?: { get(name: string): Adapter | undefined; status?(): { loaded: string[]; errors: Array<{ file: string; error: string; kept?: string }> } };
 }
 
 const MAPPING_PREFIX = 'mapping/';
@@ -243,5 +246,7 @@ export function ingestRoutes(o: IngestRoutesOptions) {
     });
     deadLetterRoutes(app, o, o.deadLetters);
     app.get('/ingest/stats', async () => o.stats.snapshot());
+    const status = o.mappings?.status?.bind(o.mappings);
+    if (status) app.get('/ingest/mappings', async () => status());
   };
 }

@@ -127,6 +127,8 @@ it('a declarative mapping turns a waste-bin sensor message into a WasteContainer
   expect(bins).toHaveLength(1);
   expect(bins[0].fillingLevel.value).toEqual(expect.any(Number));
   expect((await post('/ingest/mapping/nothing', '{}')).statusCode).toBe(404);
+  const status = await app.inject({ method: 'GET', url: '/ingest/mappings' });
+  expect(status.json()).toMatchObject({ loaded: expect.arrayContaining(['waste-bin']), errors: [] });
   // the same sensor's message of an hour before, arriving late: refused, the stored reading stays
   const late = JSON.parse(read('adapters/mapping/examples/waste-bin.input.json'));
   late.uplink_message.received_at = '2026-09-02T05:00:01.215Z';

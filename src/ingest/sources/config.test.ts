@@ -71,9 +71,14 @@ describe('startSources', () => {
     sources = broker = server = undefined;
   });
 
+  it('refuses a subscription whose topic is not an MQTT filter', () => {
+    const doc = { sources: { mqtt: { url: 'mqtt://127.0.0.1:1883', subscriptions: [{ topic: 'x/#/y', adapter: 'water/chirpstack' }] } } };
+    expect(() => parseSources(doc, 'f')).toThrow("f: sources.mqtt.subscriptions[0].topic: is not an MQTT topic filter: '#' must be the whole last level");
+  });
+
   it('names an unknown adapter and starts nothing', () => {
     const config = parseSources(DOC, 'f', { MQTT_PASSWORD: 'p', TOKEN: 't' });
-    expect(() => startSources(config, [jsonAdapter('water/chirpstack')], deps)).toThrow("sources.poll[0].adapter: unknown adapter 'mobility/datex2' (known: water/chirpstack)");
+    expect(() => startSources(config, [jsonAdapter('water/chirpstack')], deps)).toThrow("sources.poll[0].adapter: unknown adapter 'mobility/datex2' (known: water/chirpstack, or mapping/<name>)");
   });
 
   it('starts the configured MQTT and poll sources with their adapters', async () => {

@@ -8,11 +8,12 @@
  */
 import fs from 'node:fs';
 import type { IngestDeps } from '../run-message';
-import type { Adapter } from '../types';
+import { FeedError, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
 import { followMappingTopics, type MappingTopicsRegistry } from './mapping-topics';
 import { startMqttSource, type MqttSource } from './mqtt-source';
 import { startPollSource, type PollSource } from './poll-source';
+import { topicFilterProblem } from './topic-filter';
 
 export interface MqttSubscriptionConfig {
   topic: string;
@@ -116,7 +117,10 @@ function mqttSource(r: Reader, v: unknown, path: string): MqttSourceConfig {
       const p = `${path}.subscriptions[${i}]`;
       const so = r.object(s, p);
       r.only(so, p, ['topic', 'adapter', 'query']);
-      return { topic: r.str(so.topic, `${p}.topic`)!, adapter: r.str(so.adapter, `${p}.adapter`)!, query: r.strings(so.query, `${p}.query`) };
+      const topic = r.str(so.topic, `${p}.topic`)!;
+      const bad = topicFilterProblem(topic);
+      if (bad) r.fail(`${p}.topic`, `is not an MQTT topic filter: ${bad}`);
+      return { topic, adapter: r.str(so.adapter, `${p}.adapter`)!, query: r.strings(so.query, `${p}.query`) };
     }),
     clientId: r.str(o.clientId, `${path}.clientId`, { optional: true }),
     username: r.str(o.username, `${path}.username`, { optional: true, expand: true }),
@@ -164,6 +168,35 @@ export function loadSources(file: string | undefined, env: Env = process.env): S
   return parseSources(JSON.parse(fs.readFileSync(file, 'utf8')), file, env);
 }
 
+const MAPPING_PREFIX = 'mapping/';
+
+/**
+ * The adapter of mapping `name` as it is when each message comes (not as it was at start): a mapping
+ * edited later is used in its new version, one removed (or not loaded yet) refuses its messages as
+ * dead letters naming it, as `POST /ingest/mapping/<name>` answers 404.
+ */
+function mappingByName(mappings: Pick<MappingTopicsRegistry, 'get'>, name: string): Adapter {
+  const now = (): Adapter | undefined => mappings.get(name);
+  return {
+    name: MAPPING_PREFIX + name,
+    path: `/ingest/mapping/${name}`,
+    get contentTypes() {
+      return now()?.contentTypes ?? ['application/json'];
+    },
+    get ordered() {
+      return now()?.ordered ?? true;
+    },
+    get validateEntities() {
+      return now()?.validateEntities;
+    },
+    handle(message, env) {
+      const a = now();
+      if (!a) throw new FeedError('translate', `no mapping '${name}' is loaded (MAPPINGS_DIR); the message is kept until it is`, 422);
+      return a.handle(message, env);
+    },
+  };
+}
+
 export interface RunningSources {
   mqtt: MqttSource[];
   poll: PollSource[];
@@ -182,8 +215,9 @@ export interface RunningSources {
 export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry): RunningSources {
   const byName = new Map(adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string, path: string): Adapter => {
+    if (mappings && name.startsWith(MAPPING_PREFIX)) return mappingByName(mappings, name.slice(MAPPING_PREFIX.length));
     const a = byName.get(name);
-    if (!a) throw new Error(`${path}: unknown adapter '${name}' (known: ${[...byName.keys()].join(', ')})`);
+    if (!a) throw new Error(`${path}: unknown adapter '${name}' (known: ${[...byName.keys()].join(', ')}, or mapping/<name>)`);
     return a;
   };
   const mqttPlans = config.mqtt.map((m, i) => ({ ...m, subscriptions: m.subscriptions.map((s, j) => ({ ...s, adapter: adapterOf(s.adapter, `sources.mqtt[${i}].subscriptions[${j}].adapter`) })) }));
