@@ -215,12 +215,15 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   client.handleMessage = (packet, done) => {
     const topic = packet.topic;
     const lane = lanes.find((l) => topicMatches(l.sub.topic, topic));
-    if (!lane) {
-      log.warn({ url: o.url, topic }, 'mqtt source: message on a topic no subscription matches, dropped');
-      return done();
-    }
     const payload = packet.payload;
     const body = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+    if (!lane) {
+      // sent before its subscription went (a mapping removed meanwhile): acknowledged, so kept
+      const reason = `no subscription matches topic '${topic.slice(0, 200)}' any more (its mapping was removed or changed while the message was on its way); post it again to its endpoint`;
+      const deadLetter = o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: { topic }, headers: {}, payload: body, receivedAt: new Date().toISOString() });
+      log.warn({ url: o.url, topic, deadLetter }, 'mqtt source: message on a topic no subscription matches, kept as a dead letter');
+      return done();
+    }
     lane.queue.push({ body, query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() });
     pending++;
     if (!lane.running) void run(lane);
