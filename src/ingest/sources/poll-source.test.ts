@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { soapEnvelope, startPollSource, type PollSource, type PollSourceOptions } from './poll-source';
@@ -195,6 +197,29 @@ describe('startPollSource', () => {
     expect(adapter.streamed).toBe(1);
     expect(writtenIds(deps)).toHaveLength(50);
     expect(deps.stats.of('test/stream')).toMatchObject({ received: 1, accepted: 1, written: 50 });
+  });
+
+  it('spools a large document to a temporary file (a .gz one too), skips it unchanged, and removes the file', async () => {
+    const spools = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('eclor-poll-')).length;
+    const before = spools();
+    const adapter = streamingAdapter();
+    const doc = gzipSync(JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: `gz${i}` }))));
+    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/gzip' }).end(doc);
+    start({ adapter, streamAbove: 64 });
+    expect(doc.length).toBeGreaterThan(64);
+    expect(await source!.pollNow()).toMatchObject({ ok: true });
+    expect(writtenIds(deps)).toHaveLength(40);
+    expect(await source!.pollNow()).toBeUndefined(); // same bytes: skipped
+    expect(adapter.streamed).toBe(1);
+    expect(spools()).toBe(before);
+    // inflating past maxBytes fails the document (a dead letter), the file is removed all the same
+    const bomb = gzipSync(Buffer.alloc(200_000, 0x20));
+    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/gzip' }).end(bomb);
+    await source!.stop();
+    start({ adapter, streamAbove: 64, maxBytes: 10_000 });
+    const out = await source!.pollNow();
+    expect(out).toMatchObject({ ok: false, error: { message: expect.stringContaining('larger than 10000 bytes once inflated') } });
+    expect(spools()).toBe(before);
   });
 
   it('refuses a document over maxBytes', async () => {

@@ -7,19 +7,25 @@
  * - An unchanged document is skipped: conditional GET (If-None-Match / If-Modified-Since → 304) and,
  *   for servers without validators, the SHA-256 of the body.
  * - gzip: Content-Encoding gzip is undone by fetch; a body that is itself a .gz file (1f 8b) is gunzipped.
- * - Large documents (over `streamAbove` bytes) go to `adapter.handleStream` when the adapter has one.
+ * - Large documents (over `streamAbove` bytes) go to `adapter.handleStream` when the adapter has one,
+ *   spooled to a temporary file on the way (hashed as they come), not held in memory.
  * - A network failure or an HTTP error is logged and retried at the next period; it is not a dead
  *   letter (there is no message). A document the adapter refuses is one, like a webhook body.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
-import { gunzip as gunzipCb } from 'node:zlib';
+import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
 import { runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import { noLog, type SourceLog } from './log';
 
 const gunzip = promisify(gunzipCb);
+const isGzip = (b: Buffer): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 export interface PollSourceOptions {
   /** http:// or https:// */
@@ -57,16 +63,85 @@ export function soapEnvelope(body: string): string {
   return `<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 }
 
-async function readCapped(res: Response, max: number): Promise<Buffer> {
+/**
+ * A document handed to a stream parser in pieces (views, no copy): given whole, the parser would read
+ * all of it in one go and hold every record it yields until the writes catch up (a 50 MB DATEX II
+ * publication peaked at ~650 MB); in pieces, it waits for the writes between two.
+ */
+const STREAM_PIECE = 64 * 1024;
+function* pieces(body: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < body.length; at += size) yield body.subarray(at, at + size);
+}
+
+/** A fetched document: in memory, or (larger than `spoolAbove`) in a temporary file; `hash` of its bytes as received. */
+interface Downloaded {
+  body?: Buffer;
+  file?: string;
+  size: number;
+  hash: string;
+}
+
+/**
+ * The body, at most `max` bytes, hashed as it comes; past `spoolAbove` bytes it goes on into a
+ * temporary file, so that a 50 MB publication is not held in memory while it is parsed.
+ */
+async function download(res: Response, max: number, spoolAbove: number): Promise<Downloaded> {
+  const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   let size = 0;
-  if (!res.body) return Buffer.alloc(0);
-  for await (const c of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
-    size += (c as Buffer).length;
-    if (size > max) throw new Error(`document larger than ${max} bytes`);
-    chunks.push(c as Buffer);
+  let file: string | undefined;
+  let out: fs.WriteStream | undefined;
+  const write = (c: Buffer) => (out!.write(c) ? Promise.resolve() : once(out!, 'drain').then(() => undefined));
+  try {
+    if (res.body) {
+      for await (const c of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+        const chunk = c as Buffer;
+        size += chunk.length;
+        if (size > max) throw new Error(`document larger than ${max} bytes`);
+        hash.update(chunk);
+        if (out) {
+          await write(chunk);
+          continue;
+        }
+        chunks.push(chunk);
+        if (size <= spoolAbove) continue;
+        file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-poll-')), 'document');
+        out = fs.createWriteStream(file);
+        for (const b of chunks.splice(0)) await write(b);
+      }
+    }
+    if (out) {
+      out.end();
+      await once(out, 'close');
+    }
+  } catch (err) {
+    out?.destroy();
+    if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    throw err;
   }
-  return Buffer.concat(chunks);
+  return file ? { file, size, hash: hash.digest('hex') } : { body: Buffer.concat(chunks, size), size, hash: hash.digest('hex') };
+}
+
+/** Fails a stream past `max` bytes (a spooled .gz document inflating beyond the limit). */
+function capped(max: number): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      done(size > max ? new Error(`document larger than ${max} bytes once inflated`) : null, chunk);
+    },
+  });
+}
+
+/** The first bytes of a file (to tell a .gz document). */
+function head(file: string, n: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, fs.readSync(fd, b, 0, n, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -88,7 +163,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   let running: Promise<MessageOutcome | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function fetchDocument(): Promise<{ body: Buffer; type: string; validators: { etag?: string; lastModified?: string } } | undefined> {
+  async function fetchDocument(): Promise<{ doc: Downloaded; type: string; validators: { etag?: string; lastModified?: string } } | undefined> {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...o.headers };
     if (etag) headers['if-none-match'] = etag;
     if (lastModified) headers['if-modified-since'] = lastModified;
@@ -108,18 +183,23 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       await res.body?.cancel();
       throw new Error(`HTTP ${res.status} ${res.statusText}`);
     }
-    let raw = await readCapped(res, maxBytes);
-    if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) raw = await gunzip(raw, { maxOutputLength: maxBytes });
+    // a document too large for the adapter to take whole is spooled: it will be streamed
+    const doc = await download(res, maxBytes, adapter.handleStream ? streamAbove : Infinity);
+    if (doc.body && isGzip(doc.body)) doc.body = await gunzip(doc.body, { maxOutputLength: maxBytes });
     const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    return { body: raw, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
+    return { doc, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
   }
 
-  async function hand(body: Buffer, type: string): Promise<MessageOutcome> {
+  async function hand(doc: Downloaded, type: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
-    if (!adapter.handleStream || body.length <= streamAbove) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
-    const note = `polled document of ${body.length} bytes from ${o.url}: not kept, it is fetched again when it changes`;
-    return runStream(adapter, base, Readable.from([body]), deps, contentType, note);
+    const { body, file } = doc;
+    if (body && (!adapter.handleStream || body.length <= streamAbove)) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
+    const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
+    if (body) return runStream(adapter, base, Readable.from(pieces(body, STREAM_PIECE)), deps, contentType, note);
+    let stream: Readable = fs.createReadStream(file!, { highWaterMark: STREAM_PIECE });
+    if (isGzip(head(file!, 2))) stream = stream.pipe(createGunzip()).pipe(capped(maxBytes));
+    return runStream(adapter, base, stream, deps, contentType, note);
   }
 
   async function poll(): Promise<MessageOutcome | undefined> {
@@ -136,18 +216,22 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       return undefined;
     }
     if (!doc) return undefined;
-    const hash = createHash('sha256').update(doc.body).digest('hex');
-    if (hash === lastHash) {
-      ({ etag, lastModified } = doc.validators);
-      return undefined;
+    try {
+      const { hash } = doc.doc;
+      if (hash === lastHash) {
+        ({ etag, lastModified } = doc.validators);
+        return undefined;
+      }
+      const outcome = await hand(doc.doc, doc.type);
+      // A broker failure (5xx) leaves the document unseen, so that it is tried again next period.
+      if (outcome.ok || outcome.error.status < 500) {
+        lastHash = hash;
+        ({ etag, lastModified } = doc.validators);
+      }
+      return outcome;
+    } finally {
+      if (doc.doc.file) fs.rmSync(path.dirname(doc.doc.file), { recursive: true, force: true });
     }
-    const outcome = await hand(doc.body, doc.type);
-    // A broker failure (5xx) leaves the document unseen, so that it is tried again next period.
-    if (outcome.ok || outcome.error.status < 500) {
-      lastHash = hash;
-      ({ etag, lastModified } = doc.validators);
-    }
-    return outcome;
   }
 
   function pollNow(): Promise<MessageOutcome | undefined> {
