@@ -35,3 +35,10 @@ test('errors: the reason and the mapping line, exit code 1', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('a reading from the future is refused as the runtime refuses it (exit code 1)', () => {
+  const input = exampleFile('air-quality', '.input.json');
+  // the example reading is observed at 2026-09-02T06:00:00Z: received three days before
+  const r = cli(exampleFile('air-quality', '.yaml'), input, '--received-at', '2026-08-30T06:00:00Z');
+  expect(r).toMatchObject({ code: 1, out: '', err: 'entity urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE rejected at validate: observed at 2026-09-02T06:00:00Z, more than 1 h after the message arrived (2026-08-30T06:00:00Z): the device\'s clock is wrong' });
+});

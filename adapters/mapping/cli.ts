@@ -7,6 +7,7 @@
  * reason and the mapping line at fault on stderr with exit code 1.
  */
 import fs from 'node:fs';
+import { clockFault } from '../../src/ingest/observations';
 import { FeedError, type IngestMessage } from '../../src/ingest/types';
 import { mappingAdapter } from './adapter';
 import { loadMappingFile, MappingError } from './load';
@@ -30,6 +31,9 @@ export function runMappingTest(argv: string[], out: (s: string) => void, err: (s
     const adapter = mappingAdapter(loadMappingFile(files[0]));
     const message: IngestMessage = { body: fs.readFileSync(files[1], 'utf8'), query: {}, headers: { 'content-type': 'application/json' }, receivedAt: opts['received-at'] };
     const translation = adapter.handle(message, { territory: opts.territory, devices: { get: () => undefined } });
+    // the runtime's own check (src/ingest/run-message.ts): a reading from the future is refused
+    const late = translation.entities.map((e) => ({ id: e.id, fault: clockFault(e, message.receivedAt) })).filter((x) => x.fault);
+    if (late.length) return err(late.map((x) => `entity ${x.id} rejected at validate: ${x.fault}`).join('\n')), 1;
     out(JSON.stringify(translation, null, 2));
     return 0;
   } catch (e) {

@@ -71,11 +71,18 @@ describe('semantic errors', () => {
     ['min above max', '    max: 1', '    max: -1', '/attributes/fillingLevel/min', 12, /min 0 is above max -1/],
     ['unitCode on a Relationship', '    optional: true', '    type: Relationship', '/attributes/temperature/type', 17, /Property attributes only/],
     ['static and attribute', 'location:', 'static:\n  temperature: 3\nlocation:', '/static/temperature', 19, /also in attributes/],
+    ['static relationship not a URI', 'location:', "static:\n  refDevice: { type: Relationship, object: 'not a uri' }\nlocation:", '/static/refDevice/object', 19, /must be a URI .+got "not a uri"/],
+    ['static GeoProperty not a geometry', 'location:', 'static:\n  area: { type: GeoProperty, value: 5 }\nlocation:', '/static/area/value', 19, /a GeoJSON geometry must be an object/],
   ])('%s', (_label, from, to, pointer, line, reason) => {
     const e = errorOf(edit(from, to));
     expect({ pointer: e.pointer, line: e.line }).toEqual({ pointer, line });
     expect(e.reason).toMatch(reason);
   });
+});
+
+test('a static relationship may be templated: checked with its placeholders filled', () => {
+  const m = parseMapping(edit('location:', "static:\n  refDevice: { type: Relationship, object: 'urn:ngsi-ld:Device:{territory}:{deviceId}' }\nlocation:"));
+  expect(m.static.refDevice).toEqual({ type: 'Relationship', object: 'urn:ngsi-ld:Device:{territory}:{deviceId}' });
 });
 
 describe('jexl expressions are compiled when the mapping loads', () => {

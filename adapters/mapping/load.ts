@@ -9,6 +9,8 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Attribute } from '../../src/ngsi-ld/types';
 import { topicFilterProblem } from '../../src/ingest/sources/topic-filter';
+import { isUri } from '../../src/ngsi-ld/entity/terms';
+import { validateGeometry } from '../../src/ngsi-ld/geo/validate';
 import { projectRoot } from '../../src/project-root';
 import { compileExpr } from './expressions';
 import type { CompiledAttribute, CompiledExpr, CompiledLocation, CompiledMapping, MappingSource } from './types';
@@ -186,6 +188,22 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
     };
   });
 
+  // what the broker would refuse in every message is refused here, once
+  const statics = Object.fromEntries(Object.entries(m.static ?? {}).map(([k, v]) => [k, staticAttribute(v)]));
+  for (const [name, a] of Object.entries(statics)) {
+    const at = `/static/${escape(name)}`;
+    const sample = (s: string) => s.replace(/\{(territory|deviceId|name)\}/g, 'x');
+    if (a.type === 'Relationship') {
+      for (const o of ([] as unknown[]).concat(a.object)) if (typeof o !== 'string' || !isUri(sample(o))) fail(`${at}/object`, `must be a URI (with {territory}, {deviceId} or {name} if needed), got ${JSON.stringify(o)}`);
+    } else if (a.type === 'GeoProperty') {
+      try {
+        validateGeometry(a.value, 'value');
+      } catch (err) {
+        fail(`${at}/value`, (err as Error).message);
+      }
+    }
+  }
+
   let location: CompiledLocation | undefined;
   if (m.location && 'coordinates' in m.location) location = { kind: 'fixed', coordinates: m.location.coordinates, line: lineOf(doc, lc, '/location') };
   else if (m.location) location = { kind: 'expr', lon: expr(m.location.lon, '/location/lon'), lat: expr(m.location.lat, '/location/lat'), line: lineOf(doc, lc, '/location') };
@@ -200,7 +218,7 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
     entity: { type: m.entity.type, idTemplate: m.entity.idTemplate, context: typeof m.entity.context === 'string' ? [m.entity.context] : m.entity.context },
     observedAt: m.observedAt === undefined ? undefined : expr(m.observedAt, '/observedAt'),
     attributes,
-    static: Object.fromEntries(Object.entries(m.static ?? {}).map(([k, v]) => [k, staticAttribute(v)])),
+    static: statics,
     location,
     mode: m.mode ?? 'merge',
   };
