@@ -69,9 +69,19 @@ export const MAX_CLOCK_LEAD_MS = 3_600_000;
  * @example observedAfter(meter, Date.parse(receivedAt) + MAX_CLOCK_LEAD_MS) // '2076-01-12T18:21:59.000Z'
  */
 export function observedAfter(e: Entity, limit: number): string | undefined {
+  // the attributes of one message mostly share their time: parse it once
+  let lastText = '';
+  let lastTime = NaN;
   for (const [name, v] of Object.entries(e)) {
     if (NOT_ATTRIBUTES.has(name)) continue;
-    for (const i of instancesOf(v)) if (typeof i.observedAt === 'string' && Date.parse(i.observedAt) > limit) return i.observedAt;
+    for (const i of instancesOf(v)) {
+      if (typeof i.observedAt !== 'string') continue;
+      if (i.observedAt !== lastText) {
+        lastText = i.observedAt;
+        lastTime = Date.parse(lastText);
+      }
+      if (lastTime > limit) return lastText;
+    }
   }
   return undefined;
 }
