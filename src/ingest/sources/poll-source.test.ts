@@ -222,12 +222,20 @@ describe('startPollSource', () => {
     expect(spools()).toBe(before);
   });
 
-  it('refuses a document over maxBytes', async () => {
-    handler = json(`{"id":"x","pad":"${'x'.repeat(1000)}"}`);
+  it('refuses a document over maxBytes: one dead letter per version of the document, not one every period', async () => {
+    let version = 'v1';
+    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json', etag: `"${version}"` }).end(`{"id":"x","pad":"${'x'.repeat(1000)}"}`);
     start({ maxBytes: 100 });
     expect(await source!.pollNow()).toBeUndefined();
-    expect(logs).toContain('poll source: fetch failed, retrying next period');
+    expect(await source!.pollNow()).toBeUndefined();
+    expect(logs.filter((l) => l === 'poll source: document refused (maxBytes)')).toHaveLength(2);
     expect(writtenIds(deps)).toHaveLength(0);
+    const letters = () => deps.deadLetters.list({ limit: 10, offset: 0 }).items;
+    expect(letters()).toEqual([expect.objectContaining({ adapter: 'test/json', stage: 'decode', status: 413, bodyKept: false, reason: expect.stringMatching(/^document larger than 100 bytes \(maxBytes of this poll source\): polled from http/) })]);
+    version = 'v2';
+    await source!.pollNow();
+    expect(letters()).toHaveLength(2);
+    expect(deps.stats.of('test/json')).toMatchObject({ received: 2, rejected: 2 });
   });
 
   it('stop() aborts a running poll', async () => {

@@ -10,7 +10,8 @@
  * - Large documents (over `streamAbove` bytes) go to `adapter.handleStream` when the adapter has one,
  *   spooled to a temporary file on the way (hashed as they come), not held in memory.
  * - A network failure or an HTTP error is logged and retried at the next period; it is not a dead
- *   letter (there is no message). A document the adapter refuses is one, like a webhook body.
+ *   letter (there is no message). A document the adapter refuses is one, like a webhook body, and so
+ *   is a document over `maxBytes` (once per version of it).
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -73,6 +74,11 @@ function* pieces(body: Buffer, size: number): Generator<Buffer> {
   for (let at = 0; at < body.length; at += size) yield body.subarray(at, at + size);
 }
 
+/** A document over `maxBytes`; `version` tells one document from the next (its validators or length). */
+class TooLarge extends Error {
+  version = '';
+}
+
 /** A fetched document: in memory, or (larger than `spoolAbove`) in a temporary file; `hash` of its bytes as received. */
 interface Downloaded {
   body?: Buffer;
@@ -97,7 +103,7 @@ async function download(res: Response, max: number, spoolAbove: number): Promise
       for await (const c of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
         const chunk = c as Buffer;
         size += chunk.length;
-        if (size > max) throw new Error(`document larger than ${max} bytes`);
+        if (size > max) throw new TooLarge(`document larger than ${max} bytes`);
         hash.update(chunk);
         if (out) {
           await write(chunk);
@@ -184,8 +190,16 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       throw new Error(`HTTP ${res.status} ${res.statusText}`);
     }
     // a document too large for the adapter to take whole is spooled: it will be streamed
-    const doc = await download(res, maxBytes, adapter.handleStream ? streamAbove : Infinity);
-    if (doc.body && isGzip(doc.body)) doc.body = await gunzip(doc.body, { maxOutputLength: maxBytes });
+    let doc: Downloaded;
+    try {
+      doc = await download(res, maxBytes, adapter.handleStream ? streamAbove : Infinity);
+      if (doc.body && isGzip(doc.body)) doc.body = await gunzip(doc.body, { maxOutputLength: maxBytes });
+    } catch (err) {
+      const tooLarge = err instanceof TooLarge ? err : (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? new TooLarge(`document larger than ${maxBytes} bytes once inflated`) : undefined;
+      if (!tooLarge) throw err;
+      tooLarge.version = ['etag', 'last-modified', 'content-length'].map((h) => res.headers.get(h) ?? '').join('|');
+      throw tooLarge;
+    }
     const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     return { doc, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
   }
@@ -210,6 +224,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       failing = false;
     } catch (err) {
       if (stopper.signal.aborted) return undefined;
+      if (err instanceof TooLarge) return refuseTooLarge(err);
       const e = err as Error & { cause?: Error };
       log.warn({ url: o.url, err: e.cause?.message ?? e.message }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
       failing = true;
@@ -232,6 +247,24 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     } finally {
       if (doc.doc.file) fs.rmSync(path.dirname(doc.doc.file), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A document over maxBytes is content, not a network failure: one dead letter (without the body)
+   * and a count per version of the document, not one every period.
+   */
+  let refusedVersion: string | undefined;
+  function refuseTooLarge(err: TooLarge): undefined {
+    failing = false;
+    log.warn({ url: o.url, err: err.message }, 'poll source: document refused (maxBytes)');
+    if (err.version === refusedVersion) return undefined;
+    refusedVersion = err.version;
+    const stats = deps.stats.of(adapter.name);
+    stats.received++;
+    stats.rejected++;
+    const reason = `${err.message} (maxBytes of this poll source): polled from ${o.url}, not kept; raise maxBytes or ask the publisher for a smaller document`;
+    deps.deadLetters.add({ adapter: adapter.name, stage: 'decode', reason, status: 413, contentType: adapter.contentTypes[0] ?? '', query: { ...o.query }, headers: {}, payload: '', bodyKept: false, receivedAt: new Date().toISOString() });
+    return undefined;
   }
 
   function pollNow(): Promise<MessageOutcome | undefined> {
