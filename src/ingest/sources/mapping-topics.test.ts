@@ -57,7 +57,8 @@ describe('MQTT mappings follow MAPPINGS_DIR at run time (real aedes broker, real
     broker = await startTestBroker();
     deps = recordingDeps();
     registry = createMappingRegistry(dir, log, { debounceMs: 20 });
-    const config = parseSources({ sources: { mqtt: { url: broker.url, reconnectMs: 100, subscriptions: [{ topic: 'static', adapter: 'test/json' }] } } });
+    const subscriptions = [{ topic: 'static', adapter: 'test/json' }, { topic: 'terr/+', adapter: 'mapping/probe' }]; // the mapping is not loaded yet
+    const config = parseSources({ sources: { mqtt: { url: broker.url, reconnectMs: 100, subscriptions } } });
     sources = startSources(config, [jsonAdapter('test/json')], deps, log, registry);
     publisher = await connectAsync(broker.url);
     await waitFor(() => logged('mqtt source: subscribed', 'static'), 'the territory subscription');
@@ -118,45 +119,23 @@ describe('MQTT mappings follow MAPPINGS_DIR at run time (real aedes broker, real
     expect(logs.filter((l) => l.msg === 'mqtt source: subscribed' && l.topics?.includes('bins/+/up'))).toHaveLength(1);
     expect(logs.some((l) => l.msg === 'mqtt source: unsubscribed')).toBe(false);
   });
-});
 
-describe("a territory subscription to 'mapping/<name>' (real aedes broker, real registry)", () => {
-  it('uses the mapping as it is when each message comes; a removed one refuses its messages as dead letters', async () => {
-    const broker = await startTestBroker();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-territory-mapping-'));
-    const deps = recordingDeps();
-    const logs: string[] = [];
-    const log = { info: (_o: object, msg: string) => void logs.push(msg), warn: (_o: object, msg: string) => void logs.push(msg) };
-    // not loaded yet at start: accepted (the mapping may come later)
-    const registry = createMappingRegistry(dir, log, { debounceMs: 20 });
-    const config = parseSources({ sources: { mqtt: { url: broker.url, reconnectMs: 100, subscriptions: [{ topic: 'terr/+', adapter: 'mapping/probe' }] } } });
-    const sources = startSources(config, [jsonAdapter('test/json')], deps, log, registry);
-    const publisher = await connectAsync(broker.url);
-    try {
-      await waitFor(() => logs.includes('mqtt source: subscribed'), 'the subscription');
-      const publish = (id: string) => publisher.publishAsync('terr/1', JSON.stringify({ id, level: 40 }), { qos: 1 });
-      await publish('N0');
-      await waitFor(() => deps.deadLetters.count() === 1, 'the dead letter of a message without its mapping');
-      expect(deps.deadLetters.list({ limit: 1, offset: 0 }).items[0]).toMatchObject({ adapter: 'mapping/probe', stage: 'translate', reason: "no mapping 'probe' is loaded (MAPPINGS_DIR); the message is kept until it is" });
+  it("a territory subscription to 'mapping/<name>' uses the mapping as it is when each message comes; without it, a dead letter", async () => {
+    const publish1 = (id: string) => publish('terr/1', { id, level: 40 });
+    await publish1('N0');
+    await waitFor(() => deps.deadLetters.count() === 1, 'the dead letter of a message without its mapping');
+    expect(deps.deadLetters.list({ limit: 1, offset: 0 }).items[0]).toMatchObject({ adapter: 'mapping/probe', stage: 'translate', reason: "no mapping 'probe' is loaded (MAPPINGS_DIR); the message is kept until it is" });
 
-      fs.writeFileSync(path.join(dir, 'probe.yaml'), BASE_MAPPING);
-      await waitFor(() => registry.get('probe') !== undefined, 'the mapping');
-      await publish('B1');
-      await waitFor(() => writtenIds(deps).includes('urn:ngsi-ld:WasteContainer:test:B1'), 'the entity');
-      expect(deps.writes.at(-1)?.entities[0].fillingLevel).toMatchObject({ value: 0.4 });
+    fs.writeFileSync(file(), BASE_MAPPING);
+    await waitFor(() => registry.get('probe') !== undefined, 'the mapping');
+    await publish1('B1');
+    await waitFor(() => ids().includes('urn:ngsi-ld:WasteContainer:test:B1'), 'the entity');
+    expect(deps.writes.at(-1)?.entities[0].fillingLevel).toMatchObject({ value: 0.4 });
 
-      fs.writeFileSync(path.join(dir, 'probe.yaml'), BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
-      await waitFor(() => (registry.get('probe')?.handle({ body: '{"id":"x","level":100}', query: {}, headers: {}, receivedAt: '2026-01-01T00:00:00Z' }, deps.env).entities[0].fillingLevel as { value?: number }).value === 0.1, 'the edit');
-      await publish('B2');
-      await waitFor(() => writtenIds(deps).includes('urn:ngsi-ld:WasteContainer:test:B2'), 'the entity of the edited mapping');
-      expect(deps.writes.at(-1)?.entities[0].fillingLevel).toMatchObject({ value: 0.04 });
-    } finally {
-      await publisher.endAsync(true);
-      await sources.stop();
-      registry.close();
-      await broker.close();
-      deps.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    fs.writeFileSync(file(), BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
+    await waitFor(() => (registry.get('probe')?.handle({ body: '{"id":"x","level":100}', query: {}, headers: {}, receivedAt: '2026-01-01T00:00:00Z' }, deps.env).entities[0].fillingLevel as { value?: number }).value === 0.1, 'the edit');
+    await publish1('B2');
+    await waitFor(() => ids().includes('urn:ngsi-ld:WasteContainer:test:B2'), 'the entity of the edited mapping');
+    expect(deps.writes.at(-1)?.entities[0].fillingLevel).toMatchObject({ value: 0.04 });
   });
 });
