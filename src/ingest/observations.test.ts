@@ -124,6 +124,19 @@ describe('createObservationGuard', () => {
     expect(read.calls).toHaveLength(3);
   });
 
+  test('a doubtful refusal is checked in a message that also reads an unknown entity', async () => {
+    const stored: Record<string, ObservedTimes> = {};
+    const read = reader(stored);
+    const guard = createObservationGuard(read);
+    const other = (h: number): Entity => ({ ...meter(h), id: 'urn:ngsi-ld:WaterConsumptionObserved:t:m2' });
+    await guard.screen(translation(meter(12)));
+    guard.settle([meter(0).id]); // written, then deleted from the broker (stored stays empty)
+    const both = await guard.screen(translation(other(11), meter(11)));
+    expect(both.outOfOrder).toEqual([]);
+    expect(both.translation.entities).toEqual([other(11), meter(11)]);
+    expect(read.calls).toEqual([[meter(0).id], [other(0).id], [meter(0).id]]);
+  });
+
   test('forget: read again (an entity that was not written after all)', async () => {
     const read = reader({});
     const guard = createObservationGuard(read);

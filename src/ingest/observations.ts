@@ -179,13 +179,26 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
   /** id → screened writes not settled yet: its remembered times are ahead of the broker's, and stand. */
   const pending = new Map<string, number>();
 
-  function judge(t: Translation): Awaited<ReturnType<ObservationGuard['screen']>> {
-    const entities: Entity[] = [];
-    const outOfOrder: Array<{ entity: Entity; reason: string }> = [];
-    for (const e of t.entities) {
+  type Screened = Awaited<ReturnType<ObservationGuard['screen']>>;
+
+  /**
+   * Judges `t` against what is remembered and takes what passes as written. With `recheck`, a refusal
+   * that rests on remembered times no write in flight explains is not made: the ids to read from the
+   * broker again are returned instead, and nothing is taken.
+   */
+  function judge(t: Translation, recheck: boolean, fresh?: Set<string>): Screened | string[] {
+    const verdicts = t.entities.map((e) => {
       const id = String(e.id);
       const latest = cache.get(id);
-      const s = screenEntity(e, latest);
+      return { e, id, latest, s: screenEntity(e, latest) };
+    });
+    if (recheck) {
+      const doubtful = verdicts.filter((v) => 'reason' in v.s && v.latest?.size && !pending.has(v.id) && !fresh?.has(v.id)).map((v) => v.id);
+      if (doubtful.length) return doubtful;
+    }
+    const entities: Entity[] = [];
+    const outOfOrder: Array<{ entity: Entity; reason: string }> = [];
+    for (const { e, id, latest, s } of verdicts) {
       if ('reason' in s) {
         outOfOrder.push({ entity: e, reason: s.reason });
         continue;
@@ -201,27 +214,42 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
     return { translation: same ? t : { ...t, entities }, outOfOrder };
   }
 
-  async function readThenJudge(t: Translation, missing: string[]): Promise<Awaited<ReturnType<ObservationGuard['screen']>>> {
-    const found = await read(missing, t.context);
-    for (const id of missing) remember(id, found.get(id) ?? new Map());
-    return judge(t);
+  /** Reads `ids` from the broker (fresh: their verdict stands), then judges, reading once more what is still doubtful. */
+  async function readThenJudge(t: Translation, ids: string[]): Promise<Screened> {
+    const load = async (some: string[]) => {
+      const found = await read(some, t.context);
+      for (const id of some) remember(id, found.get(id) ?? new Map());
+    };
+    await load(ids);
+    const verdict = judge(t, true, new Set(ids));
+    if (!Array.isArray(verdict)) return verdict;
+    await load(verdict);
+    return judge(t, false) as Screened;
+  }
+
+  /** Judges with what is remembered, or, when something is unknown or a refusal doubtful, reads it first: the ids to read. */
+  function judgeKnown(t: Translation, missing: string[]): Screened | string[] {
+    if (missing.length) return missing;
+    const verdict = judge(t, true);
+    if (Array.isArray(verdict)) for (const id of verdict) cache.delete(id);
+    return verdict;
   }
 
   return {
     screen(t) {
-      for (const e of t.entities) {
-        // about to refuse on a remembered time that no write in flight explains: ask the broker again
-        const id = String(e.id);
-        const latest = cache.get(id);
-        if (latest?.size && !pending.has(id) && 'reason' in screenEntity(e, latest)) cache.delete(id);
+      let missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
+      if (waiting === 0) {
+        // none ahead: no wait when all is known and no refusal is doubtful
+        const now = judgeKnown(t, missing);
+        if (!Array.isArray(now)) return Promise.resolve(now);
+        missing = now;
       }
-      const missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
-      if (missing.length === 0 && waiting === 0) return Promise.resolve(judge(t)); // all known, none ahead: no wait
       waiting++;
+      // once the screens ahead are done (they may have read some): read what is still unknown, or judge
       const p = queue.then(() => {
-        // read what is still unknown once the screens ahead are done (they may have read it)
         const still = missing.filter((id) => !cache.has(id));
-        return still.length ? readThenJudge(t, still) : judge(t);
+        const now = judgeKnown(t, still);
+        return Array.isArray(now) ? readThenJudge(t, now) : now;
       });
       queue = p.catch(() => undefined).finally(() => waiting--);
       return p;
