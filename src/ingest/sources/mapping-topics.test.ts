@@ -120,6 +120,11 @@ describe('MQTT mappings follow MAPPINGS_DIR at run time (real aedes broker, real
     expect(logs.some((l) => l.msg === 'mqtt source: unsubscribed')).toBe(false);
   });
 
+  it('a mapping whose filter overlaps an earlier subscription is reported: the earlier one takes those topics', async () => {
+    fs.writeFileSync(file(), mqttMapping('static/#'));
+    await waitFor(() => logs.some((l) => l.msg === "mqtt source: topics that 'static' and 'static/#' both match go to test/json only (it comes first)"), 'the warning');
+  });
+
   it("a territory subscription to 'mapping/<name>' uses the mapping as it is when each message comes; without it, a dead letter", async () => {
     const publish1 = (id: string) => publish('terr/1', { id, level: 40 });
     await publish1('N0');

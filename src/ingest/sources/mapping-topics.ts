@@ -8,6 +8,7 @@
 import type { Adapter } from '../types';
 import type { SourceLog } from './log';
 import type { MqttSource, MqttSubscription } from './mqtt-source';
+import { filtersOverlap } from './topic-filter';
 
 export interface MqttMapping {
   name: string;
@@ -33,6 +34,22 @@ export function mappingSubscriptions(registry: Pick<MappingTopicsRegistry, 'list
 }
 
 /**
+ * Warns (once per pair) of two subscriptions whose filters some topic matches both: its messages go to
+ * the first one only (territory subscriptions first, then the mappings in file order).
+ */
+function warnOverlaps(subs: MqttSubscription[], warned: Set<string>, log: SourceLog): void {
+  for (let j = 1; j < subs.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const [a, b] = [subs[i], subs[j]];
+      const key = `${a.topic}\u0000${a.adapter.name}\u0000${b.topic}\u0000${b.adapter.name}`;
+      if (a.adapter.name === b.adapter.name || warned.has(key) || !filtersOverlap(a.topic, b.topic)) continue;
+      warned.add(key);
+      log.warn({ topic: b.topic, adapter: b.adapter.name, first: a.topic, firstAdapter: a.adapter.name }, `mqtt source: topics that '${a.topic}' and '${b.topic}' both match go to ${a.adapter.name} only (it comes first)`);
+    }
+  }
+}
+
+/**
  * Keeps `source` subscribed to `base` plus the registry's MQTT mappings, now and after every reload
  * (base first: a territory subscription wins a topic both match). Without a source, each MQTT mapping
  * is reported once: it is only reachable over HTTP. Returns the function that stops following.
@@ -43,7 +60,11 @@ export function followMappingTopics(source: MqttSource | undefined, base: MqttSu
   const warned = new Set<string>();
   const apply = () => {
     const subs = mappingSubscriptions(registry);
-    if (source) return source.update([...base, ...subs]);
+    if (source) {
+      const all = [...base, ...subs];
+      warnOverlaps(all, warned, log);
+      return source.update(all);
+    }
     for (const s of subs) {
       const name = s.adapter.name;
       if (warned.has(name)) continue;

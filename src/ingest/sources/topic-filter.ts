@@ -17,3 +17,18 @@ export function topicFilterProblem(filter: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether some topic matches both filters (both valid): a message on it goes to the subscription
+ * that comes first, so a broad filter added later silently takes nothing, and one added earlier takes all.
+ * @example filtersOverlap('bins/#', 'bins/+/up') // true
+ */
+export function filtersOverlap(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; ; i++) {
+    if (x[i] === '#' || y[i] === '#') return true; // '#' also matches the parent level
+    if (i === x.length || i === y.length) return x.length === y.length || x[i] === '#' || y[i] === '#';
+    if (x[i] !== '+' && y[i] !== '+' && x[i] !== y[i]) return false;
+  }
+}
