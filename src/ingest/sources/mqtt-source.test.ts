@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { startTestBroker, type TestBroker } from './mqtt-broker.fixture';
 import { startMqttSource, topicMatches, type MqttSource, type MqttSourceOptions } from './mqtt-source';
@@ -202,5 +203,61 @@ describe('startMqttSource', () => {
     await source!.stop();
     expect(source!.connected()).toBe(false);
     expect(deps.stats.of('test/json').received).toBe(writtenIds(deps).length);
+  });
+});
+
+describe('a message on a topic no subscription matches any more', () => {
+  /**
+   * A peer that speaks just enough MQTT 3.1.1 to connect and subscribe a client, then sends it a
+   * PUBLISH (QoS 1) on a topic it did not subscribe: what a real broker does when a message was on
+   * its way as the client unsubscribed (a race aedes does not let a test provoke on purpose).
+   */
+  function strayPeer(topic: string, payload: string): Promise<{ url: string; acked: Promise<void>; close(): void }> {
+    let acked!: () => void;
+    const ack = new Promise<void>((ok) => (acked = ok));
+    const server = net.createServer((s) => {
+      s.on('data', (d: Buffer) => {
+        for (let at = 0; at < d.length; ) {
+          const type = d[at] >> 4;
+          let len = 0;
+          let mul = 1;
+          let i = at + 1;
+          for (; ; i++, mul *= 128) {
+            len += (d[i] & 127) * mul;
+            if (!(d[i] & 128)) break;
+          }
+          const body = d.subarray(i + 1, i + 1 + len);
+          if (type === 1) s.write(Buffer.from([0x20, 0x02, 0x00, 0x00])); // CONNECT → CONNACK
+          if (type === 8) {
+            s.write(Buffer.from([0x90, 0x03, body[0], body[1], 0x01])); // SUBSCRIBE → SUBACK (QoS 1)
+            const t = Buffer.from(topic);
+            const p = Buffer.from(payload);
+            const rest = Buffer.concat([Buffer.from([t.length >> 8, t.length & 255]), t, Buffer.from([0x00, 0x07]), p]);
+            s.write(Buffer.concat([Buffer.from([0x32, rest.length]), rest])); // PUBLISH QoS 1, id 7
+          }
+          if (type === 4) acked(); // PUBACK
+          if (type === 12) s.write(Buffer.from([0xd0, 0x00])); // PINGREQ → PINGRESP
+          at = i + 1 + len;
+        }
+      });
+    });
+    return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, acked: ack, close: () => server.close() })));
+  }
+
+  it('is kept as a dead letter with its topic and body, not dropped after its acknowledgement', async () => {
+    const peer = await strayPeer('gone/1', '{"id":"late"}');
+    const deps = recordingDeps();
+    const source = startMqttSource({ url: peer.url, deps, subscriptions: [{ topic: 'kept/+', adapter: jsonAdapter('test/json') }], reconnectMs: 100 });
+    try {
+      await peer.acked;
+      expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([
+        expect.objectContaining({ adapter: 'mqtt', stage: 'decode', status: 404, payload: '{"id":"late"}', query: { topic: 'gone/1' }, reason: expect.stringMatching(/^no subscription matches topic 'gone\/1' any more/) }),
+      ]);
+      expect(writtenIds(deps)).toEqual([]);
+    } finally {
+      await source.stop();
+      peer.close();
+      deps.close();
+    }
   });
 });
