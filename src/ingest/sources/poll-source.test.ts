@@ -222,9 +222,19 @@ describe('startPollSource', () => {
     expect(spools()).toBe(before);
   });
 
-  it('refuses a document over maxBytes: one dead letter per version of the document, not one every period', async () => {
+  it('streams a small .gz document to an adapter that reads streams, inflating it as it is read', async () => {
+    const adapter = streamingAdapter();
+    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/gzip' }).end(gzipSync(JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ id: `s${i}` })))));
+    start({ adapter });
+    expect(await source!.pollNow()).toMatchObject({ ok: true });
+    expect(adapter.streamed).toBe(1);
+    expect(writtenIds(deps)).toHaveLength(30);
+  });
+
+  it('refuses a document over maxBytes: one dead letter per version of the document (its first maxBytes bytes), not one every period', async () => {
     let version = 'v1';
-    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json', etag: `"${version}"` }).end(`{"id":"x","pad":"${'x'.repeat(1000)}"}`);
+    let etag = 'e1';
+    handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json', etag: `"${etag}"` }).end(`{"id":"${version}","pad":"${'x'.repeat(1000)}"}`);
     start({ maxBytes: 100 });
     expect(await source!.pollNow()).toBeUndefined();
     expect(await source!.pollNow()).toBeUndefined();
@@ -232,7 +242,10 @@ describe('startPollSource', () => {
     expect(writtenIds(deps)).toHaveLength(0);
     const letters = () => deps.deadLetters.list({ limit: 10, offset: 0 }).items;
     expect(letters()).toEqual([expect.objectContaining({ adapter: 'test/json', stage: 'decode', status: 413, bodyKept: false, reason: expect.stringMatching(/^document larger than 100 bytes \(maxBytes of this poll source\): polled from http/) })]);
-    version = 'v2';
+    etag = 'e2'; // a server that changes its ETag, not the document
+    await source!.pollNow();
+    expect(letters()).toHaveLength(1);
+    version = 'v2'; // another document, even of the same length and ETag
     await source!.pollNow();
     expect(letters()).toHaveLength(2);
     expect(deps.stats.of('test/json')).toMatchObject({ received: 2, rejected: 2 });

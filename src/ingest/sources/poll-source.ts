@@ -18,7 +18,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
 import { runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
@@ -74,9 +74,14 @@ function* pieces(body: Buffer, size: number): Generator<Buffer> {
   for (let at = 0; at < body.length; at += size) yield body.subarray(at, at + size);
 }
 
-/** A document over `maxBytes`; `version` tells one document from the next (its validators or length). */
+/** A document over `maxBytes`; `version` tells one document from the next: the hash of its first `maxBytes` bytes. */
 class TooLarge extends Error {
-  version = '';
+  constructor(
+    message: string,
+    readonly version: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A fetched document: in memory, or (larger than `spoolAbove`) in a temporary file; `hash` of its bytes as received. */
@@ -103,7 +108,7 @@ async function download(res: Response, max: number, spoolAbove: number): Promise
       for await (const c of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
         const chunk = c as Buffer;
         size += chunk.length;
-        if (size > max) throw new TooLarge(`document larger than ${max} bytes`);
+        if (size > max) throw new TooLarge(`document larger than ${max} bytes`, hash.update(chunk.subarray(0, chunk.length - (size - max))).digest('hex'));
         hash.update(chunk);
         if (out) {
           await write(chunk);
@@ -190,15 +195,15 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       throw new Error(`HTTP ${res.status} ${res.statusText}`);
     }
     // a document too large for the adapter to take whole is spooled: it will be streamed
-    let doc: Downloaded;
-    try {
-      doc = await download(res, maxBytes, adapter.handleStream ? streamAbove : Infinity);
-      if (doc.body && isGzip(doc.body)) doc.body = await gunzip(doc.body, { maxOutputLength: maxBytes });
-    } catch (err) {
-      const tooLarge = err instanceof TooLarge ? err : (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? new TooLarge(`document larger than ${maxBytes} bytes once inflated`) : undefined;
-      if (!tooLarge) throw err;
-      tooLarge.version = ['etag', 'last-modified', 'content-length'].map((h) => res.headers.get(h) ?? '').join('|');
-      throw tooLarge;
+    const doc = await download(res, maxBytes, adapter.handleStream ? streamAbove : Infinity);
+    // a .gz document is inflated in memory only for an adapter that cannot stream (a stream inflates as it is read)
+    if (doc.body && isGzip(doc.body) && !adapter.handleStream) {
+      try {
+        doc.body = await gunzip(doc.body, { maxOutputLength: maxBytes });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new TooLarge(`document larger than ${maxBytes} bytes once inflated`, doc.hash);
+        throw err;
+      }
     }
     const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     return { doc, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
@@ -208,11 +213,15 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
-    if (body && (!adapter.handleStream || body.length <= streamAbove)) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
+    if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
     const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
-    if (body) return runStream(adapter, base, Readable.from(pieces(body, STREAM_PIECE)), deps, contentType, note);
-    let stream: Readable = fs.createReadStream(file!, { highWaterMark: STREAM_PIECE });
-    if (isGzip(head(file!, 2))) stream = stream.pipe(createGunzip()).pipe(capped(maxBytes));
+    let stream: Readable = body ? Readable.from(pieces(body, STREAM_PIECE)) : fs.createReadStream(file!, { highWaterMark: STREAM_PIECE });
+    if (isGzip(body ?? head(file!, 2))) {
+      // inflated as it is read; a corrupt or oversized one fails the stream (a dead letter)
+      const inflated = capped(maxBytes);
+      pipeline(stream, createGunzip(), inflated, () => undefined);
+      stream = inflated;
+    }
     return runStream(adapter, base, stream, deps, contentType, note);
   }
 
