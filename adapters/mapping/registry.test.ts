@@ -70,6 +70,38 @@ test('a missing directory is reported, not thrown', () => {
   expect(registry.reload().errors).toEqual([{ file: path.join(dir, 'nope'), error: expect.stringMatching(/cannot read/) }]);
 });
 
+const until = async (ok: () => boolean) => {
+  const deadline = Date.now() + 5000;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return ok();
+};
+
+test('a directory missing at start is picked up once it exists', async () => {
+  const later = path.join(dir, 'later');
+  registry = createMappingRegistry(later, log, { debounceMs: 20, retryMs: 50 });
+  expect(registry.list()).toEqual([]);
+  fs.mkdirSync(later);
+  fs.writeFileSync(path.join(later, 'probe.yaml'), BASE_MAPPING);
+  expect(await until(() => registry!.get('probe') !== undefined)).toBe(true);
+  // and watched from then on
+  fs.writeFileSync(path.join(later, 'probe.yaml'), BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
+  expect(await until(() => (registry!.get('probe')?.handle(message(body), env).entities[0].fillingLevel as { value?: number } | undefined)?.value === 0.04)).toBe(true);
+});
+
+test('a directory removed and put back: the mappings stay in use meanwhile, and the new directory is watched', async () => {
+  registry = createMappingRegistry(dir, log, { debounceMs: 20, retryMs: 50 });
+  const copy = fs.readFileSync(path.join(dir, 'waste-bin.yaml'), 'utf8');
+  fs.rmSync(dir, { recursive: true, force: true });
+  expect(await until(() => registry!.status().errors.some((e) => /cannot read the mappings directory/.test(e.error)))).toBe(true);
+  expect(registry.status().loaded).toEqual(['waste-bin']);
+  expect(registry.get('waste-bin')).toBeDefined();
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'waste-bin.yaml'), copy);
+  fs.writeFileSync(path.join(dir, 'probe.yaml'), BASE_MAPPING);
+  expect(await until(() => registry!.get('probe') !== undefined && registry!.status().errors.length === 0)).toBe(true);
+  expect(registry.get('waste-bin')).toBeDefined();
+});
+
 test('watch: a new file is picked up without reload()', async () => {
   registry = createMappingRegistry(dir, log, { debounceMs: 20 });
   write('probe.yaml', BASE_MAPPING);

@@ -41,6 +41,8 @@ export interface MappingRegistryOptions {
   /** Watch the directory (default true). */
   watch?: boolean;
   debounceMs?: number;
+  /** While the directory is missing, how often to look for it again (default 2000 ms). */
+  retryMs?: number;
 }
 
 const isMappingFile = (f: string) => /\.ya?ml$/i.test(f) && !f.startsWith('.');
@@ -60,11 +62,15 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
   function reload(): ReloadResult {
     const result: ReloadResult = { loaded: [], errors: [] };
     const next = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
-    let files: string[] = [];
+    let files: string[];
     try {
       files = fs.readdirSync(dir).filter(isMappingFile).sort();
     } catch (err) {
-      result.errors.push({ file: dir, error: `cannot read the mappings directory: ${(err as Error).message}` });
+      // the directory is gone (being replaced, a volume not mounted yet): what was loaded stays in use,
+      // and the directory is looked for again until it is back
+      result.errors.push({ file: dir, error: `cannot read the mappings directory: ${(err as Error).message}; the mappings loaded before stay in use` });
+      result.loaded = [...current.keys()];
+      return finish(result);
     }
     for (const f of files) {
       try {
@@ -82,7 +88,13 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
       }
     }
     current = next;
+    return finish(result);
+  }
+
+  /** Records, logs and announces a reload; keeps the directory watched. */
+  function finish(result: ReloadResult): ReloadResult {
     last = result;
+    watch();
     for (const e of result.errors) log.warn({ dir, ...e }, 'mapping skipped');
     log.info({ dir, loaded: result.loaded, errors: result.errors.length }, 'mappings loaded');
     for (const listener of listeners) {
@@ -95,18 +107,44 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
     return result;
   }
 
-  reload();
-  if (opts.watch ?? true) {
+  /**
+   * Watches the directory, again when it was replaced (another inode) or came back; while it is
+   * missing, looks for it every `retryMs`.
+   */
+  let watched: number | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  function watch(): void {
+    if (!(opts.watch ?? true) || closed) return;
+    let ino: number | undefined;
     try {
-      watcher = fs.watch(dir, { persistent: false }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(reload, opts.debounceMs ?? 200);
-      });
-      watcher.on('error', (err) => log.warn({ dir, error: err.message }, 'mappings watch failed'));
-    } catch (err) {
-      log.warn({ dir, error: (err as Error).message }, 'mappings directory not watched');
+      ino = fs.statSync(dir).ino;
+    } catch {
+      ino = undefined;
     }
+    if (ino !== undefined && watcher && ino === watched) return;
+    watcher?.close();
+    watcher = undefined;
+    watched = undefined;
+    if (ino !== undefined) {
+      try {
+        watcher = fs.watch(dir, { persistent: false }, () => {
+          clearTimeout(timer);
+          timer = setTimeout(reload, opts.debounceMs ?? 200);
+        });
+        watcher.on('error', (err) => log.warn({ dir, error: err.message }, 'mappings watch failed'));
+        watched = ino;
+      } catch (err) {
+        log.warn({ dir, error: (err as Error).message }, 'mappings directory not watched');
+      }
+    }
+    if (watcher) {
+      clearInterval(retry);
+      retry = undefined;
+    } else retry ??= setInterval(reload, opts.retryMs ?? 2000).unref();
   }
+
+  let closed = false;
+  reload();
 
   return {
     list: () => [...current.values()].map((e) => e.mapping),
@@ -119,8 +157,10 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
       return () => void listeners.delete(listener);
     },
     close() {
+      closed = true;
       listeners.clear();
       clearTimeout(timer);
+      clearInterval(retry);
       watcher?.close();
       watcher = undefined;
     },
