@@ -49,7 +49,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     readObservations: remote && createRemoteObservationReader(remote),
   });
   // MQTT mappings are subscribed on the first MQTT broker and follow the registry's reloads.
-  const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings);
+  const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings, config.dataDir);
   // lighting commands (territory file `lighting.gateways`): their webhook is mounted now, the controller starts once the server listens
   const lighting = loadLighting(config.territoryFile);
   const lightingRoute = createLightingNotificationRoute();

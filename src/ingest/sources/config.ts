@@ -6,7 +6,9 @@
  * Secrets stay out of the file: `${NAME}` in a url, username, password or header value is replaced
  * by the environment variable NAME (an unset variable is an error).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { IngestDeps } from '../run-message';
 import { FeedError, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
@@ -212,7 +214,7 @@ export interface RunningSources {
  * // … at shutdown
  * await sources.stop();
  */
-export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry): RunningSources {
+export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry, stateDir?: string): RunningSources {
   const byName = new Map(adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string, path: string): Adapter => {
     if (mappings && name.startsWith(MAPPING_PREFIX)) return mappingByName(mappings, name.slice(MAPPING_PREFIX.length));
@@ -222,7 +224,10 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   };
   const mqttPlans = config.mqtt.map((m, i) => ({ ...m, subscriptions: m.subscriptions.map((s, j) => ({ ...s, adapter: adapterOf(s.adapter, `sources.mqtt[${i}].subscriptions[${j}].adapter`) })) }));
   const pollPlans = config.poll.map((p, i) => ({ ...p, adapter: adapterOf(p.adapter, `sources.poll[${i}].adapter`) }));
-  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log }));
+  // a persistent session's filters are recorded (DATA_DIR), so that one dropped while ECLOR was down is unsubscribed
+  const stateFile = (m: { url: string; clientId?: string }) =>
+    stateDir && m.clientId ? path.join(stateDir, `mqtt-session-${createHash('sha256').update(`${m.url}\u0000${m.clientId}`).digest('hex').slice(0, 16)}.json`) : undefined;
+  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m) }));
   const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log }));
   const unfollow = mappings ? followMappingTopics(mqtt[0], mqttPlans[0]?.subscriptions ?? [], mappings, log) : undefined;
   return {

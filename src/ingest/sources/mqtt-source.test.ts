@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { startTestBroker, type TestBroker } from './mqtt-broker.fixture';
 import { startMqttSource, topicMatches, type MqttSource, type MqttSourceOptions } from './mqtt-source';
@@ -190,6 +193,25 @@ describe('startMqttSource', () => {
     await waitFor(() => writtenIds(deps).length === 1, 'the message on new');
     await sleep(100);
     expect(writtenIds(deps)).toEqual(['urn:ngsi-ld:Device:test:n']);
+  });
+
+  it('with clientId, a filter dropped while ECLOR was down is unsubscribed at the next start (the session kept it)', async () => {
+    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-mqtt-state-')), 'session.json');
+    start({ clientId: 'eclor-state-test', stateFile, subscriptions: [{ topic: 'gone/+', adapter: jsonAdapter('test/gone') }] });
+    await waitFor(() => count('mqtt source: subscribed') === 1, 'the first subscription');
+    await source!.stop();
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8'))).toEqual({ clientId: 'eclor-state-test', filters: ['gone/+'] });
+    // the next start no longer wants gone/+ (its mapping was removed meanwhile)
+    start({ clientId: 'eclor-state-test', stateFile, subscriptions: [{ topic: 'kept/+', adapter: jsonAdapter('test/kept') }] });
+    await waitFor(() => count('mqtt source: unsubscribed') === 1 && count('mqtt source: subscribed') === 2, 'the unsubscription of gone/+');
+    await publish('gone/1', '{"id":"g"}');
+    await publish('kept/1', '{"id":"k"}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the message on kept/+');
+    await sleep(100);
+    expect(writtenIds(deps)).toEqual(['urn:ngsi-ld:Device:test:k']);
+    expect(deps.deadLetters.count()).toBe(0); // gone/1 was not delivered at all
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8')).filters).toEqual(['kept/+']);
+    fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
   });
 
   it('stop() waits for the messages already received', async () => {

@@ -16,6 +16,7 @@
  *   at the next connect), and a subscription kept (same filter and adapter name) keeps its queue.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { runMessage, type IngestDeps } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
@@ -38,6 +39,12 @@ export interface MqttSourceOptions {
   deps: IngestDeps;
   /** A fixed id makes the session persistent (clean=false); default a random 'eclor-ingest-…' with clean=true. */
   clientId?: string;
+  /**
+   * With `clientId`: a file where the filters subscribed are kept, so that a filter dropped while
+   * ECLOR was down (a mapping removed or changed) is unsubscribed at the next start; the broker's
+   * persistent session would keep sending its messages otherwise.
+   */
+  stateFile?: string;
   username?: string;
   password?: string;
   log?: SourceLog;
@@ -123,6 +130,27 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   };
   const client: MqttClient = connect(o.url, options);
 
+  // the filters of the previous run that are not wanted any more: unsubscribed at the first connect
+  const stateFile = o.clientId === undefined ? undefined : o.stateFile;
+  const wanted = () => Object.keys(filtersOf(lanes.map((l) => l.sub)));
+  const saveState = () => {
+    if (!stateFile) return;
+    try {
+      fs.writeFileSync(stateFile, JSON.stringify({ clientId: options.clientId, filters: [...new Set([...wanted(), ...stale])] }));
+    } catch (err) {
+      log.warn({ url: o.url, file: stateFile, err: (err as Error).message }, 'mqtt source: subscriptions not recorded');
+    }
+  };
+  if (stateFile) {
+    try {
+      const before = (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { filters?: unknown }).filters;
+      const now = new Set(wanted());
+      if (Array.isArray(before)) for (const f of before) if (typeof f === 'string' && !now.has(f)) stale.add(f);
+    } catch {
+      // no record yet (first start with this clientId), or unreadable: nothing known to drop
+    }
+  }
+
   const subscribe = (subs: MqttSubscription[] = lanes.map((l) => l.sub)) => {
     const filters = filtersOf(subs);
     if (Object.keys(filters).length === 0) return;
@@ -132,6 +160,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
         if (g.qos === 128) log.warn({ url: o.url, topic: g.topic }, 'mqtt source: subscription refused by the broker');
       }
       log.info({ url: o.url, topics: Object.keys(filters) }, 'mqtt source: subscribed');
+      saveState();
     });
   };
   const unsubscribe = (topics: string[]) => {
@@ -141,8 +170,11 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       return;
     }
     client.unsubscribe(topics, (err) => {
-      if (err) log.warn({ url: o.url, topics, err: err.message }, 'mqtt source: unsubscribe failed');
-      else log.info({ url: o.url, topics }, 'mqtt source: unsubscribed');
+      if (err) {
+        log.warn({ url: o.url, topics, err: err.message }, 'mqtt source: unsubscribe failed');
+        topics.forEach((t) => stale.add(t)); // tried again at the next connect
+      } else log.info({ url: o.url, topics }, 'mqtt source: unsubscribed');
+      saveState();
     });
   };
 
