@@ -1,8 +1,9 @@
 /**
  * The mappings of a directory (MAPPINGS_DIR): every *.yaml / *.yml is loaded; a broken file is
  * reported while the others keep working, and a file that was good before keeps its last good
- * version in use until it is fixed (its sensors' messages are not lost while it is being edited). The directory is watched (debounced) so a
- * mapping added, changed or removed takes effect without a restart; `reload()` does it on demand.
+ * version in use until it is fixed (its sensors' messages are not lost while it is being edited).
+ * The directory is watched (debounced) so a mapping added, changed or removed takes effect without
+ * a restart; `reload()` does it on demand.
  * `onReload` listeners (the MQTT source, which subscribes the mappings' topics) run after each reload.
  */
 import fs from 'node:fs';
@@ -55,6 +56,8 @@ const isMappingFile = (f: string) => /\.ya?ml$/i.test(f) && !f.startsWith('.');
 export function createMappingRegistry(dir: string, log: MappingLog, opts: MappingRegistryOptions = {}): MappingRegistry {
   let current = new Map<string, { mapping: CompiledMapping; adapter: Adapter }>();
   let last: ReloadResult = { loaded: [], errors: [] };
+  /** The directory could not be read at the last reload. */
+  let missing = false;
   let watcher: fs.FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<(result: ReloadResult) => void>();
@@ -67,11 +70,14 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
       files = fs.readdirSync(dir).filter(isMappingFile).sort();
     } catch (err) {
       // the directory is gone (being replaced, a volume not mounted yet): what was loaded stays in use,
-      // and the directory is looked for again until it is back
+      // and the directory is looked for again until it is back (said once, not at every look)
+      if (missing) return last;
+      missing = true;
       result.errors.push({ file: dir, error: `cannot read the mappings directory: ${(err as Error).message}; the mappings loaded before stay in use` });
       result.loaded = [...current.keys()];
       return finish(result);
     }
+    missing = false;
     for (const f of files) {
       try {
         const mapping = loadMappingFile(path.join(dir, f));
