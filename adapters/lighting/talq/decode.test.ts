@@ -94,6 +94,19 @@ describe('decodeLogReport: what other gateways send', () => {
     expect(decodeLogReport(logReportMessage('{}', { headers: { 'talq-api-version': v } })).request.apiVersion).toBe(v.split(',')[0].trim());
   });
 
+  it.each([
+    ['start', true],
+    [' Start ', true],
+    ['begin', true],
+    ['end', false],
+    ['STOP', false],
+    ['true', true],
+    [0, false],
+  ])('reads startEndFlag %j as %s', (flag, expected) => {
+    const text = JSON.stringify({ entries: [{ data: { type: 'EventLogData', srcAddress: 'd-1', eventType: 'lampFailure', startEndFlag: flag } }] });
+    expect(data(text)[0]).toMatchObject({ startEndFlag: expected });
+  });
+
   it('reads repeated query parameters (first), urn:uuid: and braces', () => {
     const query = { clientAddress: [`urn:uuid:${GATEWAY}`, 'x'], talqRequestId: '{0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5}' } as unknown as Record<string, string>;
     expect(decodeLogReport(logReportMessage('{}', { query })).request).toMatchObject({ clientAddress: GATEWAY, talqRequestId: '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5' });

@@ -154,8 +154,16 @@ function logDataType(v: Json): string | undefined {
   return undefined;
 }
 
+/** An event's startEndFlag: a boolean as coerce.ts reads one, or the words vendors write for it ('start'/'end', 'begin', 'stop'). */
+function readStartEnd(v: unknown): boolean | null | undefined {
+  const word = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (word === 'start' || word === 'started' || word === 'begin') return true;
+  if (word === 'end' || word === 'ended' || word === 'stop' || word === 'stopped') return false;
+  return readBoolean(v);
+}
+
 function decodeEvent(v: Json, path: string, eventType: string, strict: boolean): Json {
-  const flag = v.startEndFlag === undefined ? null : readBoolean(v.startEndFlag);
+  const flag = v.startEndFlag === undefined ? null : readStartEnd(v.startEndFlag);
   if (flag === undefined && strict) throw payloadError(`${path}.startEndFlag`, `must be a boolean, got ${show(v.startEndFlag, 40)}`);
   const info = Array.isArray(v.info) ? v.info.filter(isObject) : undefined;
   const attributes = Array.isArray(v.attributes) ? v.attributes.filter(isObject) : undefined;
