@@ -87,7 +87,8 @@ export function parseChirpStack(message: IngestMessage, env: AdapterEnv): Transl
     if (doc.optBool('externalPowerSource')) batteryLevel = undefined;
     return handleStatus({ devEui, time, batteryLevel, margin: doc.optNum('margin') }, hints, env);
   }
-  const fPort = doc.has('fPort') ? applicationPort(doc.num('fPort'), 'event.fPort') : 0;
+  // no fPort with data: a data frame whose port is not given
+  const fPort = doc.has('fPort') ? applicationPort(doc.num('fPort'), 'event.fPort') : undefined;
   const data = doc.optStr('data');
   if (fPort === 0 || data === undefined) return ignored('uplink without application payload');
   return handleUplink({ devEui, fPort, bytes: base64Bytes(data, 'event.data'), receivedAt: time, receptions: receptions(doc), decoded: codecOutput(doc) }, hints, env);

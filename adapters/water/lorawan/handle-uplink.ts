@@ -61,9 +61,15 @@ export function handleUplink(uplink: Uplink, hints: DeviceHints, env: AdapterEnv
   const selfRead = unregistered && water === undefined ? readWithoutConfig(uplink, env.timeZone) : undefined;
   const device = resolveDevice(uplink.devEui, hints, env, water !== undefined || selfRead !== undefined);
   const reader = payloadReader(device, hints);
-  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, uplink.fPort, uplink.receivedAt, clockZone(device, env)) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
+  const reading = selfRead ?? ('decode' in reader ? reader.decode(uplink.bytes, portOf(uplink, reader.name), uplink.receivedAt, clockZone(device, env)) : networkReading(uplink, reader, water, device.devEui, env.timeZone));
   checkMeterClock(reading, uplink, device);
   return translateUplink(reading, uplink, device, env.territory);
+}
+
+/** The frame's fPort, which a built-in codec needs to read it; absent → FeedError('decode', …, 422). */
+function portOf(uplink: Uplink, codec: string): number {
+  if (uplink.fPort === undefined) throw new FeedError('decode', `device ${uplink.devEui}: the uplink gives no fPort, which codec ${codec} needs to read the frame`, 422);
+  return uplink.fPort;
 }
 
 /**

@@ -121,6 +121,17 @@ describe('The Things Stack', () => {
     expect(t.entities[0].waterConsumption).toMatchObject({ value: 3, observedAt: '2001-01-01T09:15:00.000Z' });
   });
 
+  test('a payload without f_port (as in the documentation example) is a data frame of unknown port, not ignored', () => {
+    const noPort = (ids: Record<string, unknown>, up: Record<string, unknown>) => ({ end_device_ids: ids, uplink_message: { frm_payload: VECTOR_B64, ...up } });
+    // a temperature sensor the registry does not know: refused as such, not acknowledged
+    expect(feedError(() => parseTts(msg(noPort({ dev_eui: '0004A30B001C0530' }, { decoded_payload: { temperature: 1, luminosity: 0.64 } })), env))).toMatchObject({ stage: 'translate', status: 422 });
+    // a built-in codec reads frames by port
+    expect(feedError(() => parseTts(msg(noPort({ dev_eui: '0101010101010101' }, {})), env)).message).toBe('device 0101010101010101: the uplink gives no fPort, which codec axioma-qalcosonic-w1 needs to read the frame');
+    // the network server's decoded volume needs no port
+    const t = parseTts(msg(noPort({ dev_eui: '0004A30B001C0531' }, { decoded_payload: { volume_m3: 12.345 } })), env);
+    expect(t.entities[0].waterConsumption).toMatchObject({ value: 12345 });
+  });
+
   test('channel_rssi is used when rssi is absent', () => {
     const t = parseTts(msg(uplink({ dev_eui: '0101010101010101' }, { rx_metadata: [{ channel_rssi: -120, snr: -5 }] })), env);
     expect(t.entities[1].rssi).toMatchObject({ value: -120, unitCode: 'DBM' });

@@ -41,7 +41,8 @@ export function parseTts(message: IngestMessage, env: AdapterEnv): Translation {
     volumeUnit: attributes?.optStr('volumeUnit'),
     meterClock: attributes?.optStr('meterClock'),
   };
-  const fPort = up.has('f_port') ? applicationPort(up.num('f_port'), 'uplink_message.f_port') : 0;
+  // no f_port with a payload: a data frame whose port is not given (documentation examples omit it)
+  const fPort = up.has('f_port') ? applicationPort(up.num('f_port'), 'uplink_message.f_port') : undefined;
   const payload = up.optStr('frm_payload');
   if (fPort === 0 || payload === undefined) return ignored('uplink without application payload');
   const receivedAt = up.optTime('received_at') ?? doc.optTime('received_at') ?? message.receivedAt;

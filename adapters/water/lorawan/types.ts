@@ -44,7 +44,8 @@ export interface Reception {
 /** What the network-server parsers (ChirpStack, TTS) extract before translation. */
 export interface Uplink {
   devEui: string;
-  fPort: number;
+  /** Undefined when the message does not give it (with a payload: a data frame of unknown port). */
+  fPort: number | undefined;
   bytes: Uint8Array;
   /** Network reception time, ISO 8601 UTC. */
   receivedAt: string;
