@@ -1,7 +1,7 @@
 /**
  * A compiled mapping as an ingest Adapter (src/ingest/types.ts): POST /ingest/mapping/<name>, JSON.
  */
-import { FeedError, type Adapter } from '../../src/ingest/types';
+import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from '../../src/ingest/types';
 import { translateMapping } from './translate';
 import type { CompiledMapping } from './types';
 
@@ -12,7 +12,7 @@ import type { CompiledMapping } from './types';
  */
 export function mappingAdapter(m: CompiledMapping): Adapter {
   return {
-    name: `mapping/${m.name}`,
+    name: MAPPING_ADAPTER_PREFIX + m.name,
     path: m.path,
     contentTypes: ['application/json'],
     // a sensor's late message never puts its entity back to an older reading (src/ingest/observations.ts)

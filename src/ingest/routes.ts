@@ -10,8 +10,8 @@ import zlib from 'node:zlib';
 import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
-import { asFeedError, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
-import { FeedError, type Adapter } from './types';
+import { asFeedError, deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
+import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from './types';
 
 /**
  * A webhook for notifications to this process (e.g. the NGSI-LD notifications that drive partner
@@ -36,7 +36,6 @@ export interface IngestRoutesOptions extends IngestDeps {
   mappings?: { get(name: string): Adapter | undefined; status?(): { loaded: string[]; errors: Array<{ file: string; error: string; kept?: string }> } };
 }
 
-const MAPPING_PREFIX = 'mapping/';
 
 const KEPT_HEADERS = ['content-type', 'talq-api-version', 'user-agent', 'x-request-id'];
 
@@ -142,11 +141,9 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
   } catch (err) {
     // refused before it was read whole (too large, badly compressed): a dead letter without the body
     const e = asFeedError(err, 'decode');
-    const stats = o.stats.of(adapter.name);
-    stats.received++;
-    stats.rejected++;
-    const note = 'the body was not kept, ask the sender to send it again';
-    const deadLetter = o.deadLetters.add({ adapter: adapter.name, stage: e.stage, reason: `${e.message} (${note})`, status: e.status, contentType: type, ...base, payload: '', bodyKept: false });
+    o.stats.of(adapter.name).received++;
+    const reason = `${e.message} (the body was not kept, ask the sender to send it again)`;
+    const deadLetter = deadLetterUnkept(adapter, o, base, type, { stage: e.stage, status: e.status, reason });
     return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter });
   }
   return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
@@ -174,7 +171,7 @@ async function notification(route: NotificationRoute, o: IngestRoutesOptions, re
 
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
-  const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_PREFIX) ? o.mappings?.get(name.slice(MAPPING_PREFIX.length)) : undefined);
+  const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_ADAPTER_PREFIX) ? o.mappings?.get(name.slice(MAPPING_ADAPTER_PREFIX.length)) : undefined);
   /** A dead-letter id: digits only (no sign, exponent, hex, spaces or leading zero), a safe integer; else NaN, which names none. */
   const idOf = (req: FastifyRequest) => {
     const raw = (req.params as { id: string }).id;

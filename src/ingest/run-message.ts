@@ -172,6 +172,22 @@ function failedPart(error: FeedError, progress: WriteProgress): { error: FeedErr
   return { error: new FeedError(error.stage, said, error.status), written: progress.written, writtenCount: progress.writtenCount };
 }
 
+/**
+ * A message refused whose body was not kept (a streamed document, a body refused before it was read
+ * whole, a polled document over its limit): counted as rejected, and a dead letter with the reason
+ * and no body (nothing to replay). Returns the dead letter's id.
+ */
+export function deadLetterUnkept(
+  adapter: Adapter,
+  deps: Pick<IngestDeps, 'stats' | 'deadLetters'>,
+  message: Omit<IngestMessage, 'body'>,
+  contentType: string,
+  refusal: { stage: FeedError['stage']; status: number; reason: string },
+): number {
+  deps.stats.of(adapter.name).rejected++;
+  return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
+}
+
 /** Runs a buffered message; never throws. */
 export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, existingDeadLetter?: number): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
@@ -217,9 +233,8 @@ export async function runStream(
     return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED, progress);
   } catch (err) {
     const part = failedPart(asFeedError(err, 'decode'), progress);
-    stats.rejected++;
     const { error } = part;
-    const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: `${error.message} (${unkeptNote})`, status: error.status, contentType, ...base, payload: '', bodyKept: false });
+    const deadLetter = deadLetterUnkept(adapter, deps, base, contentType, { stage: error.stage, status: error.status, reason: `${error.message} (${unkeptNote})` });
     return { ok: false, deadLetter, ...part };
   } finally {
     leaveBulk?.();

@@ -62,6 +62,9 @@ export interface DeviceInfo {
 }
 
 export type MeterClock = 'utc' | 'local';
+
+/** Name prefix of the declarative adapters: a mapping `<name>` is the adapter `mapping/<name>`. */
+export const MAPPING_ADAPTER_PREFIX = 'mapping/';
 export const METER_CLOCKS: readonly MeterClock[] = ['utc', 'local'];
 
 export interface DeviceRegistry {

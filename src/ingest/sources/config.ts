@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IngestDeps } from '../run-message';
-import { FeedError, type Adapter } from '../types';
+import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
 import { followMappingTopics, type MappingTopicsRegistry } from './mapping-topics';
 import { startMqttSource, type MqttSource } from './mqtt-source';
@@ -170,7 +170,6 @@ export function loadSources(file: string | undefined, env: Env = process.env): S
   return parseSources(JSON.parse(fs.readFileSync(file, 'utf8')), file, env);
 }
 
-const MAPPING_PREFIX = 'mapping/';
 
 /**
  * The adapter of mapping `name` as it is when each message comes (not as it was at start): a mapping
@@ -180,7 +179,7 @@ const MAPPING_PREFIX = 'mapping/';
 function mappingByName(mappings: Pick<MappingTopicsRegistry, 'get'>, name: string): Adapter {
   const now = (): Adapter | undefined => mappings.get(name);
   return {
-    name: MAPPING_PREFIX + name,
+    name: MAPPING_ADAPTER_PREFIX + name,
     path: `/ingest/mapping/${name}`,
     get contentTypes() {
       return now()?.contentTypes ?? ['application/json'];
@@ -217,7 +216,7 @@ export interface RunningSources {
 export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry, stateDir?: string): RunningSources {
   const byName = new Map(adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string, path: string): Adapter => {
-    if (mappings && name.startsWith(MAPPING_PREFIX)) return mappingByName(mappings, name.slice(MAPPING_PREFIX.length));
+    if (mappings && name.startsWith(MAPPING_ADAPTER_PREFIX)) return mappingByName(mappings, name.slice(MAPPING_ADAPTER_PREFIX.length));
     const a = byName.get(name);
     if (!a) throw new Error(`${path}: unknown adapter '${name}' (known: ${[...byName.keys()].join(', ')}, or mapping/<name>)`);
     return a;

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
-import { runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
+import { deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import { noLog, type SourceLog } from './log';
 
@@ -268,11 +268,10 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     log.warn({ url: o.url, err: err.message }, 'poll source: document refused (maxBytes)');
     if (err.version === refusedVersion) return undefined;
     refusedVersion = err.version;
-    const stats = deps.stats.of(adapter.name);
-    stats.received++;
-    stats.rejected++;
+    deps.stats.of(adapter.name).received++;
     const reason = `${err.message} (maxBytes of this poll source): polled from ${o.url}, not kept; raise maxBytes or ask the publisher for a smaller document`;
-    deps.deadLetters.add({ adapter: adapter.name, stage: 'decode', reason, status: 413, contentType: adapter.contentTypes[0] ?? '', query: { ...o.query }, headers: {}, payload: '', bodyKept: false, receivedAt: new Date().toISOString() });
+    const message = { query: { ...o.query }, headers: {}, receivedAt: new Date().toISOString() };
+    deadLetterUnkept(adapter, deps, message, adapter.contentTypes[0] ?? '', { stage: 'decode', status: 413, reason });
     return undefined;
   }
 
