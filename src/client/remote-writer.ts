@@ -72,10 +72,10 @@ async function entitiesById(client: NgsiLdClient, ids: string[], o: Pick<QueryPa
  * const guard = createObservationGuard(createRemoteObservationReader(client, 'paris'));
  */
 export function createRemoteObservationReader(client: NgsiLdClient, tenant?: string): ObservationReader {
-  return async (ids, contexts) => {
+  return async (ids, contexts, reportedAt) => {
     const out = new Map<string, ObservedTimes>();
     for (const context of contexts.length ? contexts : [undefined]) {
-      for (const e of await entitiesById(client, ids, { context, tenant })) if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id)));
+      for (const e of await entitiesById(client, ids, { context, tenant })) if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id), reportedAt));
     }
     return out;
   };

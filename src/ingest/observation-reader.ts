@@ -9,9 +9,9 @@ import { observedTimes, type ObservationReader, type ObservedTimes } from './obs
  * const guard = createObservationGuard(embeddedObservationReader(broker, contexts));
  */
 export function embeddedObservationReader(broker: Broker, contexts: ContextResolver, tenant?: string): ObservationReader {
-  return async (ids, context) => {
+  return async (ids, context, reportedAt) => {
     const out = new Map<string, ObservedTimes>();
-    for (const e of await entitiesById(broker, contexts, tenant, ids, context)) if (typeof e.id === 'string') out.set(e.id, observedTimes(e));
+    for (const e of await entitiesById(broker, contexts, tenant, ids, context)) if (typeof e.id === 'string') out.set(e.id, observedTimes(e, undefined, reportedAt));
     return out;
   };
 }

@@ -10,7 +10,9 @@
  * - an entity whose every observed instance is dropped is **out of order**: not written at all, and
  *   kept as a dead letter with the reason (the runtime answers 409 when nothing of the message was
  *   written);
- * - attributes without `observedAt` (names, locations, relationships) are never compared.
+ * - attributes without `observedAt` (names, locations, relationships) are never compared;
+ * - an attribute that others may write too (a lamp's level, which a flow sets as a target) is compared
+ *   with the feed's own last report, as the adapter reads it from its mark (`Adapter.reportedAt`).
  *
  * So an alarm frame newer than the day's data frame keeps its alarm flags while the data frame still
  * writes its newer index. What the broker holds is read once per entity (Query Entities by id), then
@@ -26,8 +28,18 @@ import type { Translation } from './types';
 /** Latest observation time (ms) per attribute key (`name`, or `name#datasetId`) of one entity. */
 export type ObservedTimes = Map<string, number>;
 
-/** Reads the observation times of entities on the broker (an absent id: no such entity), under the translation's @context. */
-export type ObservationReader = (ids: string[], context: string[]) => Promise<Map<string, ObservedTimes>>;
+/**
+ * The time a stored attribute instance was reported by the feed, for attributes that others may write
+ * too (a flow setting a lamp's target level): read from what the adapter marked on it, since their
+ * `observedAt` may be the other writer's. Undefined: that instance is not compared.
+ */
+export type ReportedAt = (name: string, instance: Record<string, unknown>) => string | undefined;
+
+/**
+ * Reads the observation times of entities on the broker (an absent id: no such entity), under the
+ * translation's @context; `reportedAt` (the adapter's) instead of each instance's `observedAt`.
+ */
+export type ObservationReader = (ids: string[], context: string[], reportedAt?: ReportedAt) => Promise<Map<string, ObservedTimes>>;
 
 interface Instance {
   observedAt?: unknown;
@@ -37,17 +49,18 @@ interface Instance {
 const NOT_ATTRIBUTES = new Set(['id', 'type', '@context', 'scope']);
 const instancesOf = (v: unknown): Instance[] => (Array.isArray(v) ? (v as Instance[]) : typeof v === 'object' && v !== null ? [v as Instance] : []);
 const keyOf = (name: string, i: Instance): string => (typeof i.datasetId === 'string' ? `${name}#${i.datasetId}` : name);
-const timeOf = (i: Instance): number => (typeof i.observedAt === 'string' ? Date.parse(i.observedAt) : NaN);
 
 /**
- * The observation times an entity in normalized form carries, by attribute key (the latest per key).
+ * The observation times an entity in normalized form carries, by attribute key (the latest per key);
+ * with `reportedAt`, the times it gives.
  * @example observedTimes({ id, type, volume: { type: 'Property', value: 1, observedAt: '2026-01-01T00:00:00Z' } }).get('volume') // 1767225600000
  */
-export function observedTimes(e: Record<string, unknown>, into: ObservedTimes = new Map()): ObservedTimes {
+export function observedTimes(e: Record<string, unknown>, into: ObservedTimes = new Map(), reportedAt?: ReportedAt): ObservedTimes {
   for (const [name, v] of Object.entries(e)) {
     if (NOT_ATTRIBUTES.has(name)) continue;
     for (const i of instancesOf(v)) {
-      const t = timeOf(i);
+      const at = reportedAt ? reportedAt(name, i as Record<string, unknown>) : i.observedAt;
+      const t = typeof at === 'string' ? Date.parse(at) : NaN;
       if (!Number.isFinite(t)) continue;
       const k = keyOf(name, i);
       const known = into.get(k);
@@ -150,7 +163,7 @@ export interface ObservationGuard {
    * The translation less its stale instances, and the entities out of order. The entities it lets
    * through are taken as written at once: call `settle` with their ids once their write is over.
    */
-  screen(t: Translation): Promise<{ translation: Translation; outOfOrder: Array<{ entity: Entity; reason: string }> }>;
+  screen(t: Translation, reportedAt?: ReportedAt): Promise<{ translation: Translation; outOfOrder: Array<{ entity: Entity; reason: string }> }>;
   /** The write of these entities (from a screened translation) is over, written or not. */
   settle(ids: Iterable<string>): void;
   /** Forgets these entities (not written after all): what the broker holds is read again next time. */
@@ -215,9 +228,9 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
   }
 
   /** Reads `ids` from the broker (fresh: their verdict stands), then judges, reading once more what is still doubtful. */
-  async function readThenJudge(t: Translation, ids: string[]): Promise<Screened> {
+  async function readThenJudge(t: Translation, ids: string[], reportedAt: ReportedAt | undefined): Promise<Screened> {
     const load = async (some: string[]) => {
-      const found = await read(some, t.context);
+      const found = await read(some, t.context, reportedAt);
       for (const id of some) remember(id, found.get(id) ?? new Map());
     };
     await load(ids);
@@ -236,7 +249,7 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
   }
 
   return {
-    screen(t) {
+    screen(t, reportedAt) {
       let missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
       if (waiting === 0) {
         // none ahead: no wait when all is known and no refusal is doubtful
@@ -249,7 +262,7 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
       const p = queue.then(() => {
         const still = missing.filter((id) => !cache.has(id));
         const now = judgeKnown(t, still);
-        return Array.isArray(now) ? readThenJudge(t, now) : now;
+        return Array.isArray(now) ? readThenJudge(t, now, reportedAt) : now;
       });
       queue = p.catch(() => undefined).finally(() => waiting--);
       return p;

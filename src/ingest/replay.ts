@@ -22,7 +22,7 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     const wrongClock = clockFault(entity as Entity, d.receivedAt);
     if (wrongClock) throw new FeedError('validate', wrongClock, 422);
     if (guard) {
-      const s = await guard.screen(t);
+      const s = await guard.screen(t, adapter.reportedAt);
       // still older than what the broker holds: writing it would take the entity back in time
       if (s.outOfOrder.length) throw new FeedError('validate', s.outOfOrder[0].reason, 409);
       t = s.translation;

@@ -86,9 +86,9 @@ export async function writeTranslations(
   const written = progress.written;
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
   let ignored: string | undefined;
-  const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string) =>
+  const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
-      adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status: 422, contentType,
+      adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status, contentType,
       query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt,
     });
   for await (const marked of translations) {
@@ -106,9 +106,9 @@ export async function writeTranslations(
     const guard = adapter.ordered ? deps.observations : undefined;
     let screenedIds: string[] = [];
     if (guard) {
-      const screened = await guard.screen(raw);
+      const screened = await guard.screen(raw, adapter.reportedAt);
       for (const { entity, reason } of screened.outOfOrder) {
-        rejected.push({ entityId: String(entity.id), reason, deadLetter: deadLetter(entity, raw, 'validate', reason), outOfOrder: true });
+        rejected.push({ entityId: String(entity.id), reason, deadLetter: deadLetter(entity, raw, 'validate', reason, 409), outOfOrder: true });
       }
       raw = screened.translation;
       screenedIds = raw.entities.map((e) => String(e.id));

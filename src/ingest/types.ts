@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import type { EpisodeMark } from './episodes';
+import type { ReportedAt } from './observations';
 
 /** Where a message failed. */
 export type FeedStage = 'decode' | 'translate' | 'validate' | 'write';
@@ -107,6 +108,12 @@ export interface Adapter {
    * order (src/ingest/observations.ts). For feeds whose messages can arrive late (meters).
    */
   ordered?: boolean;
+  /**
+   * For an `ordered` adapter whose attributes others may write too (a flow setting a lamp's target
+   * level): the time of a stored instance that a new message is compared with, read from the mark the
+   * adapter put on it (undefined: not compared). Default: the instance's `observedAt`.
+   */
+  reportedAt?: ReportedAt;
   /** Bytes → text of a buffered body (e.g. an XML document in the encoding it declares); default UTF-8. Throws FeedError. */
   decodeBody?(bytes: Buffer): string;
   /** Decode + translate one message; throws FeedError. Pure: no I/O. */

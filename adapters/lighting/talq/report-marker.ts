@@ -13,6 +13,8 @@
 
 /** Name of the marking sub-Property. */
 export const REPORT_MARK = 'talqReport';
+/** The attribute that carries the mark: the level a lamp reports, and a flow sets as a target. */
+export const REPORTED_LEVEL = 'illuminanceLevel';
 
 /**
  * The mark's value for a reported level.
@@ -40,4 +42,20 @@ export function isReportedLevel(attr: unknown): boolean {
   if (at <= 0) return false;
   const value = Number(mark.slice(0, at));
   return typeof a.value === 'number' && a.value === value && sameTime(a.observedAt, mark.slice(at + 1));
+}
+
+/**
+ * When the lamp reported a stored attribute, for the ingest runtime's late-report check
+ * (`Adapter.reportedAt`): `illuminanceLevel` by its mark, since a flow's target may have changed its
+ * value and observedAt since (a merged target keeps the mark of the last report; a replaced one has
+ * none, and is not compared); any other attribute by its `observedAt`.
+ * @example
+ * reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T1' } }); // 'T1'
+ */
+export function reportedAt(name: string, instance: Record<string, unknown>): string | undefined {
+  if (name !== REPORTED_LEVEL) return typeof instance.observedAt === 'string' ? instance.observedAt : undefined;
+  const mark = (instance[REPORT_MARK] as { value?: unknown } | undefined)?.value;
+  if (typeof mark !== 'string') return undefined;
+  const at = mark.lastIndexOf('@');
+  return at > 0 ? mark.slice(at + 1) : undefined;
 }

@@ -21,7 +21,7 @@ import { deviceAddressOf, functionAddressOf } from './address';
 import { isNoValue } from './coerce';
 import { entityId } from './entity-id';
 import { CONDITION_NAMES, evidenceOf, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
-import { REPORT_MARK, reportMark } from './report-marker';
+import { REPORT_MARK, REPORTED_LEVEL, reportMark } from './report-marker';
 import type { DecodedLogReport, TalqGroup, TalqLogData } from './types';
 
 /** The Smart Data Models Streetlighting @context. */
@@ -37,9 +37,6 @@ export interface TranslationNotes {
 interface Candidate { attribute: Record<string, unknown>; observedAt: string }
 interface Slot { device: string; type: TargetType; attrs: Map<string, Candidate>; actuator?: string }
 
-
-/** The reported level the lighting commands must not take for a target (see report-marker.ts). */
-const REPORTED_LEVEL = 'illuminanceLevel';
 /** Readings only a lamp actuator's light state gives (actualLightState, lightStateChange). */
 const LIGHT_STATE = new Set([REPORTED_LEVEL, 'powerState']);
 

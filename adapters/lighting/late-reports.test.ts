@@ -1,0 +1,128 @@
+/**
+ * Late TALQ log reports on the real runtime (fastify inject, embedded broker in memory): a gateway that
+ * sends buffered logs after newer ones does not put a lamp back to an older state, and the lamp's level
+ * is compared with its last report, not with a target a flow wrote since.
+ */
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { createBroker } from '../../src/broker/create-broker';
+import { createApp } from '../../src/http/server';
+import { createIngest } from '../../src/ingest/create-ingest';
+import { createContextResolver } from '../../src/ngsi-ld/context';
+import { projectRoot } from '../../src/project-root';
+import { talqLogReportAdapter } from './index';
+import { reportedAt } from './talq/report-marker';
+import { STREETLIGHTING_CONTEXT } from './talq/translate';
+import { GATEWAY } from './test-support.fixture';
+
+const LAMP = 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c21';
+const ID = `urn:ngsi-ld:Streetlight:eclor:${LAMP}`;
+const LINK = `<${STREETLIGHTING_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`;
+
+let app: FastifyInstance;
+let close: () => void;
+beforeEach(async () => {
+  const broker = createBroker({ dataDir: ':memory:' });
+  const contexts = createContextResolver({});
+  const ingest = createIngest({ broker, contexts, adapters: [talqLogReportAdapter], dataDir: ':memory:', maxBody: 1 << 20 });
+  app = await createApp({ broker, contexts, maxBody: 1 << 20, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
+  close = () => {
+    ingest.close();
+    broker.close();
+  };
+});
+afterEach(async () => {
+  await app.close();
+  close();
+});
+
+/** One log of the lamp: its level (actualLightState, percent) and, optionally, its power (W). */
+interface Log {
+  at: string;
+  level?: number;
+  power?: number;
+}
+function report(...logs: Log[]): string {
+  const entries = logs.flatMap((l) => [
+    ...(l.level === undefined ? [] : [{ data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampActuator1`, timestamp: l.at, attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: l.level } } } }]),
+    ...(l.power === undefined ? [] : [{ data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampMonitor1`, timestamp: l.at, attributeName: 'activePower', attributeValue: { type: 'AttributeFloat', value: l.power } } }]),
+  ]);
+  return JSON.stringify({ address: 'logger-1', entries });
+}
+const send = async (body: string) => {
+  const r = await app.inject({
+    method: 'POST',
+    url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5`,
+    headers: { 'content-type': 'application/json', 'talq-api-version': '2.7.1' },
+    payload: body,
+  });
+  return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+};
+const lamp = async () => {
+  const r = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}`, headers: { link: LINK, accept: 'application/json' } });
+  expect(r.statusCode).toBe(200);
+  return JSON.parse(r.body) as Record<string, { value?: unknown; observedAt?: string; talqReport?: { value: string } }>;
+};
+/** A flow writing a target level: merged (PATCH /entities/{id}, the mark kept) or replaced (PATCH …/attrs). */
+const target = async (how: 'merge' | 'replace', value: number, observedAt: string) => {
+  const url = `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}${how === 'replace' ? '/attrs' : ''}`;
+  const r = await app.inject({ method: 'PATCH', url, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ illuminanceLevel: { type: 'Property', value, observedAt } }) });
+  expect(r.statusCode).toBe(204);
+};
+const deadLetters = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ reason: string; stage: string }>;
+
+describe('late TALQ log reports', () => {
+  it('a report older than the last one is refused (409, a dead letter) and the lamp keeps its state', async () => {
+    expect((await send(report({ at: '2025-01-15T05:00:00Z', level: 80, power: 42 }))).status).toBe(201);
+    const late = await send(report({ at: '2025-01-15T04:00:00Z', level: 20, power: 11 }));
+    expect(late.status).toBe(409);
+    expect(String(late.body.detail)).toMatch(/out of order/);
+    const e = await lamp();
+    expect([e.illuminanceLevel.value, e.powerConsumption.value]).toEqual([0.8, 42]);
+    expect(await deadLetters()).toEqual([expect.objectContaining({ stage: 'validate', status: 409, reason: expect.stringMatching(/out of order: illuminanceLevel observed at 2025-01-15T04:00:00.000Z/) })]);
+  });
+
+  it('of a report that is partly late, only the newer logs are written', async () => {
+    await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }, { at: '2025-01-15T05:00:00Z', power: 42 }));
+    const r = await send(report({ at: '2025-01-15T04:00:00Z', level: 20 }, { at: '2025-01-15T06:00:00Z', power: 30 }));
+    expect(r.status).toBe(201);
+    const e = await lamp();
+    expect([e.illuminanceLevel.value, e.powerConsumption.value]).toEqual([0.8, 30]);
+  });
+
+  it('a re-sent report changes nothing and is not refused', async () => {
+    const body = report({ at: '2025-01-15T05:00:00Z', level: 80, power: 42 });
+    expect((await send(body)).status).toBe(201);
+    expect((await send(body)).status).toBe(201);
+  });
+
+  it('the level is compared with the last report, not with a target a flow merged later', async () => {
+    await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }));
+    await target('merge', 0.3, '2025-01-15T05:10:00Z');
+    // the lamp dimmed at 05:05 by its own clock, before the flow's time: a report, newer than the last one
+    const r = await send(report({ at: '2025-01-15T05:05:00Z', level: 30 }));
+    expect(r.status).toBe(201);
+    const e = await lamp();
+    expect(e.illuminanceLevel.value).toBe(0.3);
+    expect(e.illuminanceLevel.talqReport?.value).toBe('0.3@2025-01-15T05:05:00.000Z');
+    // still, a report older than the lamp's last one is refused
+    expect((await send(report({ at: '2025-01-15T05:01:00Z', level: 80 }))).status).toBe(409);
+  });
+
+  it('a level a flow replaced (no mark) is not compared: the next report is written', async () => {
+    await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }));
+    await target('replace', 0.5, '2025-01-15T07:00:00Z');
+    expect((await send(report({ at: '2025-01-15T06:00:00Z', level: 50 }))).status).toBe(201);
+    expect((await lamp()).illuminanceLevel.value).toBe(0.5);
+  });
+});
+
+describe('reportedAt', () => {
+  it('reads the level by its mark, other attributes by observedAt', () => {
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T1' } })).toBe('T1');
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2' })).toBeUndefined();
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, talqReport: { type: 'Property', value: 'no time' } })).toBeUndefined();
+    expect(reportedAt('powerConsumption', { type: 'Property', value: 3, observedAt: 'T2' })).toBe('T2');
+    expect(reportedAt('powerConsumption', { type: 'Property', value: 3 })).toBeUndefined();
+  });
+});
