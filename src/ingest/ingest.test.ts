@@ -241,11 +241,11 @@ it('replays a dead letter once at a time: a concurrent replay of the same one is
   expect(stats['test/device']).toMatchObject({ received: 2, written: 1 });
 });
 
-it('dead-letters an entity the broker refuses, one by one (207)', async () => {
+it('dead-letters an entity the broker refuses, one by one; nothing written is a 422, not a 2xx', async () => {
   const res = await send('{"id":"x","battery":0.1,"bogus":true}');
-  expect(res.statusCode).toBe(207);
+  expect(res.statusCode).toBe(422);
   const body = JSON.parse(res.body);
-  expect(body.written).toEqual([]);
+  expect(body).toMatchObject({ title: 'Message rejected', stage: 'validate', detail: expect.stringMatching(/^nothing written: the entity was refused \(.*not a URI/) });
   expect(body.rejected).toEqual([{ entityId: 'not a uri', reason: expect.stringContaining('not a URI'), deadLetter: expect.any(Number) }]);
   const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
   expect(d.stage).toBe('validate');
@@ -253,7 +253,17 @@ it('dead-letters an entity the broker refuses, one by one (207)', async () => {
 });
 
 it('refuses a wrong media type (415) and a body over the limit (413)', async () => {
-  expect((await send('{}', '/ingest/test/device', 'text/plain')).statusCode).toBe(415);
+  const wrong = await send('{"id":"typed","battery":0.3}', '/ingest/test/device', 'text/plain');
+  expect(wrong.statusCode).toBe(415);
+  // kept with its body: sent with the wrong type, it is fine, and a replay writes it
+  const { deadLetter } = JSON.parse(wrong.body);
+  const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${deadLetter}` })).body);
+  expect(d).toMatchObject({ stage: 'decode', status: 415, contentType: 'text/plain', payload: '{"id":"typed","battery":0.3}', reason: "/ingest/test/device takes application/json, not 'text/plain'" });
+  expect((await app.inject({ method: 'POST', url: `/ingest/dead-letters/${deadLetter}/replay` })).statusCode).toBe(200);
+  expect(await entity('urn:ngsi-ld:Device:eclor:typed')).toBeDefined();
+  const none = await app.inject({ method: 'POST', url: '/ingest/test/device', payload: '{"id":"typed","battery":0.3}' });
+  expect(none.statusCode).toBe(415);
+  expect(JSON.parse(none.body).detail).toBe('/ingest/test/device takes application/json, not a body without Content-Type');
   expect((await send(JSON.stringify({ id: 'big', pad: 'x'.repeat(5000), battery: 0.1 }))).statusCode).toBe(413);
 });
 
@@ -313,7 +323,7 @@ it('inflates gzip, deflate and br bodies; refuses an unknown coding (415) and a 
 it('checks the entities of a built-in adapter against schemas/entities before writing (validate stage)', async () => {
   // the test feed's Device lacks what schemas/entities/Device.schema.json requires
   const res = await send('{"id":"v1","battery":0.5}', '/ingest/test/checked');
-  expect(res.statusCode).toBe(207);
+  expect(res.statusCode).toBe(422);
   const body = JSON.parse(res.body);
   expect(body.rejected[0]).toMatchObject({ entityId: 'urn:ngsi-ld:Device:eclor:v1', reason: expect.stringContaining('Device.schema.json') });
   expect(await entity('urn:ngsi-ld:Device:eclor:v1')).toBeUndefined();

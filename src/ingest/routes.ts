@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
-import { asFeedError, deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, deadLetterUnkept, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from './types';
 
 /**
@@ -111,6 +111,11 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
   const late = allOutOfOrder(out);
   // the whole message is older than what the broker holds: nothing written, each entity a dead letter
   if (late) return problem(reply, 409, 'Message out of order', late, { stage: 'validate', rejected: out.rejected });
+  // nothing written: a 2xx would tell the sender its message was delivered
+  if (out.rejected.length && out.writtenCount === 0) {
+    const detail = `nothing written: ${out.rejected.length === 1 ? 'the entity was' : `the ${out.rejected.length} entities were`} refused (${out.rejected[0].reason})`;
+    return problem(reply, 422, 'Message rejected', detail, { stage: 'validate', rejected: out.rejected });
+  }
   if (out.rejected.length) {
     return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
   }
@@ -124,7 +129,9 @@ const count = (out: { written: string[]; writtenCount: number }) => (out.written
 
 async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyRequest, reply: FastifyReply) {
   const type = mediaType(req);
-  if (!adapter.contentTypes.includes(type)) return problem(reply, 415, 'Unsupported media type', `${adapter.path} takes ${adapter.contentTypes.join(', ')}, not '${type}'`);
+  // a body of another media type is read all the same, and kept with the refusal: sent again with the
+  // right type, or replayed, it may be fine
+  const wrongType = adapter.contentTypes.includes(type) ? undefined : `${adapter.path} takes ${adapter.contentTypes.join(', ')}, not ${type ? `'${type}'` : 'a body without Content-Type'}`;
   const headers = Object.fromEntries(KEPT_HEADERS.map((h) => [h, req.headers[h] as string | undefined]).filter(([, v]) => v !== undefined));
   const base = { query: { ...(req.query as Record<string, string>) }, headers, receivedAt: new Date().toISOString() };
   const length = Number(req.headers['content-length'] ?? NaN);
@@ -132,12 +139,12 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
   try {
     const { stream, encoded } = decodedBody(req);
     // a compressed body's size is known only once inflated: documents that can stream always do
-    if (adapter.handleStream && stream && (encoded || !(length <= o.maxBody))) {
+    if (!wrongType && adapter.handleStream && stream && (encoded || !(length <= o.maxBody))) {
       const note = 'streamed document: the body is not kept, ask the publisher to send it again';
       return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
     }
     const bytes = stream ? await readBytes(stream, o.maxBody) : Buffer.alloc(0);
-    body = adapter.decodeBody ? adapter.decodeBody(bytes) : bytes.toString('utf8');
+    body = adapter.decodeBody && !wrongType ? adapter.decodeBody(bytes) : bytes.toString('utf8');
   } catch (err) {
     // refused before it was read whole (too large, badly compressed): a dead letter without the body
     const e = asFeedError(err, 'decode');
@@ -146,6 +153,7 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
     const deadLetter = deadLetterUnkept(adapter, o, base, type, { stage: e.stage, status: e.status, reason });
     return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter });
   }
+  if (wrongType) return answer(reply, adapter, refuseMessage(adapter, { ...base, body }, o, type, new FeedError('decode', wrongType, 415)));
   return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
 }
 

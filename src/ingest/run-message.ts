@@ -188,6 +188,15 @@ export function deadLetterUnkept(
   return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
 }
 
+/** A buffered message refused before its adapter ran (its media type): counted, and a dead letter with its body. */
+export function refuseMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, error: FeedError): MessageOutcome {
+  const stats = deps.stats.of(adapter.name);
+  stats.received++;
+  stats.rejected++;
+  const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+  return { ok: false, error, deadLetter };
+}
+
 /** Runs a buffered message; never throws. */
 export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, existingDeadLetter?: number): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);

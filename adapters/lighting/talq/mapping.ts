@@ -56,6 +56,19 @@ function nonNegative(attribute: string, unitCode: string): Mapper {
   };
 }
 
+/**
+ * A total harmonic distortion in percent → a fraction. TALQ's percent has no upper bound and a
+ * current THD above 100 % is real (LED drivers), but the SDM attribute stops at 1: such a value is
+ * skipped with the reason; a negative one is refused.
+ */
+function distortion(attribute: string): Mapper {
+  return (value, name) => {
+    const v = number(value, name);
+    if (v < 0) throw outOfRange(name, `${v} % is out of range 0..∞ %`);
+    return v > 100 ? `${name} ${v} % has no ${attribute} (the SDM attribute is at most 1)` : [{ attribute, value: v / 100, unitCode: 'C62' }];
+  };
+}
+
 /** A dimming level in percent → illuminanceLevel (fraction) and powerState (0 off, 1..99 low, 100 on). */
 export function levelReadings(level: unknown, name: string): Reading[] {
   const v = number(level, name);
@@ -139,13 +152,21 @@ export const STATUS_CONDITIONS: Record<string, string> = {
   locationChanged: 'columnIssue',
 };
 
-/** Conditions of the cabinet: SegmentMonitor `localOverride` (a hand switch) → workingMode. */
+/**
+ * Conditions of the cabinet: SegmentMonitor `localOverride` (a hand switch) → workingMode. TALQ's
+ * AttributeLocalOverride is ON or OFF (the switch forces the lights on or off: manual) or NONE
+ * (automatic); the event form starts (manual) and ends (automatic).
+ */
 const CABINET_CONDITIONS: Record<string, Mapper> = {
   localOverride: (value, name) => {
-    const v = typeof value === 'string' && value.trim().toUpperCase() === 'NONE' ? false : bool(value, name);
-    return [{ attribute: 'workingMode', value: v ? 'manual' : 'automatic' }];
+    const word = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+    const manual = word === 'ON' || word === 'OFF' ? true : word === 'NONE' ? false : bool(value, name);
+    return [{ attribute: 'workingMode', value: manual ? 'manual' : 'automatic' }];
   },
 };
+
+/** Names whose value NONE is a value, not a missing reading (AttributeLocalOverride). */
+export const NONE_IS_A_VALUE = new Set(['localOverride']);
 
 /** Event types (and same-named boolean attributes) that carry state: start = true, end = false. */
 export const CONDITION_NAMES = new Set([...Object.keys(STATUS_CONDITIONS), ...Object.keys(CABINET_CONDITIONS)]);
@@ -163,8 +184,13 @@ export const STREETLIGHT_ATTRIBUTES: Record<string, Mapper> = {
   activeEnergy: measure('lifetimePowerConsumption', 'KWH', 0),
   supplyVoltage: measure('voltage', 'VLT', 0),
   supplyCurrent: measure('current', 'AMP', 0),
-  // TALQ says 0..1 with a separate lead/lag sense; some meters sign it instead
-  powerFactor: measure('powerFactor', 'C62', -1, 1),
+  // TALQ says 0..1 with the lead/lag sense apart (powerFactorSense); some meters sign it instead: the
+  // magnitude is the power factor
+  powerFactor: (value, name) => {
+    const v = number(value, name);
+    if (v < -1 || v > 1) throw outOfRange(name, `${v} is out of range -1..1`);
+    return [{ attribute: 'powerFactor', value: Math.abs(v), unitCode: 'C62' }];
+  },
   ...COMMON,
   ...Object.fromEntries(Object.entries(STATUS_CONDITIONS).map(([n, problem]) => [n, condition(problem)])),
 };
@@ -188,8 +214,8 @@ export const CABINET_ATTRIBUTES: Record<string, Mapper> = {
     [`phase${n}ActivePower`, measure(`activePower${p}`, 'KWT', 0)],
     [`phase${n}ReactivePower`, nonNegative(`reactivePower${p}`, 'KVR')],
     [`phase${n}PowerFactor`, measure(`powerFactor${p}`, 'C62', -1, 1)],
-    [`phase${n}VoltageTHD`, measure(`thdrVoltage${p}`, 'C62', 0, 100, 100)],
-    [`phase${n}CurrentTHD`, measure(`thdrIntensity${p}`, 'C62', 0, 100, 100)],
+    [`phase${n}VoltageTHD`, distortion(`thdrVoltage${p}`)],
+    [`phase${n}CurrentTHD`, distortion(`thdrIntensity${p}`)],
   ])),
 };
 

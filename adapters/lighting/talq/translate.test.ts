@@ -30,7 +30,7 @@ describe('translateLogReport', () => {
     ['negative power', attr('activePower', -3.5), /activePower: -3\.5 is out of range 0\.\.∞/],
     ['negative energy', attr('activeEnergy', -1), /activeEnergy/],
     ['power factor above 1', attr('powerFactor', 1.2), /powerFactor: 1\.2 is out of range -1\.\.1/],
-    ['percent THD above 100', attr('phase1VoltageTHD', 140), /phase1VoltageTHD: 140 is out of range 0\.\.100 %/],
+    ['negative percent THD', attr('phase1VoltageTHD', -4), /phase1VoltageTHD: -4 % is out of range 0\.\.∞ %/],
     ['latitude out of range', attr('location', { latitude: 95, longitude: 4 }, 'AttributeLocation'), /location: latitude 95/],
     ['a string where a power is expected', attr('activePower', 'high', 'VendorPower'), /activePower: expected a number/],
     ['a non-boolean lamp failure', attr('lampFailure', 'sometimes', 'VendorFlag'), /lampFailure: expected a boolean/],
@@ -55,6 +55,35 @@ describe('translateLogReport', () => {
     for (const [v, s] of [[0, 'off'], [1, 'low'], [99, 'low'], [100, 'on']] as const) {
       expect((translate(level(v)).translation.entities[0].powerState as { value: string }).value).toBe(s);
     }
+  });
+
+  it("prefers the attribute's timestamp (when it was measured) to the log data's (when the log entry was created)", () => {
+    const both = { ...attr('activePower', 5), attributeValue: { type: 'AttributeFloat', value: 5, timestamp: '2025-01-15T04:40:00Z' } };
+    expect((translate(both).translation.entities[0].powerConsumption as { observedAt: string }).observedAt).toBe('2025-01-15T04:40:00.000Z');
+  });
+
+  it('reads a signed power factor as its magnitude (TALQ carries the sense apart)', () => {
+    expect(translate(attr('powerFactor', -0.9)).translation.entities[0].powerFactor).toMatchObject({ value: 0.9, unitCode: 'C62' });
+  });
+
+  it('skips a current THD above 100 % (real, but past the SDM attribute), saying why; the rest of the report stays', () => {
+    const { translation, notes } = translate(attr('phase2CurrentTHD', 112.4), attr('phase1CurrentTHD', 12), attr('totalPower', 3));
+    expect(translation.entities[0]).toMatchObject({ type: 'StreetlightControlCabinet', thdrIntensityR: { value: 0.12 }, totalActivePower: { value: 3 } });
+    expect(translation.entities[0].thdrIntensityS).toBeUndefined();
+    expect(notes.skipped.map((x) => x.reason)).toEqual(['entries[0] phase2CurrentTHD 112.4 % has no thdrIntensityS (the SDM attribute is at most 1)']);
+  });
+
+  it('localOverride: ON or OFF (the switch forces the lights) is manual, NONE automatic; the event starts and ends it', () => {
+    const mode = (data: unknown) => (translate(data).translation.entities[0].workingMode as { value: string }).value;
+    const override = (value: string) => attr('localOverride', value, 'AttributeLocalOverride');
+    expect([mode(override('ON')), mode(override('OFF')), mode(override('NONE')), mode(override('none'))]).toEqual(['manual', 'manual', 'automatic', 'automatic']);
+    const ev = (startEndFlag: boolean) => ({ type: 'EventLogData', srcAddress: `${DEV}/segmentMonitor1`, timestamp: '2025-01-15T05:00:00Z', eventType: 'localOverride', startEndFlag });
+    expect([mode(ev(true)), mode(ev(false))]).toEqual(['manual', 'automatic']);
+  });
+
+  it('writes the gateway address as the device addresses are: a UUID in lower case', () => {
+    const msg = logReportMessage(JSON.stringify({ entries: [{ data: attr('activePower', 5) }] }), { query: { clientAddress: `urn:uuid:${GATEWAY.toUpperCase()}`, talqRequestId: '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5' } });
+    expect(translateLogReport(decodeLogReport(msg), env, msg.receivedAt).translation.entities[0].talqGateway).toEqual({ type: 'Property', value: GATEWAY });
   });
 
   it('uses the attribute timestamp, then the arrival time, when the log data has none', () => {

@@ -3,8 +3,9 @@
  * `Streetlight` (LampActuator / LampMonitor data), `StreetlightControlCabinet` (ElectricalMeter data);
  * and of a TALQ group list into `StreetlightGroup` (translateGroups). See mapping.ts for the tables.
  *
- * - One entity per device address and type; each attribute carries `observedAt` = the log data
- *   timestamp (else the attribute's own timestamp, else the arrival time) and its `unitCode`.
+ * - One entity per device address and type; each attribute carries `observedAt` = the attribute's own
+ *   timestamp (when the device measured it), else the log data timestamp (when the log entry was
+ *   created), else the arrival time, and its `unitCode`.
  * - Several values of one attribute for the same device: the latest (by observedAt, then by order in
  *   the report) is written; earlier ones are counted in `notes.superseded` (the broker keeps history
  *   across reports, not within one). Log data with no SDM counterpart are listed in `notes.skipped`.
@@ -20,7 +21,7 @@ import type { Entity } from '../../../src/ngsi-ld/types';
 import { deviceAddressOf, functionAddressOf } from './address';
 import { isNoValue } from './coerce';
 import { entityId } from './entity-id';
-import { CONDITION_NAMES, evidenceOf, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
+import { CONDITION_NAMES, evidenceOf, NONE_IS_A_VALUE, stateReadings, tableOf, type Reading, type TargetType } from './mapping';
 import { REPORT_MARK, REPORTED_LEVEL, reportMark } from './report-marker';
 import type { DecodedLogReport, TalqGroup, TalqLogData } from './types';
 
@@ -63,7 +64,7 @@ function readingsOf(data: TalqLogData, target: TargetType, label: string): Readi
   const { name, value, readings } = nameAndValue(data);
   if (readings) return readings(target);
   if (data.type === 'EventLogData' && !CONDITION_NAMES.has(name)) return [];
-  if (value === undefined || isNoValue(value)) return `${name} has no value`;
+  if (value === undefined || (isNoValue(value) && !NONE_IS_A_VALUE.has(name))) return `${name} has no value`;
   return tableOf(target)[name]?.(value, label) ?? [];
 }
 
@@ -113,7 +114,9 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     if (readings.length === 0) return void notes.skipped.push({ entry: i, reason: `no ${target} attribute for TALQ ${data.type} ${name}` });
 
     // decode normalized both times to ISO UTC
-    const observedAt = data.timestamp ?? (data.type === 'AttributeLogData' ? data.attributeValue.timestamp : undefined) ?? arrival;
+    // the attribute's own time is when the device measured it (TALQ Attribute.timestamp); the log
+    // datum's is when the log entry was created, which may be later
+    const observedAt = (data.type === 'AttributeLogData' ? data.attributeValue.timestamp : undefined) ?? data.timestamp ?? arrival;
     const id = entityId(target, env.territory, device);
     if (!byId.has(id)) byId.set(id, { device, type: target, attrs: new Map() });
     const slot = byId.get(id)!;
@@ -135,7 +138,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     for (const name of [...attrs.keys()].sort()) entity[name] = attrs.get(name)!.attribute;
     if (type === 'Streetlight') {
       if (actuator) entity.talqAddress = { type: 'Property', value: actuator };
-      entity.talqGateway = { type: 'Property', value: decoded.request.clientAddress };
+      entity.talqGateway = { type: 'Property', value: gateway };
     }
     if (!entity.location) {
       const known = env.devices.get(device)?.location;
