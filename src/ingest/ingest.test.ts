@@ -34,6 +34,22 @@ const deviceFeed: Adapter = {
   },
 };
 
+/** A batch of readings, each refused on its own when its battery is out of 0..1 (Translation.refused). */
+const partsFeed: Adapter = {
+  name: 'test/parts',
+  path: '/ingest/test/parts',
+  contentTypes: ['application/json'],
+  handle(msg, env) {
+    const t: Translation = { context: [CTX], entities: [], refused: [] };
+    for (const [i, r] of (JSON.parse(msg.body) as Array<{ id: string; battery: number }>).entries()) {
+      const id = `urn:ngsi-ld:Device:${env.territory}:${r.id}`;
+      if (r.battery >= 0 && r.battery <= 1) t.entities.push({ id, type: 'Device', batteryLevel: { type: 'Property', value: r.battery } });
+      else t.refused!.push({ reason: `[${i}]: battery ${r.battery} out of 0..1`, entityId: id, payload: JSON.stringify(r) });
+    }
+    return t;
+  },
+};
+
 /** A streaming test feed: one entity per line. */
 const lineFeed: Adapter = {
   name: 'test/lines',
@@ -98,7 +114,7 @@ beforeEach(async () => {
   pageCache = () => (broker.tenants.forWrite(undefined) as TenantDb).pageCacheKiB();
   const contexts = createContextResolver({});
   const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed, clockFeed], dataDir: ':memory:', maxBody: 4096 });
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed, clockFeed, partsFeed], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();
@@ -333,4 +349,17 @@ it('checks the entities of a built-in adapter against schemas/entities before wr
   const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${d.id}/replay` });
   expect([again.statusCode, again.json().stage]).toEqual([422, 'validate']);
   expect(await entity('urn:ngsi-ld:Device:eclor:v1')).toBeUndefined();
+});
+
+it('a part of a message refused on its own (Translation.refused) is a dead letter with its part; the rest is written (207)', async () => {
+  const res = await send('[{"id":"p1","battery":0.5},{"id":"p2","battery":7}]', '/ingest/test/parts');
+  expect(res.statusCode).toBe(207);
+  const body = JSON.parse(res.body);
+  expect(body.written).toEqual(['urn:ngsi-ld:Device:eclor:p1']);
+  expect(body.rejected).toEqual([{ entityId: 'urn:ngsi-ld:Device:eclor:p2', reason: '[1]: battery 7 out of 0..1', deadLetter: expect.any(Number) }]);
+  const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
+  expect(d).toMatchObject({ adapter: 'test/parts', stage: 'translate', status: 422, payload: '{"id":"p2","battery":7}', bodyKept: true });
+  const none = await send('[{"id":"p3","battery":-1}]', '/ingest/test/parts');
+  expect(none.statusCode).toBe(422);
+  expect(JSON.parse(none.body).detail).toBe('nothing written: the entity was refused ([0]: battery -1 out of 0..1)');
 });

@@ -144,7 +144,7 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
       return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
     }
     const bytes = stream ? await readBytes(stream, o.maxBody) : Buffer.alloc(0);
-    body = adapter.decodeBody && !wrongType ? adapter.decodeBody(bytes) : bytes.toString('utf8');
+    body = adapter.decodeBody && !wrongType ? adapter.decodeBody(bytes, headers) : bytes.toString('utf8');
   } catch (err) {
     // refused before it was read whole (too large, badly compressed): a dead letter without the body
     const e = asFeedError(err, 'decode');

@@ -43,6 +43,20 @@ export interface Translation {
    * the writes that open or close one entity per episode (src/ingest/episodes.ts); merge mode only.
    */
   episodes?: EpisodeMark[];
+  /**
+   * Parts of the message that cannot be translated while the rest can (one reading of a batch, one
+   * record of a publication): each is a dead letter of its own (stage translate, 422) whose payload is
+   * the part when given (else the message's body), and the answer lists it among the rejected (207;
+   * 422 when nothing is written). `entityId`: the entity it would have given, when known.
+   */
+  refused?: RefusedPart[];
+}
+
+/** A part of a message refused on its own (Translation.refused). */
+export interface RefusedPart {
+  reason: string;
+  entityId?: string;
+  payload?: string;
 }
 
 /** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */
@@ -114,8 +128,11 @@ export interface Adapter {
    * adapter put on it (undefined: not compared). Default: the instance's `observedAt`.
    */
   reportedAt?: ReportedAt;
-  /** Bytes → text of a buffered body (e.g. an XML document in the encoding it declares); default UTF-8. Throws FeedError. */
-  decodeBody?(bytes: Buffer): string;
+  /**
+   * Bytes → text of a buffered body (e.g. an XML document in the encoding it declares, or the charset
+   * of its Content-Type, given in `headers`); default UTF-8. Throws FeedError.
+   */
+  decodeBody?(bytes: Buffer, headers?: Record<string, string | undefined>): string;
   /** Decode + translate one message; throws FeedError. Pure: no I/O. */
   handle(message: IngestMessage, env: AdapterEnv): Translation;
   /**

@@ -213,7 +213,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
-    if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body) : body.toString('utf8') }, deps, contentType);
+    if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body, base.headers) : body.toString('utf8') }, deps, contentType);
     const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
     let stream: Readable = body ? Readable.from(pieces(body, STREAM_PIECE)) : fs.createReadStream(file!, { highWaterMark: STREAM_PIECE });
     if (isGzip(body ?? head(file!, 2))) {
