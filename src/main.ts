@@ -42,7 +42,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
   const mappings = createMappingRegistry(config.mappingsDir, log);
   const ingest = createIngest({
-    broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, maxBody: config.maxBody,
+    broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, log, maxBody: config.maxBody,
     // an external broker pays per request: messages of ~200 ms are written together
     write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
     readEpisodes: remote && createRemoteEpisodeReader(remote),

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import suncalc from 'suncalc';
 import type { Config } from '../config';
+import { readTerritoryFile } from '../territory-file';
 import { adminAuth } from './admin-auth';
 import { createLogBridge, nodeRedLevel } from './log-bridge';
 import type { EclorSettings } from './nodes/lib/red';
@@ -33,7 +34,7 @@ export interface SettingsInput {
 /** Name and location of the territory file (`{ "territory": "…", "location": [lon, lat], … }`). */
 function territoryOf(file: string | undefined): EclorSettings['territory'] {
   if (!file || !fs.existsSync(file)) return { name: 'eclor' };
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { territory?: unknown; location?: unknown };
+  const doc = readTerritoryFile(file) as { territory?: unknown; location?: unknown };
   const loc = doc.location;
   const location = Array.isArray(loc) && loc.length === 2 && loc.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (loc as [number, number]) : undefined;
   return { name: typeof doc.territory === 'string' ? doc.territory : 'eclor', location };

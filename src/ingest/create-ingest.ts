@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Broker } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
 import { openDeadLetterStore } from './dead-letters';
-import { loadTerritory } from './device-registry';
+import { loadTerritory, watchDevices, type RegistryLog } from './device-registry';
 import type { IngestRoutesOptions } from './routes';
 import { createStats } from './stats';
 import type { Adapter, Translation } from './types';
@@ -21,6 +21,8 @@ export interface IngestOptions {
   /** Directory of ingest.sqlite, or ':memory:'. */
   dataDir: string;
   territoryFile?: string;
+  /** Logs the territory file's reloads (its device registry is read again when it changes). */
+  log?: RegistryLog;
   maxBody: number;
   /** NGSILD-Tenant the feeds write to (default tenant when absent). */
   tenant?: string;
@@ -42,11 +44,12 @@ export interface IngestOptions {
 export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; close(): void } {
   const deadLetters = openDeadLetterStore(o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'ingest.sqlite'));
   const territory = loadTerritory(o.territoryFile);
+  const registry = o.territoryFile ? watchDevices(o.territoryFile, territory, o.log ?? { info() {}, warn() {} }) : undefined;
   const routes: IngestRoutesOptions = {
     adapters: o.adapters,
     mappings: o.mappings,
     maxBody: o.maxBody,
-    env: { devices: territory.devices, territory: territory.territory, timeZone: territory.timeZone },
+    env: { devices: registry?.devices ?? territory.devices, territory: territory.territory, timeZone: territory.timeZone },
     validate: createEntityValidator(),
     deadLetters,
     stats: createStats(),
@@ -56,5 +59,11 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
     bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };
-  return { routes, close: () => deadLetters.close() };
+  return {
+    routes,
+    close: () => {
+      registry?.close();
+      deadLetters.close();
+    },
+  };
 }

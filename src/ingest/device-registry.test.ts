@@ -1,4 +1,7 @@
-import { loadTerritory, territoryFrom } from './device-registry';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadTerritory, territoryFrom, watchDevices } from './device-registry';
 
 describe('territory file', () => {
   test('defaults: territory eclor, no time zone, no devices', () => {
@@ -19,5 +22,53 @@ describe('territory file', () => {
     expect(territoryFrom({ devices: [device] }).devices.get(device.devEui)).not.toHaveProperty('meterClock');
     expect(() => territoryFrom({ devices: [{ ...device, meterClock: 'local' }] }, 'terr.json')).toThrow("terr.json: devices[0].meterClock 'local' needs the territory's timeZone");
     expect(() => territoryFrom({ timeZone: 'Europe/Paris', devices: [{ ...device, meterClock: 'CET' }] }, 'terr.json')).toThrow('terr.json: devices[0].meterClock must be utc or local');
+  });
+});
+
+describe('territory file on disk', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'territory-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const device = (eui: string, meterId: string) => ({ devEui: eui, meterId });
+
+  test('is JSON, or YAML when named .yaml/.yml; a fault names the file', () => {
+    const yaml = path.join(dir, 't.yaml');
+    fs.writeFileSync(yaml, 'territory: val-sud\ntimeZone: Europe/Paris\ndevices:\n  - devEui: "0101010101010101"\n    meterId: M-1\n');
+    expect(loadTerritory(yaml).devices.get('0101010101010101')?.meterId).toBe('M-1');
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, 'territory: val-sud\n');
+    expect(() => loadTerritory(bad)).toThrow(`TERRITORY_FILE ${bad} is not valid JSON`);
+    expect(() => loadTerritory(bad)).toThrow('(a YAML territory file must be named .yaml or .yml)');
+    expect(() => loadTerritory(path.join(dir, 'none.json'))).toThrow(/TERRITORY_FILE .*none\.json cannot be read: ENOENT/);
+    fs.writeFileSync(bad, '[1]');
+    expect(() => loadTerritory(bad)).toThrow('must hold an object');
+  });
+
+  test('a device added to the file is known without a restart; a broken file keeps the last good registry', async () => {
+    const file = path.join(dir, 'watched.json');
+    const write = (doc: unknown, at: number) => {
+      fs.writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
+      fs.utimesSync(file, at, at); // a distinct mtime for each version
+    };
+    write({ devices: [device('0101010101010101', 'M-1')] }, 1_700_000_000);
+    const logged: string[] = [];
+    const log = { info: (_o: object, m?: string) => logged.push(String(m)), warn: (_o: object, m?: string) => logged.push(String(m)) };
+    const watched = watchDevices(file, loadTerritory(file), log, 20);
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 250 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(ok()).toBe(true);
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // the watcher's first look at the file
+      write({ devices: [device('0101010101010101', 'M-1'), device('0202020202020202', 'M-2')] }, 1_700_000_100);
+      await until(() => watched.devices.get('0202020202020202')?.meterId === 'M-2');
+      write('{ "devices": [', 1_700_000_200);
+      await until(() => logged.some((m) => m.includes('the last good device registry stays in use')));
+      expect(watched.devices.get('0202020202020202')?.meterId).toBe('M-2');
+      write({ territory: 'other', devices: [] }, 1_700_000_300);
+      await until(() => watched.devices.get('0202020202020202') === undefined);
+      expect(logged).toContain('TERRITORY_FILE: a new territory name or timeZone takes effect at the next start');
+    } finally {
+      watched.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 /**
- * The territory's device registry: a JSON file (TERRITORY_FILE) listing the devices the partners
+ * The territory's device registry: a JSON or YAML file (TERRITORY_FILE, src/territory-file.ts) listing the devices the partners
  * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
  * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1",
  * "meterClock": "local" }] }`.
- * Checked at start.
+ * Checked at start; the devices are read again when the file changes (`watchDevices`).
  */
 import fs from 'node:fs';
+import { readTerritoryFile } from '../territory-file';
 import { METER_CLOCKS, type DeviceInfo, type DeviceRegistry, type MeterClock } from './types';
 import { isTimeZone } from './zoned-time';
 
@@ -46,5 +47,37 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
 /** Reads TERRITORY_FILE; no file → the default territory 'eclor' with no devices. */
 export function loadTerritory(file: string | undefined): Territory {
   if (!file) return territoryFrom({});
-  return territoryFrom(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+  return territoryFrom(readTerritoryFile(file), file);
+}
+
+export interface RegistryLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * The devices of `territory`, read again from `file` when it changes (checked every `intervalMs`), so
+ * that a meter added to the registry is known without a restart (a dead letter of it can then be
+ * replayed). A file that no longer loads keeps the last good registry (logged); a change of the
+ * territory name or time zone is logged and needs a restart (entity ids and times depend on them).
+ * @example
+ * const { devices, close } = watchDevices('territory.yaml', loadTerritory('territory.yaml'), log);
+ */
+export function watchDevices(file: string, territory: Territory, log: RegistryLog, intervalMs = 2000): { devices: DeviceRegistry; close(): void } {
+  let current = territory.devices;
+  const reload = (now: fs.Stats, before: fs.Stats) => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+    try {
+      const next = loadTerritory(file);
+      current = next.devices;
+      if (next.territory !== territory.territory || next.timeZone !== territory.timeZone) {
+        log.warn({ file }, 'TERRITORY_FILE: a new territory name or timeZone takes effect at the next start');
+      }
+      log.info({ file }, 'TERRITORY_FILE changed: device registry reloaded');
+    } catch (err) {
+      log.warn({ file, err: (err as Error).message }, 'TERRITORY_FILE changed but does not load: the last good device registry stays in use');
+    }
+  };
+  fs.watchFile(file, { interval: intervalMs, persistent: false }, reload);
+  return { devices: { get: (eui) => current.get(eui) }, close: () => fs.unwatchFile(file, reload) };
 }

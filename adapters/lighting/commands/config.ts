@@ -16,7 +16,7 @@
  * ```
  * `${NAME}` in a url or header value is replaced by the environment variable NAME (unset: an error).
  */
-import fs from 'node:fs';
+import { readTerritoryFile } from '../../../src/territory-file';
 
 export interface GatewayConfig {
   /** Base URL of the gateway's TALQ API; commands go to `{url}/devices/{address}/{functionId}/targetLightCommand`. */
@@ -140,7 +140,7 @@ export function parseLighting(doc: unknown, where = 'territory file', env: Env =
  */
 export function loadLighting(file: string | undefined, env: Env = process.env): LightingConfig | undefined {
   if (!file) return undefined;
-  return parseLighting(JSON.parse(fs.readFileSync(file, 'utf8')), file, env);
+  return parseLighting(readTerritoryFile(file), file, env);
 }
 
 /**

@@ -7,8 +7,8 @@
  * by the environment variable NAME (an unset variable is an error).
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
+import { readTerritoryFile } from '../../territory-file';
 import type { IngestDeps } from '../run-message';
 import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
@@ -167,7 +167,7 @@ export function parseSources(doc: unknown, where = 'territory file', env: Env = 
 /** Reads the sources of a territory file; no file → no sources. */
 export function loadSources(file: string | undefined, env: Env = process.env): SourcesConfig {
   if (!file) return { mqtt: [], poll: [] };
-  return parseSources(JSON.parse(fs.readFileSync(file, 'utf8')), file, env);
+  return parseSources(readTerritoryFile(file), file, env);
 }
 
 
