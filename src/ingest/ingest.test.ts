@@ -253,6 +253,7 @@ it('replays a dead letter once at a time: a concurrent replay of the same one is
   // all five arrive while the first is writing
   expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
   expect(answers.find((r) => r.statusCode === 409)?.json().title).toBe('Replay in progress');
+  expect(answers.find((r) => r.statusCode === 409)?.json().type).toBe('https://uri.etsi.org/ngsi-ld/errors/AlreadyExists');
   const stats = (await app.inject({ method: 'GET', url: '/ingest/stats' })).json();
   expect(stats['test/device']).toMatchObject({ received: 2, written: 1 });
 });
@@ -262,6 +263,8 @@ it('dead-letters an entity the broker refuses, one by one; nothing written is a 
   expect(res.statusCode).toBe(422);
   const body = JSON.parse(res.body);
   expect(body).toMatchObject({ title: 'Message rejected', stage: 'validate', detail: expect.stringMatching(/^nothing written: the entity was refused \(.*not a URI/) });
+  // the type agrees with the status (ETSI GS CIM 009 clause 5.5.2 maps 422 to OperationNotSupported)
+  expect(body.type).toBe('https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported');
   expect(body.rejected).toEqual([{ entityId: 'not a uri', reason: expect.stringContaining('not a URI'), deadLetter: expect.any(Number) }]);
   const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
   expect(d.stage).toBe('validate');

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { ERROR_TYPE_BASE } from '../ngsi-ld/errors';
+import { errorTypeOf } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
 import { asFeedError, deadLetterUnkept, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
@@ -47,7 +47,7 @@ function problem(reply: FastifyReply, status: number, title: string, detail: str
   return reply
     .code(status)
     .header('content-type', 'application/json')
-    .send(JSON.stringify({ type: ERROR_TYPE_BASE + (status === 413 ? 'PayloadTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'ResourceNotFound' : status >= 500 ? 'InternalError' : 'BadRequestData'), title, status, detail, ...extra }));
+    .send(JSON.stringify({ type: errorTypeOf(status), title, status, detail, ...extra }));
 }
 
 /** Reads a stream, refusing more than `max` bytes (after decompression). */

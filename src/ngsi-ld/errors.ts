@@ -64,3 +64,18 @@ export function toProblemDetails(err: unknown): ProblemDetails {
 export function isNgsiError(err: unknown): err is NgsiError {
   return err instanceof NgsiError;
 }
+
+/** The preferred error of each status, for answers that are not NGSI-LD operations (the ingest webhooks). */
+const BY_STATUS: Record<number, ErrorName> = {
+  400: 'BadRequestData', 404: 'ResourceNotFound', 405: 'MethodNotAllowed', 406: 'NotAcceptable', 409: 'AlreadyExists',
+  413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 422: 'OperationNotSupported',
+};
+
+/**
+ * The catalogue's error type URI for an HTTP status, so that a type never contradicts its status
+ * (5xx: InternalError; another 4xx: BadRequestData).
+ * @example errorTypeOf(422) // 'https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported'
+ */
+export function errorTypeOf(status: number): string {
+  return ERROR_TYPE_BASE + (BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'BadRequestData'));
+}
