@@ -13,6 +13,7 @@ import { createIngest } from '../../src/ingest/create-ingest';
 import { createContextResolver } from '../../src/ngsi-ld/context';
 import { projectRoot } from '../../src/project-root';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
+import { STREETLIGHTING_CONTEXT } from './talq/translate';
 import { fixtureCases, GATEWAY, readInput, runCase } from './test-support.fixture';
 
 const REQ = '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5';
@@ -85,6 +86,16 @@ describe('POST /ingest/lighting/talq/log-reports (runtime)', () => {
       const r = await app.inject({ method: 'POST', url: '/ingest/lighting/talq-groups', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: readInput(name) });
       expect(r.statusCode).toBe(204);
     }
+  });
+
+  it('a group emptied by the gateway loses its former members', async () => {
+    const send = (members: unknown) => app.inject({ method: 'POST', url: '/ingest/lighting/talq-groups', headers: { 'content-type': 'application/json' }, payload: JSON.stringify([{ address: 'quai-est', ownerCMS: 'cms', members }]) });
+    const group = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:StreetlightGroup:eclor:quai-est?options=keyValues', headers: { link: `<${STREETLIGHTING_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"` } })).body);
+    expect((await send([{ resource: 'devices', address: 'l-1' }, { resource: 'devices', address: 'l-2' }])).statusCode).toBe(204);
+    expect((await group()).refStreetlight).toEqual(['urn:ngsi-ld:Streetlight:eclor:l-1', 'urn:ngsi-ld:Streetlight:eclor:l-2']);
+    expect((await send([])).statusCode).toBe(204);
+    expect(await group()).toEqual({ id: 'urn:ngsi-ld:StreetlightGroup:eclor:quai-est', type: 'StreetlightGroup' });
+    expect((await send(null)).statusCode).toBe(204); // nothing left to delete: no error
   });
 
   it('a report that is not TALQ is a 400 naming the field, kept as a dead letter', async () => {

@@ -176,6 +176,21 @@ describe('createRemoteWriter', () => {
     expect(await write({ context: [], entities: [] })).toEqual({ written: [], failed: [], retries: 0 });
   });
 
+  it('deletes the attributes a translation removes, after its writes, not on an entity that failed; an absent one is no error', async () => {
+    const write = createRemoteWriter(client, 'writer-remove');
+    const id = newId();
+    await write({ context: [DEVICE], entities: [device(id, { batteryLevel: prop(0.5), deviceState: prop('ok') })] });
+    const out = await write({
+      context: [DEVICE], mode: 'merge', entities: [device(id, { rssi: prop(-90) }), device('bad id')],
+      remove: [{ id, attribute: 'batteryLevel', context: DEVICE }, { id, attribute: 'never', context: DEVICE }, { id: 'bad id', attribute: 'x', context: DEVICE }],
+    });
+    expect(out).toEqual({ written: [id], failed: [{ entityId: 'bad id', reason: expect.any(String) }], retries: 0 });
+    const e = await client.get(id, { context: DEVICE, tenant: 'writer-remove' });
+    expect(e).toMatchObject({ rssi: { value: -90 }, deviceState: { value: 'ok' } });
+    expect(e?.batteryLevel).toBeUndefined();
+    expect(await client.deleteAttribute(id, 'batteryLevel', { context: DEVICE, tenant: 'writer-remove' })).toBe(false);
+  });
+
   it('writes a translation larger than a batch in several requests, in order', async () => {
     const write = createRemoteWriter(client, 'writer-big');
     const ids = Array.from({ length: REMOTE_BATCH * 2 + 5 }, () => newId());

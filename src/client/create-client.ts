@@ -141,6 +141,18 @@ export function createNgsiLdClient(opts: NgsiLdClientOptions): NgsiLdClient {
       return true;
     },
 
+    async deleteAttribute(id, attribute, o) {
+      const res = await transport.send({
+        method: 'DELETE',
+        path: `/entities/${encodeURIComponent(id)}/attrs/${encodeURIComponent(attribute)}?deleteAll=true`,
+        headers: { Accept: 'application/json', Link: linkHeader(o?.context ?? coreContext), ...tenantHeader(o) },
+        onRetry: o?.onRetry,
+      });
+      if (res.status === 404) return false;
+      if (res.status >= 300) throw refused(`delete attribute ${attribute} of`, id, res);
+      return true;
+    },
+
     async updateAttributes(id, attrs, o) {
       const body = writeBody([attrs as Entity], o?.context ?? [], coreContext);
       const res = await transport.send({

@@ -38,6 +38,15 @@ export function createRemoteWriter(client: NgsiLdClient, tenant?: string): (t: T
       out.written.push(...r.success);
       out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: reason(e) })));
     }
+    const failed = new Set(out.failed.map((f) => f.entityId));
+    for (const r of t.remove ?? []) {
+      if (failed.has(r.id)) continue;
+      try {
+        await client.deleteAttribute(r.id, r.attribute, { context: r.context, tenant, onRetry: o.onRetry });
+      } catch (err) {
+        throw withPartial(err, out);
+      }
+    }
     return out;
   };
 }

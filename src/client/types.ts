@@ -153,6 +153,13 @@ export interface NgsiLdClient {
    */
   delete(id: string, o?: CallOptions): Promise<boolean>;
   /**
+   * Delete one attribute of an entity (DELETE /entities/{id}/attrs/{attr}, clause 6.7.3.2), every
+   * instance of it; false when the entity or the attribute was not there.
+   * @example
+   * await client.deleteAttribute(groupId, 'refStreetlight', { context: LIGHTING_CTX });
+   */
+  deleteAttribute(id: string, attribute: string, o?: CallOptions & { context?: string }): Promise<boolean>;
+  /**
    * Partial update of one entity's attributes (PATCH /entities/{id}/attrs, clause 6.6.3.2): each
    * attribute sent replaces the stored one; attributes the entity lacks are reported, not created.
    * Returns the attribute names the broker did not update (empty on 204).

@@ -37,6 +37,7 @@ export function createBatchingWriter(inner: (t: Translation) => Promise<WriteOut
       context: first.context,
       mode: first.mode,
       entities: g.items.flatMap((p) => p.t.entities),
+      remove: g.items.flatMap((p) => p.t.remove ?? []),
     };
     inner(merged).then(
       (out) => {
@@ -57,7 +58,7 @@ export function createBatchingWriter(inner: (t: Translation) => Promise<WriteOut
 
   return (t) => {
     const count = t.entities.length;
-    if (count === 0) return Promise.resolve({ written: [], failed: [], retries: 0 });
+    if (count === 0 && !t.remove?.length) return Promise.resolve({ written: [], failed: [], retries: 0 });
     if (count >= maxEntities) return inner(t);
     const key = JSON.stringify([t.context, t.mode ?? 'replace']);
     return new Promise<WriteOutcome>((resolve, reject) => {

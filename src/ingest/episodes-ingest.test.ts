@@ -79,9 +79,17 @@ it('a meter that never alarmed has no Alert; an episode keeps the time it starte
   await send(app, false, '2026-09-02T13:00:00Z');
   expect(await alert(app)).toEqual(closed);
 
-  // a new episode: validFrom after the old validTo (open by the rule "validTo before validFrom")
+  // a new episode: the old validTo is deleted, else the Alert would read as expired
   await send(app, true, '2026-09-02T14:00:00Z');
-  expect(await alert(app)).toMatchObject({ validFrom: '2026-09-02T14:00:00.000Z', dateIssued: '2026-09-02T14:00:00.000Z', validTo: '2026-09-02T12:00:00.000Z' });
+  const reopened = await alert(app);
+  expect(reopened).toMatchObject({ validFrom: '2026-09-02T14:00:00.000Z', dateIssued: '2026-09-02T14:00:00.000Z', validTo: undefined });
+  // a late frame of the episode before changes nothing; one between the two episodes moves the start back
+  await send(app, true, '2026-09-02T11:00:00Z');
+  expect(await alert(app)).toEqual(reopened);
+  await send(app, true, '2026-09-02T13:00:00Z');
+  expect(await alert(app)).toMatchObject({ validFrom: '2026-09-02T13:00:00.000Z', validTo: undefined });
+  await send(app, false, '2026-09-02T15:00:00Z');
+  expect(await alert(app)).toMatchObject({ validFrom: '2026-09-02T13:00:00.000Z', validTo: '2026-09-02T15:00:00.000Z' });
 });
 
 it('after a restart, it reads the open episode back from the broker instead of opening a new one', async () => {

@@ -21,16 +21,18 @@ describe('applyMark', () => {
     ['raised, no entity: opens', mark(true, 11), undefined, { dateIssued: at(T(11)), validFrom: at(T(11)) }, { validFrom: T(11), validTo: undefined }],
     ['raised while open: nothing (validFrom stays)', mark(true, 11), open, undefined, open],
     ['raised while open, earlier (late frame): validFrom moves back', mark(true, 9), open, { dateIssued: at(T(9)), validFrom: at(T(9)) }, { validFrom: T(9) }],
-    ['raised after a close: a new episode', mark(true, 13), closed, { dateIssued: at(T(13)), validFrom: at(T(13)) }, { validFrom: T(13), validTo: T(12) }],
+    ['raised after a close: a new episode (the old validTo deleted, its time kept here)', mark(true, 13), closed, { dateIssued: at(T(13)), validFrom: at(T(13)) }, { validFrom: T(13), lastEnd: T(12) }],
+    ['raised before the end of the episode before (its late frame): nothing', mark(true, 11), { validFrom: T(13), lastEnd: T(12) }, undefined, { validFrom: T(13), lastEnd: T(12) }],
     ['raised before the close (late frame of the closed episode): nothing', mark(true, 11), closed, undefined, closed],
     ['clear, no entity: nothing', mark(false, 11), undefined, undefined, undefined],
-    ['clear while open: closes, dateIssued stays the start', mark(false, 11), open, { dateIssued: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
-    ['clear while reopened: closes the new episode', mark(false, 15), reopened, { dateIssued: at(T(14)), validTo: at(T(15)) }, { validFrom: T(14), validTo: T(15) }],
+    ['clear while open: closes, dateIssued stays the start', mark(false, 11), open, { dateIssued: at(T(10)), validFrom: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
+    ['clear while reopened: closes the new episode', mark(false, 15), reopened, { dateIssued: at(T(14)), validFrom: at(T(14)), validTo: at(T(15)) }, { validFrom: T(14), validTo: T(15) }],
     ['clear before the open (late frame): nothing', mark(false, 9), open, undefined, open],
     ['clear after the close: nothing (validTo stays)', mark(false, 13), closed, undefined, closed],
-    ['clear inside the closed episode (late frame): validTo moves back', mark(false, 11), closed, { dateIssued: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
+    ['clear inside the closed episode (late frame): validTo moves back', mark(false, 11), closed, { dateIssued: at(T(10)), validFrom: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
   ])('%s', (_name, m, state, written, next) => {
     const r = applyMark(m, state);
+    expect(r.removeValidTo).toBe(state?.validTo !== undefined && !isOpen(state) && r.write !== undefined && m.active ? true : undefined);
     if (written) expect(r.write).toEqual({ ...alert(), ...written });
     else expect(r.write).toBeUndefined();
     expect(r.next).toEqual(next);
@@ -56,9 +58,19 @@ describe('createEpisodeTracker', () => {
     expect(await written(mark(true, 9))).toEqual([{ ...alert(), dateIssued: at(T(9)), validFrom: at(T(9)) }]);
     expect(await written(mark(true, 10))).toEqual([]);
     expect(await written(mark(true, 11))).toEqual([]);
-    expect(await written(mark(false, 12))).toEqual([{ ...alert(), dateIssued: at(T(9)), validTo: at(T(12)) }]);
+    expect(await written(mark(false, 12))).toEqual([{ ...alert(), dateIssued: at(T(9)), validFrom: at(T(9)), validTo: at(T(12)) }]);
     expect(await written(mark(false, 13))).toEqual([]);
     expect(r.calls).toEqual([['urn:ngsi-ld:Alert:x:leak']]);
+  });
+
+  it('an episode opening after a closed one asks for the old validTo to be deleted, unless the same message closes it again', async () => {
+    const tracker = createEpisodeTracker(reader({ 'urn:ngsi-ld:Alert:x:leak': { validFrom: T(5), validTo: T(6) } }).read);
+    const reopened = await tracker.resolve(translation(mark(true, 9)));
+    expect(reopened.remove).toEqual([{ id: 'urn:ngsi-ld:Alert:x:leak', attribute: 'validTo', context: CTX }]);
+    const other = createEpisodeTracker(reader({ 'urn:ngsi-ld:Alert:x:leak': { validFrom: T(5), validTo: T(6) } }).read);
+    const again = await other.resolve(translation(mark(true, 9), mark(false, 10)));
+    expect(again.remove).toBeUndefined();
+    expect(again.entities.slice(1)).toEqual([{ ...alert(), dateIssued: at(T(9)), validFrom: at(T(9)), validTo: at(T(10)) }]);
   });
 
   it("starts from the broker's state: an episode open before a restart is not reopened", async () => {

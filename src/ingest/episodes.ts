@@ -10,9 +10,12 @@
  * own writes (`forget` drops an entry whose write failed). Marks are resolved one translation at a
  * time, in arrival order.
  *
- * Rules (a mark at time t; "open" = validFrom and no validTo, or validTo before validFrom):
- * - condition holds, episode open: nothing, unless t is before validFrom (a late frame): validFrom = t;
- * - condition holds, none open: a new episode (validFrom = dateIssued = t), unless t is not after the
+ * Rules (a mark at time t; "open" = validFrom and no validTo, or validTo before validFrom as stored by
+ * earlier versions):
+ * - condition holds, episode open: nothing, unless t is before validFrom (a late frame): validFrom = t,
+ *   but not back to or before the end of the episode before it (a late frame of that one): nothing;
+ * - condition holds, none open: a new episode (validFrom = dateIssued = t, and the previous episode's
+ *   validTo deleted: an Alert whose validTo is past would read as expired), unless t is not after the
  *   last validTo (a late frame of the closed episode): nothing;
  * - condition clear, episode open: validTo = t, unless t is before validFrom (a late frame): nothing;
  * - condition clear, episode closed: nothing, unless t lies between validFrom and validTo (a late
@@ -37,6 +40,8 @@ export interface EpisodeMark {
 export interface EpisodeState {
   validFrom?: string;
   validTo?: string;
+  /** The end of the episode before the open one (known to this process only: its validTo was deleted). */
+  lastEnd?: string;
 }
 
 /** Reads the validFrom/validTo of entities; absent entities are simply not in the map. */
@@ -56,9 +61,12 @@ export function openedEpisode(entity: Entity, time: string): Entity {
   return { ...entity, dateIssued: dateTime(time), validFrom: dateTime(time) };
 }
 
-/** The write that closes an episode opened at `validFrom`, at `time`. */
+/**
+ * The write that closes an episode opened at `validFrom`, at `time`: whole (validFrom too), so that it
+ * stands for an opening of the same message that it replaces.
+ */
 export function closedEpisode(entity: Entity, validFrom: string, time: string): Entity {
-  return { ...entity, dateIssued: dateTime(validFrom), validTo: dateTime(time) };
+  return { ...entity, dateIssued: dateTime(validFrom), validFrom: dateTime(validFrom), validTo: dateTime(time) };
 }
 
 export const isOpen = (s: EpisodeState | undefined): boolean => !!s?.validFrom && (!s.validTo || s.validTo < s.validFrom);
@@ -67,15 +75,16 @@ export const isOpen = (s: EpisodeState | undefined): boolean => !!s?.validFrom &
  * The write a mark needs given the state (undefined: no such entity), and the state after it; no
  * write when the mark changes nothing. Pure.
  */
-export function applyMark(m: EpisodeMark, s: EpisodeState | undefined): { write?: Entity; next: EpisodeState | undefined } {
+export function applyMark(m: EpisodeMark, s: EpisodeState | undefined): { write?: Entity; next: EpisodeState | undefined; removeValidTo?: true } {
   const t = m.time;
   if (m.active) {
     if (isOpen(s)) {
-      if (t >= s!.validFrom!) return { next: s };
+      if (t >= s!.validFrom! || (s!.lastEnd !== undefined && t <= s!.lastEnd)) return { next: s };
       return { write: openedEpisode(m.entity, t), next: { ...s, validFrom: t } };
     }
     if (s?.validTo && t <= s.validTo) return { next: s };
-    return { write: openedEpisode(m.entity, t), next: { validFrom: t, validTo: s?.validTo } };
+    if (!s?.validTo) return { write: openedEpisode(m.entity, t), next: { validFrom: t } };
+    return { write: openedEpisode(m.entity, t), next: { validFrom: t, lastEnd: s.validTo }, removeValidTo: true };
   }
   if (!s?.validFrom) return { next: s };
   if (isOpen(s)) {
@@ -118,17 +127,22 @@ export function createEpisodeTracker(read: EpisodeReader, o: { maxEntries?: numb
       for (const id of ids) remember(id, found.get(id) ?? null);
     }
     const writes = new Map<string, Entity>();
+    /** Entities reopened in this message: their stored validTo goes, unless a later mark closes them again. */
+    const reopened = new Map<string, string>();
     const utc = new Map<string, string>(); // the marks of one message mostly share their time
     for (const m of marks) {
       const id = String(m.entity.id);
       let time = utc.get(m.time);
       if (time === undefined) utc.set(m.time, (time = timeOf(m.time) ?? m.time));
-      const { write, next } = applyMark({ ...m, time }, cache.get(id) ?? undefined);
+      const { write, next, removeValidTo } = applyMark({ ...m, time }, cache.get(id) ?? undefined);
       if (!write) continue;
       remember(id, next ?? null);
       writes.set(id, write); // a later mark of the same entity in one message wins
+      if (removeValidTo) reopened.set(id, m.context);
     }
+    const remove = [...reopened].filter(([id]) => writes.get(id)?.validTo === undefined).map(([id, context]) => ({ id, attribute: 'validTo', context }));
     const { episodes: _done, ...rest } = t;
+    if (remove.length) rest.remove = [...(t.remove ?? []), ...remove];
     return writes.size ? { ...rest, entities: [...t.entities, ...writes.values()] } : rest;
   }
 

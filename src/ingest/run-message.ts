@@ -130,6 +130,11 @@ export async function writeTranslations(
       };
       t = { ...raw, entities: raw.entities.filter(ok) };
     }
+    // nothing deleted on an entity that is not written
+    if (t.remove?.length && rejected.length) {
+      const refused = new Set(rejected.map((r) => r.entityId));
+      t = { ...t, remove: t.remove.filter((r) => !refused.has(r.id)) };
+    }
     let res: WriteOutcome;
     try {
       res = await deps.write(t);

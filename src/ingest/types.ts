@@ -50,6 +50,19 @@ export interface Translation {
    * 422 when nothing is written). `entityId`: the entity it would have given, when known.
    */
   refused?: RefusedPart[];
+  /**
+   * Attributes to delete once the entities are written, which a merge write cannot do (a TALQ group
+   * left without members, the end date of an Alert episode that opens again). An attribute or entity
+   * that is not there is no error; a removal on an entity refused or not written is not made.
+   */
+  remove?: AttributeRemoval[];
+}
+
+/** An attribute to delete (Translation.remove): the entity, the attribute's short name and the @context defining it. */
+export interface AttributeRemoval {
+  id: string;
+  attribute: string;
+  context: string;
 }
 
 /** A part of a message refused on its own (Translation.refused). */

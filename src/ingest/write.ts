@@ -7,7 +7,8 @@
 import { backoffDelay } from '../client/backoff';
 import { MAX_BATCH } from '../broker/operations/batch';
 import { batchUpsert } from '../broker/operations/batch-upsert';
-import type { Broker, RequestContext } from '../broker/request';
+import { deleteAttribute } from '../broker/operations/delete-attribute';
+import type { Broker, OperationResult, RequestContext } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
 import { isNgsiError } from '../ngsi-ld/errors';
 import type { BatchOperationResult } from '../ngsi-ld/types';
@@ -64,9 +65,40 @@ export function slices<T>(items: T[], size: number): T[][] {
 export function createWriter(o: WriterOptions): (t: Translation) => Promise<WriteOutcome> {
   const attempts = o.attempts ?? 4;
   const backoff = o.backoffMs ?? 50;
+  /** `run` again after a failure of the broker itself (not an NgsiError), with backoff. */
+  const retrying = async <T>(out: WriteOutcome, run: () => T | Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (isNgsiError(err) || attempt >= attempts) throw err;
+        out.retries++;
+        await sleep(backoffDelay(attempt - 1, backoff, Infinity));
+      }
+    }
+  };
   return async (t) => {
     const out: WriteOutcome = { written: [], failed: [], retries: 0 };
-    if (t.entities.length === 0) return out;
+    await writeEntities(t, out);
+    const failed = new Set(out.failed.map((f) => f.entityId));
+    for (const r of t.remove ?? []) {
+      if (failed.has(r.id)) continue;
+      const req: RequestContext = {
+        tenant: o.tenant, ctx: await o.contexts.resolve([r.context]), responseContext: undefined, params: { deleteAll: 'true' },
+        entityId: r.id, attrId: r.attribute, body: undefined, accept: 'application/json',
+      };
+      try {
+        await retrying(out, () => deleteAttribute(o.broker, req));
+      } catch (err) {
+        // not there (entity or attribute): nothing to delete
+        if (!(isNgsiError(err) && err.status === 404)) throw withPartial(err, out);
+      }
+    }
+    return out;
+  };
+
+  async function writeEntities(t: Translation, out: WriteOutcome): Promise<void> {
+    if (t.entities.length === 0) return;
     const ctx = await o.contexts.resolve(t.context.length ? t.context : undefined);
     for (const entities of slices(t.entities, MAX_BATCH)) {
       const req: RequestContext = {
@@ -77,24 +109,19 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
         body: entities,
         accept: 'application/json',
       };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const res = await batchUpsert(o.broker, req);
-          if (res.status === 207) {
-            const r = res.body as BatchOperationResult;
-            out.written.push(...r.success);
-            out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` })));
-          } else {
-            out.written.push(...entities.map((e) => e.id));
-          }
-          break;
-        } catch (err) {
-          if (isNgsiError(err) || attempt >= attempts) throw withPartial(err, out);
-          out.retries++;
-          await sleep(backoffDelay(attempt - 1, backoff, Infinity));
-        }
+      let res: OperationResult;
+      try {
+        res = await retrying(out, () => batchUpsert(o.broker, req));
+      } catch (err) {
+        throw withPartial(err, out);
+      }
+      if (res.status === 207) {
+        const r = res.body as BatchOperationResult;
+        out.written.push(...r.success);
+        out.failed.push(...r.errors.map((e) => ({ entityId: e.entityId, reason: `${e.error.title}: ${e.error.detail}` })));
+      } else {
+        out.written.push(...entities.map((e) => e.id));
       }
     }
-    return out;
-  };
+  }
 }

@@ -149,6 +149,8 @@ describe('translateGroups', () => {
       { id: 'urn:ngsi-ld:StreetlightGroup:eclor:b', type: 'StreetlightGroup', refStreetlight: { type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d2', 'urn:ngsi-ld:Streetlight:eclor:d1'] } },
       { id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', type: 'StreetlightGroup' },
     ]);
+    // a group without members loses the ones it had
+    expect(t.remove).toEqual([{ id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', attribute: 'refStreetlight', context: expect.stringContaining('Streetlighting') }]);
     expect(translateGroups([], env).ignored).toBe('empty TALQ group list');
   });
 

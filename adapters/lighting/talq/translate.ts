@@ -16,7 +16,7 @@
  *   and, when a LampActuator level or light state was logged as `{device}/{functionId}[/…]`, `talqAddress`
  *   (`{device}/{functionId}` of the latest one).
  */
-import type { AdapterEnv, Translation } from '../../../src/ingest/types';
+import type { AdapterEnv, AttributeRemoval, Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { deviceAddressOf, functionAddressOf } from './address';
 import { isNoValue } from './coerce';
@@ -200,11 +200,18 @@ export function translateGroups(groups: TalqGroup[], env: AdapterEnv): Translati
       }
     }
   };
+  const remove: AttributeRemoval[] = [];
   const entities: Entity[] = groups.map((g) => {
     const lights = [...devicesOf(g)].map((d) => entityId('Streetlight', env.territory, d));
     const entity: Entity = { id: entityId('StreetlightGroup', env.territory, g.address), type: 'StreetlightGroup' };
     if (lights.length > 0) entity.refStreetlight = { type: 'Relationship', object: lights };
+    // a group left without members: its former members go (the lighting commands fan out to them)
+    else remove.push({ id: String(entity.id), attribute: 'refStreetlight', context: STREETLIGHTING_CONTEXT });
     return entity;
   });
-  return { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge', ...(entities.length === 0 ? { ignored: 'empty TALQ group list' } : {}) };
+  return {
+    entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge',
+    ...(remove.length ? { remove } : {}),
+    ...(entities.length === 0 ? { ignored: 'empty TALQ group list' } : {}),
+  };
 }
