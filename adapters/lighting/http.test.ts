@@ -98,9 +98,16 @@ describe('POST /ingest/lighting/talq/log-reports (runtime)', () => {
     expect((await send(null)).statusCode).toBe(204); // nothing left to delete: no error
   });
 
-  it('a report that is not TALQ is a 400 naming the field, kept as a dead letter', async () => {
+  it('a report that is not TALQ is a 400 naming the field in a TALQErrorMessage, kept as a dead letter', async () => {
     const r = await post('{"entries":[{"data":{"type":"AttributeLogData"}}]}', { 'content-type': 'application/json', 'talq-api-version': '2.7.1' });
     expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body)).toMatchObject({ detail: 'payloadError: entries[0].data.srcAddress is required', stage: 'decode', deadLetter: expect.any(Number) });
+    const [error] = JSON.parse(r.body) as Array<{ key: string; description: string }>;
+    expect(error).toEqual({ key: 'payloadError', description: expect.stringMatching(/^entries\[0\]\.data\.srcAddress is required \(ECLOR dead letter \d+\)$/) });
+    const id = Number(/dead letter (\d+)/.exec(error.description)![1]);
+    expect(JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${id}` })).body)).toMatchObject({ stage: 'decode', reason: 'payloadError: entries[0].data.srcAddress is required' });
+    const noHeader = await post('{"entries":[]}', { 'content-type': 'application/json' });
+    expect([noHeader.statusCode, JSON.parse(noHeader.body)[0].key]).toEqual([400, 'headerMissing']);
+    const wrongType = await post('{"entries":[]}', { 'content-type': 'text/plain', 'talq-api-version': '2.7.1' });
+    expect([wrongType.statusCode, JSON.parse(wrongType.body)[0].key]).toEqual([415, 'headerValueNotValid']);
   });
 });

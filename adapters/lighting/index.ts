@@ -7,6 +7,7 @@
  */
 import type { Adapter } from '../../src/ingest/types';
 import { decodeGroups, decodeLogReport } from './talq/decode';
+import { talqErrorBody } from './talq/error-body';
 import { reportedAt } from './talq/report-marker';
 import { translateGroups, translateLogReport } from './talq/translate';
 
@@ -31,6 +32,7 @@ export const talqLogReportAdapter: Adapter = {
   path: '/ingest/lighting/talq/log-reports',
   contentTypes: ['application/json'],
   successStatus: 201,
+  errorBody: talqErrorBody,
   // a late report (a gateway sending buffered logs after newer ones) does not put a lamp back to an
   // older state; the level is compared with the lamp's last report, not with a flow's target
   ordered: true,

@@ -11,7 +11,7 @@ import { errorTypeOf } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
 import { asFeedError, deadLetterUnkept, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
-import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from './types';
+import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter, type IngestProblem } from './types';
 
 /**
  * A webhook for notifications to this process (e.g. the NGSI-LD notifications that drive partner
@@ -43,11 +43,12 @@ function mediaType(req: FastifyRequest): string {
   return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
-function problem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) {
+function problem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}, adapter?: Adapter) {
+  const body: IngestProblem = { type: errorTypeOf(status), title, status, detail, ...extra };
   return reply
     .code(status)
     .header('content-type', 'application/json')
-    .send(JSON.stringify({ type: errorTypeOf(status), title, status, detail, ...extra }));
+    .send(JSON.stringify(adapter?.errorBody ? adapter.errorBody(body) : body));
 }
 
 /** Reads a stream, refusing more than `max` bytes (after decompression). */
@@ -106,15 +107,15 @@ function allOutOfOrder(out: MessageOutcome & { ok: true }): string | undefined {
 function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
   if (!out.ok) {
     const partly = out.writtenCount ? { written: out.written, ...count({ written: out.written ?? [], writtenCount: out.writtenCount }) } : {};
-    return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter, ...partly });
+    return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter, ...partly }, adapter);
   }
   const late = allOutOfOrder(out);
   // the whole message is older than what the broker holds: nothing written, each entity a dead letter
-  if (late) return problem(reply, 409, 'Message out of order', late, { stage: 'validate', rejected: out.rejected });
+  if (late) return problem(reply, 409, 'Message out of order', late, { stage: 'validate', rejected: out.rejected }, adapter);
   // nothing written: a 2xx would tell the sender its message was delivered
   if (out.rejected.length && out.writtenCount === 0) {
     const detail = `nothing written: ${out.rejected.length === 1 ? 'the entity was' : `the ${out.rejected.length} entities were`} refused (${out.rejected[0].reason})`;
-    return problem(reply, 422, 'Message rejected', detail, { stage: 'validate', rejected: out.rejected });
+    return problem(reply, 422, 'Message rejected', detail, { stage: 'validate', rejected: out.rejected }, adapter);
   }
   if (out.rejected.length) {
     return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
@@ -151,7 +152,7 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
     o.stats.of(adapter.name).received++;
     const reason = `${e.message} (the body was not kept, ask the sender to send it again)`;
     const deadLetter = deadLetterUnkept(adapter, o, base, type, { stage: e.stage, status: e.status, reason });
-    return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter });
+    return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter }, adapter);
   }
   if (wrongType) return answer(reply, adapter, refuseMessage(adapter, { ...base, body }, o, type, new FeedError('decode', wrongType, 415)));
   return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));

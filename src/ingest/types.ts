@@ -65,6 +65,18 @@ export interface AttributeRemoval {
   context: string;
 }
 
+/** A refusal as the ingest runtime answers it: a ProblemDetails with the stage, dead letter and refused entities. */
+export interface IngestProblem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  stage?: FeedStage;
+  deadLetter?: number;
+  rejected?: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
+  [member: string]: unknown;
+}
+
 /** A part of a message refused on its own (Translation.refused). */
 export interface RefusedPart {
   reason: string;
@@ -127,6 +139,12 @@ export interface Adapter {
   contentTypes: string[];
   /** HTTP status of a successful answer (TALQ wants 201), default 204. */
   successStatus?: number;
+  /**
+   * The body of a refusal in the sender's own protocol (TALQ: an array of TALQErrorMessage), made
+   * from the ProblemDetails the runtime would send (`detail`, `status`, `deadLetter`, `rejected` …);
+   * default: that ProblemDetails. The status stays the runtime's.
+   */
+  errorBody?(problem: IngestProblem): unknown;
   /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
   validateEntities?: boolean;
   /**
