@@ -58,6 +58,16 @@ export class Fields {
     return v;
   }
 
+  /**
+   * An optional string where an empty (or blank) value counts as absent: a ChirpStack tag or TTS
+   * attribute left empty in the console. Another type still fails.
+   */
+  optText(field: string): string | undefined {
+    const v = this.obj[field];
+    if (typeof v === 'string' && v.trim() === '') return undefined;
+    return this.optStr(field);
+  }
+
   optNum(field: string): number | undefined {
     return this.has(field) ? this.num(field) : undefined;
   }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadTerritory } from '../../../src/ingest/device-registry';
 import { FeedError } from '../../../src/ingest/types';
-import { parseIndexCsv, parseIndexLine, translateIndexCsv } from './translate';
+import { parseIndexCsv, parseIndexLine, splitFields, translateIndexCsv } from './translate';
 
 test.each([
   ['W1;2026-09-01T00:00:00Z;5.938', { meterId: 'W1', time: '2026-09-01T00:00:00.000Z', litres: 5938 }],
@@ -27,6 +27,53 @@ test.each([
 ])('%s is refused', (line, reason) => {
   expect(() => parseIndexLine(line, 7)).toThrow(FeedError);
   expect(() => parseIndexLine(line, 7)).toThrow(reason);
+});
+
+describe('quoted fields (RFC 4180)', () => {
+  test.each([
+    ['"W1";"2026-09-01T00:00:00Z";"12,5"', ['W1', '2026-09-01T00:00:00Z', '12,5']],
+    [' "W1" ; 2026-09-01T00:00:00Z ;"1"', ['W1', '2026-09-01T00:00:00Z', '1']],
+    ['"a;b";"say ""x""";""', ['a;b', 'say "x"', '']],
+    ['W1;;', ['W1', '', '']],
+  ])('%s', (line, cells) => {
+    expect(splitFields(line, 2)).toEqual(cells);
+  });
+  test.each([
+    ['"W1;2026-09-01T00:00:00Z;1', /^line 2: the quoted field 1 is not closed$/],
+    ['W1;"2026"-09-01;1', /^line 2: text after the closing quote of field 2$/],
+  ])('%s is refused', (line, reason) => {
+    expect(() => splitFields(line, 2)).toThrow(reason);
+  });
+  test('a file in quotes, header included', () => {
+    const rows = parseIndexCsv('"meterId";"timestamp";"index_m3"\r\n"CSV-8";"2026-11-21T00:00:00Z";"12,5"\r\n');
+    expect(rows).toEqual([{ line: 2, meterId: 'CSV-8', time: '2026-11-21T00:00:00.000Z', litres: 12500 }]);
+  });
+  test('a quoted field that is not a valid value is refused as such', () => {
+    expect(() => parseIndexLine('"W 1";"2026-09-01T00:00:00Z";"1"', 3)).toThrow("line 3: meterId 'W 1' must be");
+  });
+});
+
+describe('what is written', () => {
+  const env = { devices: { get: () => undefined }, territory: 't' };
+  const write = (body: string, receivedAt = '2026-09-04T00:00:00Z') =>
+    translateIndexCsv({ query: {}, headers: {}, receivedAt, body }, env).entities.map((e) => [e.id, (e.waterConsumption as { observedAt: string }).observedAt]);
+  const A = 'urn:ngsi-ld:WaterConsumptionObserved:t:A';
+  const B = 'urn:ngsi-ld:WaterConsumptionObserved:t:B';
+  const file = 'A;2026-09-01T00:00:00Z;1\nB;2026-09-01T00:00:00Z;5\nA;2026-09-02T00:00:00Z;2\nA;2026-09-03T00:00:00Z;3\n';
+
+  test("each meter's latest line, in file order: a re-sent file writes the same instances, none older than the first sending's", () => {
+    expect(write(file)).toEqual([
+      [B, '2026-09-01T00:00:00.000Z'],
+      [A, '2026-09-03T00:00:00.000Z'],
+    ]);
+  });
+  test('a line dated after the file arrived (a wrong clock) is written too, for the runtime to refuse, and does not hide the latest true one', () => {
+    expect(write(file, '2026-09-02T12:00:00Z')).toEqual([
+      [B, '2026-09-01T00:00:00.000Z'],
+      [A, '2026-09-02T00:00:00.000Z'],
+      [A, '2026-09-03T00:00:00.000Z'],
+    ]);
+  });
 });
 
 test('header, BOM, CRLF and blank lines', () => {

@@ -31,7 +31,8 @@ function deviceOf(doc: Fields): { devEui: string; hints: DeviceHints } {
   const devEui = v3 ? v3DevEui(doc.str('devEUI')) : normalizeDevEui(info.str('devEui'));
   const tags = info.optObj('tags');
   if (!tags) return { devEui, hints: {} };
-  const hints = { codec: tags.optStr('codec'), meterId: tags.optStr('meterId'), volumeField: tags.optStr('volumeField'), volumeUnit: tags.optStr('volumeUnit'), meterClock: tags.optStr('meterClock') };
+  // a tag left empty is no tag
+  const hints = { codec: tags.optText('codec'), meterId: tags.optText('meterId'), volumeField: tags.optText('volumeField'), volumeUnit: tags.optText('volumeUnit'), meterClock: tags.optText('meterClock') };
   return { devEui, hints };
 }
 
@@ -84,8 +85,9 @@ export function parseChirpStack(message: IngestMessage, env: AdapterEnv): Transl
     if (level !== undefined && (level < 0 || level > 100)) doc.fail('batteryLevel', 'must be a percentage 0..100');
     let batteryLevel = level === undefined ? undefined : Math.round(level * 10) / 1000;
     if (doc.optBool('batteryLevelUnavailable')) batteryLevel = -1;
-    if (doc.optBool('externalPowerSource')) batteryLevel = undefined;
-    return handleStatus({ devEui, time, batteryLevel, margin: doc.optNum('margin') }, hints, env);
+    const externalPower = doc.optBool('externalPowerSource') === true;
+    if (externalPower) batteryLevel = undefined;
+    return handleStatus({ devEui, time, batteryLevel, margin: doc.optNum('margin'), ...(externalPower ? { externalPower } : {}) }, hints, env);
   }
   // no fPort with data: a data frame whose port is not given
   const fPort = doc.has('fPort') ? applicationPort(doc.num('fPort'), 'event.fPort') : undefined;

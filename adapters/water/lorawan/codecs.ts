@@ -7,7 +7,7 @@
  */
 import { decodeAxiomaW1Uplink } from './axioma-w1-uplink';
 import type { DecodedSpec } from './decoded-payload';
-import { decodeKamstrupFlowIq } from './kamstrup-flowiq2200';
+import { decodeKamstrupFlowIq, kamstrupFlowIqNoReading } from './kamstrup-flowiq2200';
 import { decodeSensusIperl } from './sensus-iperl';
 import type { Codec } from './types';
 
@@ -19,7 +19,7 @@ export const DECODED = 'decoded';
 /** Known codecs by name. */
 export const CODECS: ReadonlyMap<string, Codec> = new Map<string, Codec>([
   [AXIOMA_W1, { name: AXIOMA_W1, decode: decodeAxiomaW1Uplink }],
-  [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq }],
+  [KAMSTRUP_FLOWIQ2200, { name: KAMSTRUP_FLOWIQ2200, decode: decodeKamstrupFlowIq, noReading: kamstrupFlowIqNoReading }],
   [SENSUS_IPERL, { name: SENSUS_IPERL, decode: decodeSensusIperl }],
 ]);
 

@@ -104,6 +104,10 @@ describe('time and flags', () => {
     expect(r).toMatchObject({ time: '2026-09-02T23:09:34.000Z', timeSource: 'meter' });
     expect(r.flags).toEqual({ leak: true, burst: false, backflow: false, lowBattery: true, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false });
   });
+  test('a flag the object does not mention is not reported: neither raised nor clear', () => {
+    expect(read({ volume_m3: 1 }).flags).toEqual({});
+    expect(read({ volume_m3: 1, leakage: false, burst: 1 }).flags).toEqual({ leak: false, burst: true });
+  });
   test.each([
     [{ volume_m3: 1, time: '2026-09-02T23:00:00+02:00' }, '2026-09-02T21:00:00.000Z'],
     [{ volume_m3: 1, timestamp: 1788390574 }, '2026-09-02T23:09:34.000Z'],
@@ -115,15 +119,23 @@ describe('time and flags', () => {
   ])('%j → %s', (o, time) => {
     expect(read(o).time).toBe(time);
   });
+  const clear = { leak: false, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false };
   test.each([
-    [{ alarms: ['LOW_BATTERY', 'REVERSE_FLOW'] }, { lowBattery: true, backflow: true }],
-    [{ flags: { Water_Leak: true, Water_Burst: 1, Empty_Pipe: 0 } }, { leak: true, burst: true }],
+    // an alarm list or object is the whole report: what it does not name is clear
+    [{ alarms: ['LOW_BATTERY', 'REVERSE_FLOW'] }, { ...clear, lowBattery: true, backflow: true }],
+    [{ alarms: [] }, clear],
+    [{ flags: { Water_Leak: true, Water_Burst: 1, Empty_Pipe: 0 } }, { ...clear, leak: true, burst: true }],
+    [{ alarms: {} }, clear],
+    // single fields report only themselves
     [{ water: { leak: 'medium' } }, { leak: true }],
-    [{ water: { leak: '' } }, {}],
-    [{ leak: 'yes', burst: 'true' }, {}], // only true or 1
+    [{ water: { leak: '' } }, { leak: false }],
+    [{ water: { temperature: 9 } }, {}],
+    [{ leak: 'yes', burst: 'true' }, {}], // only true/1 or false/0
+    [{ leak: 0, burst: null }, { leak: false }],
     [{ decoded: { leakage: true } }, { leak: true }],
-  ])('%j → %j', (extra, set) => {
-    expect(read({ volume_m3: 1, ...extra }).flags).toEqual({ leak: false, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false, ...set });
+    [{ leakage: false, decoded: { leakage: true } }, { leak: true }], // raised anywhere wins
+  ])('%j → %j', (extra, flags) => {
+    expect(read({ volume_m3: 1, ...extra }).flags).toEqual(flags);
   });
 });
 
@@ -135,11 +147,12 @@ describe('TTS normalized_payload', () => {
     expect(readNormalized(m as never, NET)).toEqual({
       time: '2026-09-02T23:00:00.000Z',
       volumeLitres: 12,
-      flags: { leak: true, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false },
+      flags: { leak: true },
       source: 'normalized_payload.metering.water.total',
       timeSource: 'meter',
     });
-    expect(readNormalized(waterMeasurement([{ metering: { water: { total: 1 } } }]) as never, NET)).toMatchObject({ time: NET, timeSource: 'network' });
+    expect(readNormalized(waterMeasurement([{ metering: { water: { total: 1 } } }]) as never, NET)).toMatchObject({ time: NET, timeSource: 'network', flags: {} }); // no water.leak: not reported
+    expect(readNormalized({ metering: { water: { total: 1 } }, water: { leak: 'No leak' } }, NET).flags).toEqual({ leak: false });
   });
   test.each([[[{ air: { temperature: 3 } }]], [[{ metering: { water: { total: -1 } } }]], [[{ metering: { water: { total: '5' } } }]], [null], ['x'], [[]]])('%j has no water total', (n) => {
     expect(waterMeasurement(n)).toBeUndefined();

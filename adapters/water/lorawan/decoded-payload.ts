@@ -16,12 +16,14 @@
  * Time: an ISO 8601 date-time with a zone (without one: a local time of the territory's `timeZone`,
  * when it has one) in a TIME_NAMES field (`time`, `timestamp`, `timestamp_utc`, `meter_datetime` …),
  * or Unix seconds/milliseconds (2000–2100) there or in `timestamp_unix`/`epoch`; else the network
- * time. Flags: FLAG_NAMES fields that are `true` or 1 (`leakage`, `burst`, `backflow`/`reverse_flow`,
- * `low_battery` …), names in an `alarms`/`flags` array or object, and the normalized `water.leak`.
+ * time. Flags: FLAG_NAMES fields that are `true`/1 (raised) or `false`/0 (clear) (`leakage`, `burst`,
+ * `backflow`/`reverse_flow`, `low_battery` …), names in an `alarms`/`flags` array or object (such a
+ * list is the meter's whole alarm report: a flag it does not name is clear), and the normalized
+ * `water.leak`. A flag the object does not mention is not reported (unknown), never taken as clear.
  */
 import { FeedError } from '../../../src/ingest/types';
 import { isObject, isoTime, type Json } from '../payload';
-import type { MeterFlags, MeterReading } from './types';
+import type { MeterFlags, MeterReading, ReportedFlags } from './types';
 
 export type VolumeUnit = 'm3' | 'L';
 const LITRES: Record<VolumeUnit, number> = { m3: 1000, L: 1 };
@@ -70,7 +72,8 @@ const FLAG_NAMES = new Map<string, keyof MeterFlags>([
 const FLAG_LISTS = new Set(['alarms', 'alarm', 'flags', 'events']);
 const NO_LEAK = new Set(['', 'no', 'none', 'noleak', 'false', 'ok', 'normal', '0']);
 
-export const noFlags = (): MeterFlags => ({ leak: false, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false });
+/** The flags a decoded payload can report. */
+const PAYLOAD_FLAGS: readonly (keyof MeterFlags)[] = ['leak', 'burst', 'backflow', 'lowBattery', 'permanentError', 'temporaryError', 'lowTemperature', 'pipeEmpty'];
 
 /** The Device Repository's `water.leak` (boolean, or a leak kind such as 'medium'; '' or 'No leak' = none). */
 export const leakOf = (v: unknown): boolean => v === true || (typeof v === 'string' && !NO_LEAK.has(normName(v)));
@@ -119,6 +122,14 @@ interface Found {
   holder: Json;
 }
 
+/** A recognized volume field before its value is checked. */
+interface Candidate {
+  path: string;
+  raw: unknown;
+  unit: VolumeUnit;
+  holder: Json;
+}
+
 const fail = (reason: string): never => {
   throw new FeedError('decode', reason, 422);
 };
@@ -146,19 +157,40 @@ function valueAndUnit(holder: Json, key: string, unit: VolumeUnit | undefined, n
   return [v, unit ?? SUFFIXED.get(normName(key)) ?? (named ? unitWord(key) : undefined) ?? unitBeside(holder, key)];
 }
 
-/** The recognized volume fields of one object (see the header). */
-function volumesIn(o: Json, prefix: string, out: Found[], unitless: string[]): void {
+/** The recognized volume fields of one object (see the header); an absent value (null) is no field. */
+function volumesIn(o: Json, prefix: string, out: Candidate[], unitless: string[]): void {
   for (const key of Object.keys(o)) {
     const n = normName(key);
     if (!SUFFIXED.has(n) && !BARE.has(n)) continue;
     const [raw, unit] = valueAndUnit(o, key, undefined);
+    if (raw === null || raw === undefined) continue;
     if (unit === undefined) unitless.push(prefix + key);
-    else if (typeof raw === 'number') out.push({ path: prefix + key, litres: litres(raw, unit, prefix + key), holder: o });
+    else out.push({ path: prefix + key, raw, unit, holder: o });
   }
   const metering = o.metering;
   if (isObject(metering) && isObject(metering.water) && typeof metering.water.total === 'number') {
-    out.push({ path: `${prefix}metering.water.total`, litres: litres(metering.water.total, 'L', `${prefix}metering.water.total`), holder: o });
+    out.push({ path: `${prefix}metering.water.total`, raw: metering.water.total, unit: 'L', holder: o });
   }
+}
+
+/** The recognized volume fields of a decoded object: at its top, in its `data` and `decoded` children. */
+function candidates(root: Json, where: string): { found: Candidate[]; unitless: string[] } {
+  const found: Candidate[] = [];
+  const unitless: string[] = [];
+  const scopes: [Json, string][] = [[root, `${where}.`]];
+  for (const child of ['data', 'decoded']) if (isObject(root[child])) scopes.push([root[child] as Json, `${where}.${child}.`]);
+  for (const [o, prefix] of scopes) volumesIn(o, prefix, found, unitless);
+  return { found, unitless };
+}
+
+/**
+ * Whether a decoded object names a volume with its unit (whatever its value): with no configuration,
+ * such an object is a meter's, so that its faults (a negative volume, fields that disagree) are told
+ * as such rather than as an unknown device.
+ * @example hasExplicitVolume({ current_volume_m3: 1.7, index_l: 1800 }) // true
+ */
+export function hasExplicitVolume(decoded: unknown): boolean {
+  return isObject(decoded) && candidates(decoded, '').found.length > 0;
 }
 
 /** `a.b.0.c` inside `root`; the holder object and last key, or undefined. */
@@ -183,29 +215,50 @@ function explicitVolume(root: Json, spec: DecodedSpec, where: string): Found {
 }
 
 function foundVolume(root: Json, where: string): Found {
-  const found: Found[] = [];
-  const unitless: string[] = [];
-  const scopes: [Json, string][] = [[root, `${where}.`]];
-  for (const child of ['data', 'decoded']) if (isObject(root[child])) scopes.push([root[child] as Json, `${where}.${child}.`]);
-  for (const [o, prefix] of scopes) volumesIn(o, prefix, found, unitless);
-  if (found.length === 0) {
+  const { found: named, unitless } = candidates(root, where);
+  if (named.length === 0) {
     const hint = unitless.length > 0 ? `${unitless.slice(0, 3).join(', ')} without a unit` : 'no volume field';
     return fail(`${where} has ${hint}: name it with volumeField and volumeUnit (m3 or L)`);
   }
+  const found = named.map((c): Found => ({ path: c.path, litres: litres(c.raw, c.unit, c.path), holder: c.holder }));
   if (found.some((f) => f.litres !== found[0].litres)) fail(`${where} has disagreeing volume fields (${found.slice(0, 3).map((f) => f.path).join(', ')}): choose one with volumeField`);
   return found[0];
 }
 
+/** What a payload says of its flags: raised, cleared, and whether it holds a whole alarm report. */
+interface FlagReport {
+  raised: Set<keyof MeterFlags>;
+  cleared: Set<keyof MeterFlags>;
+  /** An `alarms`/`flags`/`events` list or object: the flags it does not name are clear. */
+  whole: boolean;
+}
+
+const newReport = (): FlagReport => ({ raised: new Set(), cleared: new Set(), whole: false });
+
+/** The flags a report gives: raised ones true; cleared ones, or all others of a whole report, false; the rest left out. */
+function reportedFlags(r: FlagReport): ReportedFlags {
+  const flags: ReportedFlags = {};
+  for (const k of PAYLOAD_FLAGS) {
+    if (r.raised.has(k)) flags[k] = true;
+    else if (r.whole || r.cleared.has(k)) flags[k] = false;
+  }
+  return flags;
+}
+
 /** Flags named in `o` and in its `alarms`/`flags` lists or objects. */
-function flagsIn(o: Json, flags: MeterFlags, nested = false): void {
+function flagsIn(o: Json, r: FlagReport, nested = false): void {
   for (const [key, v] of Object.entries(o)) {
     const n = normName(key);
     const flag = FLAG_NAMES.get(n);
-    if (flag && (v === true || v === 1)) flags[flag] = true;
+    if (flag && (v === true || v === 1)) r.raised.add(flag);
+    else if (flag && (v === false || v === 0)) r.cleared.add(flag);
     else if (FLAG_LISTS.has(n) && Array.isArray(v)) {
-      for (const x of v) if (typeof x === 'string' && FLAG_NAMES.has(normName(x))) flags[FLAG_NAMES.get(normName(x)) as keyof MeterFlags] = true;
-    } else if (FLAG_LISTS.has(n) && isObject(v) && !nested) flagsIn(v, flags, true);
-    else if (n === 'water' && isObject(v) && leakOf(v.leak)) flags.leak = true;
+      r.whole = true;
+      for (const x of v) if (typeof x === 'string' && FLAG_NAMES.has(normName(x))) r.raised.add(FLAG_NAMES.get(normName(x)) as keyof MeterFlags);
+    } else if (FLAG_LISTS.has(n) && isObject(v) && !nested) {
+      r.whole = true;
+      flagsIn(v, r, true);
+    } else if (n === 'water' && isObject(v) && v.leak !== undefined && v.leak !== null) (leakOf(v.leak) ? r.raised : r.cleared).add('leak');
   }
 }
 
@@ -222,15 +275,15 @@ function timeIn(o: Json, zone: string | undefined): string | undefined {
  * Reads a decoded object (`where` names it in errors: 'object' or 'decoded_payload'); no usable volume → FeedError 422.
  * @example
  * readDecodedObject({ current_volume_m3: 6.054, timestamp_utc: '2026-09-02T23:09:34.000Z', leakage: true }, {}, 'object', receivedAt)
- * // { volumeLitres: 6054, time: '2026-09-02T23:09:34.000Z', flags: { leak: true, … }, source: 'object.current_volume_m3', timeSource: 'meter' }
+ * // { volumeLitres: 6054, time: '2026-09-02T23:09:34.000Z', flags: { leak: true }, source: 'object.current_volume_m3', timeSource: 'meter' }
  */
 export function readDecodedObject(decoded: unknown, spec: DecodedSpec, where: string, receivedAt: string, zone?: string): NetworkReading {
   if (!isObject(decoded)) return fail(`${where} must be a JSON object to read a volume from`);
   const volume = spec.field !== undefined ? explicitVolume(decoded, spec, where) : foundVolume(decoded, where);
-  const flags = noFlags();
-  flagsIn(decoded, flags);
-  for (const child of ['data', 'decoded']) if (isObject(decoded[child])) flagsIn(decoded[child] as Json, flags);
-  if (volume.holder !== decoded) flagsIn(volume.holder, flags);
+  const report = newReport();
+  flagsIn(decoded, report);
+  for (const child of ['data', 'decoded']) if (isObject(decoded[child])) flagsIn(decoded[child] as Json, report);
+  if (volume.holder !== decoded) flagsIn(volume.holder, report);
   const time = timeIn(volume.holder, zone) ?? timeIn(decoded, zone);
-  return { time: time ?? receivedAt, volumeLitres: volume.litres, flags, source: volume.path, timeSource: time === undefined ? 'network' : 'meter' };
+  return { time: time ?? receivedAt, volumeLitres: volume.litres, flags: reportedFlags(report), source: volume.path, timeSource: time === undefined ? 'network' : 'meter' };
 }

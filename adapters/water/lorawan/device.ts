@@ -34,6 +34,13 @@ export function normalizeDevEui(raw: string): string {
 }
 
 /**
+ * Whether the territory registry lists the device or the network server names its codec or volume
+ * field: without that, only its payload can tell that it is a meter.
+ */
+export const isDescribed = (devEui: string, hints: DeviceHints, env: AdapterEnv): boolean =>
+  env.devices.get(devEui) !== undefined || hints.codec !== undefined || hints.volumeField !== undefined;
+
+/**
  * The device record to translate with: the registry entry, or one built from the hints
  * (meterId from the hints, else the DevEUI). `waterReading`: the uplink's network-server payload
  * reads as a water-meter reading. Unknown device → FeedError('translate', …, 422).
@@ -42,7 +49,7 @@ export function normalizeDevEui(raw: string): string {
 export function resolveDevice(devEui: string, hints: DeviceHints, env: AdapterEnv, waterReading = false): DeviceInfo {
   const known = env.devices.get(devEui);
   if (known) return { ...known, devEui, codec: known.codec ?? hints.codec, meterClock: known.meterClock ?? meterClockHint(hints, devEui) };
-  if (hints.codec === undefined && hints.volumeField === undefined && !waterReading) {
+  if (!isDescribed(devEui, hints, env) && !waterReading) {
     throw new FeedError('translate', `unknown device ${devEui}: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit`, 422);
   }
   const meterId = hints.meterId !== undefined && METER_ID.test(hints.meterId) ? hints.meterId : devEui;

@@ -5,7 +5,7 @@
  * (the last one is the "Example from Integration Guide"). Their times carry no zone; the vendor's
  * codec computes them as UTC, so do we.
  */
-import { decodeKamstrupFlowIq, kamstrupFlowIqFlags, mbusDate, parseRecords } from './kamstrup-flowiq2200';
+import { decodeKamstrupFlowIq, kamstrupFlowIqFlags, kamstrupFlowIqNoReading, mbusDate, parseRecords } from './kamstrup-flowiq2200';
 import { reason422 } from '../errors.fixture';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -30,7 +30,8 @@ describe('documented vectors', () => {
     expect(f.volumeLitres).toBe(3); // latestVolume 0.003 m³
     expect(f.time).toBe('2024-07-24T19:00:00.000Z');
     expect(f.timeSource).toBe('meter');
-    expect(f.infoCode).toBe(0);
+    expect(f.infoCode).toBeUndefined();
+    expect(f.flags).toEqual({}); // no info code record: no flag reported, none cleared
     expect(f.profile).toHaveLength(32);
     expect(f.profile.slice(0, 4)).toEqual([
       { time: '2024-07-24T18:00:00.000Z', volumeLitres: 3 },
@@ -81,13 +82,26 @@ describe('documented vectors', () => {
     ]);
   });
 
-  test('installation frame: no reading, refused', () => {
+  test('installation frame: no reading, refused by the decoder, told apart as a frame to ignore', () => {
     expect(parseRecords(INSTALLATION, 13).map((r) => Buffer.from(r.vib).toString('hex'))).toEqual(['ff16']);
     expect(reason(() => decode(INSTALLATION))).toMatch(/no volume record/);
+    expect(kamstrupFlowIqNoReading(INSTALLATION, 1)).toBe('Kamstrup flowIQ 2200: installation frame (configuration number) without a volume or info code: no reading');
   });
 
-  test('missing base value: refused', () => {
+  test('missing base value: refused, not a frame to ignore', () => {
     expect(reason(() => decode(MISSING_BASE))).toMatch(/no volume record/);
+    expect(kamstrupFlowIqNoReading(MISSING_BASE, 1)).toBeUndefined();
+  });
+
+  test.each([
+    ['a reading', GUIDE, 1],
+    ['another port', INSTALLATION, 2],
+    ['an info code without a volume', hex('78 02ff251000'), 1],
+    ['an encrypted frame', hex('7a 08 00 0005 04ff16bf587000'), 1],
+    ['a truncated record', hex('78 04ff16bf58'), 1],
+    ['no record', hex('78 2f2f'), 1],
+  ])('not a frame to ignore: %s', (_what, frame, port) => {
+    expect(kamstrupFlowIqNoReading(frame, port)).toBeUndefined();
   });
 });
 

@@ -21,12 +21,14 @@
  *   without a valid time falls back to the network reception time when the caller gives it;
  * - flags: the Kamstrup info code (VIF 0xFF, VIFE 0x25) bits 0 dry → pipeEmpty, 1 reverse →
  *   backflow, 2 leak, 3 burst, 5 low battery, 6 low ambient temperature → lowTemperature; bit 4
- *   tamper and bit 7 high ambient temperature have no flag (kept in `infoCode`);
+ *   tamper and bit 7 high ambient temperature have no flag (kept in `infoCode`). A frame without the
+ *   info code record reports no flag (the stored alarm state is kept, not cleared);
  * - the hourly profile (LVAR record with VIFE 0x13, EN 13757-3 inverse compact profile) is decoded
  *   into `profile`, newest first, from the index of the same storage number.
  *
- * Frames with no volume record (the installation frame carries only the configuration number)
- * are refused with a 422: they hold no reading.
+ * Frames with no volume record are refused with a 422 by the decoder; the installation frame (a
+ * well-formed frame with neither a volume nor an info code: the configuration number) is told apart
+ * by `kamstrupFlowIqNoReading`, so that it is acknowledged and ignored rather than refused.
  */
 import { FeedError } from '../../../src/ingest/types';
 import { zonedToUtc } from '../../../src/ingest/zoned-time';
@@ -65,8 +67,8 @@ export interface KamstrupFlowIqFrame extends MeterReading {
   /** Where `time` came from. */
   timeSource: 'meter' | 'network';
   storage: number;
-  /** Kamstrup info code bits (0 when the frame has none). */
-  infoCode: number;
+  /** Kamstrup info code bits (undefined when the frame has none: no flag reported). */
+  infoCode?: number;
   /** Older values from the inverse compact profile, newest first (excludes the index itself). */
   profile: ProfilePoint[];
   records: MbusRecord[];
@@ -295,12 +297,12 @@ export function decodeKamstrupFlowIq(bytes: Uint8Array, fPort: number, receivedA
   const time = meterTime ?? new Date(network).toISOString();
 
   const info = records.find((r) => isInfoCode(r) && r.storage === volume.storage) ?? records.find(isInfoCode);
-  const infoCode = info ? uint(info.data.subarray(0, 4)) : 0;
+  const infoCode = info ? uint(info.data.subarray(0, 4)) : undefined;
   const profileRecord = records.find(isProfileOf(volume));
   return {
     time,
     volumeLitres,
-    flags: kamstrupFlowIqFlags(infoCode),
+    flags: infoCode === undefined ? {} : kamstrupFlowIqFlags(infoCode),
     ci: bytes[0],
     timeSource: meterTime === undefined ? 'network' : 'meter',
     storage: volume.storage,
@@ -308,4 +310,23 @@ export function decodeKamstrupFlowIq(bytes: Uint8Array, fPort: number, receivedA
     profile: profileRecord && meterTime !== undefined ? profile(profileRecord, raw as number, volume, meterTime) : [],
     records,
   };
+}
+
+/**
+ * Why a frame holds no reading while being well formed (the installation frame: the configuration
+ * number, no volume, no info code), or undefined (a reading, or a frame the decoder refuses).
+ * @example kamstrupFlowIqNoReading(Buffer.from('7258578853372c3c16d610080004ff16bf587000', 'hex'), 1) // 'Kamstrup flowIQ 2200: …'
+ */
+export function kamstrupFlowIqNoReading(bytes: Uint8Array, fPort: number): string | undefined {
+  if (fPort !== KAMSTRUP_FLOWIQ_PORT || bytes.length < 2 || bytes.length > KAMSTRUP_FLOWIQ_MAX_LENGTH) return undefined;
+  let records: MbusRecord[];
+  try {
+    records = parseRecords(bytes, skipHeader(bytes));
+  } catch {
+    return undefined; // the decoder says why
+  }
+  // any volume record (a profile without its base too: an error) or info code is something to read
+  if (records.length === 0 || records.some((r) => (r.vib[0] & 0x78) === 0x10 || isInfoCode(r))) return undefined;
+  const config = records.some((r) => r.vib.length === 2 && r.vib[0] === 0xff && r.vib[1] === 0x16);
+  return `Kamstrup flowIQ 2200: ${config ? 'installation frame (configuration number)' : 'frame'} without a volume or info code: no reading`;
 }

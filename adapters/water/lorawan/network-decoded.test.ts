@@ -52,6 +52,10 @@ describe('ChirpStack object', () => {
     [up('dec0de00000000aa', 'text', { codec: 'decoded' }), 'device dec0de00000000aa: object must be a JSON object to read a volume from'],
     [up('dec0de00000000aa', { temperature: 21.5, luminosity: 0.4 }), 'unknown device dec0de00000000aa: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit'],
     [up('dec0de00000000aa', { volume: 5 }), 'unknown device dec0de00000000aa: not in the territory registry, and no codec or volumeField tag/attribute, version_ids, normalized water volume or decoded volume with an explicit unit'],
+    // an unregistered meter (a volume with its unit) is refused for what is wrong with it, not as unknown
+    [up('dec0de00000000aa', { current_volume_m3: 1.7, index_l: 1800 }), 'device dec0de00000000aa: object has disagreeing volume fields (object.current_volume_m3, object.index_l): choose one with volumeField'],
+    [up('dec0de00000000aa', { current_volume_m3: -1 }), 'device dec0de00000000aa: object.current_volume_m3 must be a volume (a number ≥ 0)'],
+    [up('dec0de00000000aa', { data: { volume: { value: '12', unit: 'm3' } } }), 'device dec0de00000000aa: object.data.volume must be a volume (a number ≥ 0)'],
   ])('refused: %j', (body, reason) => {
     expect(feedError(() => cs(body)).message).toBe(reason);
   });

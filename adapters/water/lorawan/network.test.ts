@@ -93,6 +93,46 @@ describe('ChirpStack', () => {
     expect(t.mode).toBe('merge');
   });
 
+  test('empty tags count as absent (a tag left empty in the console)', () => {
+    const t = parseChirpStack(msg(up('0101010101010101', { tags: { meterId: '', codec: ' ', volumeField: '', volumeUnit: '', meterClock: '' } }), { event: 'up' }), env);
+    expect(t.entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:WaterConsumptionObserved:demo:W1-0001', 'urn:ngsi-ld:Device:demo:0101010101010101']);
+    // an unregistered meter named by its tags: the empty meterId falls back to the DevEUI
+    const u = parseChirpStack(msg(up('0303030303030303', { tags: { codec: 'axioma-qalcosonic-w1', meterId: '' } }), { event: 'up' }), env);
+    expect(u.entities[0].id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:0303030303030303');
+    // another type is still the sender's error
+    expect(feedError(() => parseChirpStack(msg(up('0101010101010101', { tags: { meterId: 5 } }), { event: 'up' }), env))).toMatchObject({ stage: 'decode', status: 400 });
+  });
+
+  describe('status of a device the registry does not list', () => {
+    const status = (devEui: string, fields: Record<string, unknown>, tags?: Record<string, string>) =>
+      parseChirpStack(msg({ deviceInfo: { devEui, ...(tags ? { tags } : {}) }, time: '2026-09-02T23:12:06Z', ...fields }, { event: 'status' }), env);
+
+    test('a meter known from its payload alone: battery and margin on the Device its uplinks write (id from the DevEUI), nothing more', () => {
+      expect(status('0404040404040404', { batteryLevel: 30, margin: 7 }, {})).toEqual({
+        entities: [
+          {
+            id: 'urn:ngsi-ld:Device:demo:0404040404040404',
+            type: 'Device',
+            batteryLevel: { type: 'Property', value: 0.3, observedAt: '2026-09-02T23:12:06.000Z' },
+            linkMargin: { type: 'Property', value: 7, unitCode: '2N', observedAt: '2026-09-02T23:12:06.000Z' },
+          },
+        ],
+        context: ['https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld'],
+        mode: 'merge',
+      });
+    });
+    test('the same Device id as its uplinks, whatever its meter id', () => {
+      const uplink = parseChirpStack(msg({ deviceInfo: { devEui: '0404040404040404' }, fPort: 2, data: 'AQ==', object: { current_volume_m3: 1.25 } }, { event: 'up' }), env);
+      expect(status('0404040404040404', { margin: 7 }).entities[0].id).toBe(uplink.entities[1].id);
+    });
+    test('a meter named by its tags gets its whole Device, as its uplinks do', () => {
+      expect(status('0404040404040404', { batteryLevel: 30 }, { codec: 'axioma-qalcosonic-w1', meterId: 'T-4' }).entities[0]).toMatchObject({ serialNumber: { value: 'T-4' }, batteryLevel: { value: 0.3 } });
+    });
+    test('a report with neither battery nor margin is acknowledged and ignored', () => {
+      expect(status('0404040404040404', { externalPowerSource: true })).toMatchObject({ entities: [], ignored: 'status event without battery level or margin, of a device not in the registry' });
+    });
+  });
+
   test.each([
     [{ deviceInfo: {} }, 'up', 'decode', 400],
     [{ deviceInfo: { devEui: 'xyz' } }, 'up', 'decode', 422],
@@ -101,7 +141,6 @@ describe('ChirpStack', () => {
     [{ deviceInfo: { devEui: '0101010101010101' }, fPort: 100, data: VECTOR_B64, rxInfo: [3] }, 'up', 'decode', 400],
     [{ deviceInfo: { devEui: '0101010101010101' }, fPort: 100, data: VECTOR_B64, time: 'yesterday' }, 'up', 'decode', 400],
     [{ deviceInfo: { devEui: '0101010101010101' }, batteryLevel: 130 }, 'status', 'decode', 400],
-    [{ deviceInfo: { devEui: '0404040404040404' }, batteryLevel: 30 }, 'status', 'translate', 422],
   ])('bad event %j (%s) → %s %s', (body, event, stage, status) => {
     expect(feedError(() => parseChirpStack(msg(body, { event }), env))).toMatchObject({ stage, status });
   });
@@ -130,6 +169,37 @@ describe('The Things Stack', () => {
     // the network server's decoded volume needs no port
     const t = parseTts(msg(noPort({ dev_eui: '0004A30B001C0531' }, { decoded_payload: { volume_m3: 12.345 } })), env);
     expect(t.entities[0].waterConsumption).toMatchObject({ value: 12345 });
+  });
+
+  test('an uplink simulated in the console is acknowledged and ignored, whatever it holds', () => {
+    expect(parseTts(msg({ ...uplink({ dev_eui: '0101010101010101' }, {}), simulated: true }), env)).toMatchObject({ entities: [], ignored: 'simulated message (The Things Stack console)' });
+    expect(parseTts(msg({ ...uplink({ dev_eui: '0909090909090909' }, { decoded_payload: { temperature: 3 } }), simulated: true }), env).ignored).toBe('simulated message (The Things Stack console)');
+    expect(parseTts(msg({ ...uplink({ dev_eui: '0101010101010101' }, {}), simulated: false }), env).entities).toHaveLength(2);
+    expect(feedError(() => parseTts(msg({ ...uplink({ dev_eui: '0101010101010101' }, {}), simulated: 'yes' }), env))).toMatchObject({ stage: 'decode', status: 400 });
+  });
+
+  test.each([
+    [{ f_cnt: 14, value: 87.5, received_at: '2026-09-02T20:00:00Z' }, 0.875, '2026-09-02T20:00:00.000Z'],
+    [{ value: 90.118576, f_updated_at: '2026-09-02T21:00:00Z' }, 0.901, '2026-09-02T21:00:00.000Z'],
+    [{ value: 0 }, 0, '2026-09-02T23:10:01.000Z'], // no time: the uplink's
+  ])('last_battery_percentage %j → Device batteryLevel %s at %s', (last, level, observedAt) => {
+    const t = parseTts(msg(uplink({ dev_eui: '0101010101010101' }, { received_at: '2026-09-02T23:10:01Z', last_battery_percentage: last })), env);
+    expect(t.entities[1].batteryLevel).toEqual({ type: 'Property', value: level, observedAt });
+  });
+
+  test('last_battery_percentage without a value gives no battery level; out of 0..100 is refused', () => {
+    expect(parseTts(msg(uplink({ dev_eui: '0101010101010101' }, { last_battery_percentage: { f_cnt: 3 } })), env).entities[1].batteryLevel).toBeUndefined();
+    expect(feedError(() => parseTts(msg(uplink({ dev_eui: '0101010101010101' }, { last_battery_percentage: { value: 101 } })), env))).toMatchObject({
+      stage: 'decode',
+      status: 400,
+      message: 'message.uplink_message.last_battery_percentage.value must be a percentage 0..100',
+    });
+  });
+
+  test('empty attributes and version ids count as absent', () => {
+    const t = parseTts(msg(uplink({ dev_eui: '0004A30B001C0530' }, { version_ids: { brand_id: 'axioma', model_id: 'qalcosonic-w1', firmware_version: '' }, attributes: { meterId: '', volumeUnit: '', codec: '', volumeField: '', meterClock: '' } })), env);
+    expect(t.entities[0].id).toBe('urn:ngsi-ld:WaterConsumptionObserved:demo:0004a30b001c0530');
+    expect(feedError(() => parseTts(msg(uplink({ dev_eui: '0004A30B001C0530' }, { version_ids: { brand_id: '', model_id: '' } })), env))).toMatchObject({ stage: 'translate', status: 422 });
   });
 
   test('channel_rssi is used when rssi is absent', () => {

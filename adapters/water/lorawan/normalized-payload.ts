@@ -3,10 +3,11 @@
  * (https://schema.thethings.network/devicerepository/1/payload/schema, `lib/payload.json` of
  * TheThingsNetwork/lorawan-devices), produced by a repository codec's `normalizeUplink()`. It is an
  * array of measurements; the water-metering ones carry `metering.water.total` ("Total volume (L)"),
- * an optional `time` (RFC 3339) and `water.leak` (boolean, or a leak kind as a string).
+ * an optional `time` (RFC 3339) and an optional `water.leak` (boolean, or a leak kind as a string;
+ * absent: the leak flag is not reported).
  */
 import { isObject, type Json } from '../payload';
-import { leakOf, meterTime, noFlags, type NetworkReading } from './decoded-payload';
+import { leakOf, meterTime, type NetworkReading } from './decoded-payload';
 
 /** The measurement holding the water total: the latest by `time`, else the last one. */
 export function waterMeasurement(normalized: unknown): Json | undefined {
@@ -31,12 +32,12 @@ export function waterMeasurement(normalized: unknown): Json | undefined {
 export function readNormalized(m: Json, receivedAt: string): NetworkReading {
   const water = (m.metering as { water: { total: number } }).water;
   const time = meterTime(m.time);
-  const flags = noFlags();
-  flags.leak = isObject(m.water) && leakOf(m.water.leak);
+  // `water.leak` is optional in the schema: without it, the measurement says nothing of leaks
+  const leak = isObject(m.water) && m.water.leak !== undefined && m.water.leak !== null ? leakOf(m.water.leak) : undefined;
   return {
     time: time ?? receivedAt,
     volumeLitres: Math.round(water.total),
-    flags,
+    flags: leak === undefined ? {} : { leak },
     source: 'normalized_payload.metering.water.total',
     timeSource: time === undefined ? 'network' : 'meter',
   };

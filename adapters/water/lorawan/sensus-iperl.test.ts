@@ -26,17 +26,21 @@ test('the documented SND-ALARM frame', () => {
   expect(f.timeSource).toBe('meter');
   expect(f.storage).toBe(8);
   expect(f.status).toBe(4);
-  expect(f.flags).toEqual({ leak: false, burst: false, backflow: false, lowBattery: true, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false });
+  expect(f.flags).toEqual({ alarm: false, busy: false, applicationError: false, leak: false, burst: false, backflow: false, lowBattery: true, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false });
   expect(f.records.map((r) => [r.storage, r.vib[0]])).toEqual([[8, 0x13], [8, 0x6d], [8, 0x93]]);
 });
 
 test.each([
-  ['no header (CI 0x78): no status', `78 ${VOLUME} ${DATE}`, 0],
+  ['no header (CI 0x78): no status', `78 ${VOLUME} ${DATE}`, undefined],
   ['long header (CI 0x72)', `72 78563412 c5 14 01 07 06 10 0000 ${VOLUME} ${DATE}`, 0x10],
   ['status 0', `7a 06 00 0000 ${VOLUME} ${DATE}`, 0],
 ])('%s', (_name, frame, status) => {
   const f = decodeSensusIperl(hex(frame), 20);
   expect([f.volumeLitres, f.time, f.status]).toEqual([25041978, '2024-06-19T13:42:00.000Z', status]);
+});
+
+test('without a status byte (CI 0x78) no flag is reported, none cleared', () => {
+  expect(decodeSensusIperl(hex(`78 ${VOLUME} ${DATE}`), 20).flags).toEqual({});
 });
 
 test('the lowest storage number wins; its own date; BCD and other VIF scales', () => {
@@ -51,14 +55,22 @@ test('without a date for the volume, the network time (or a 422 without one)', (
   expect(reason(() => decodeSensusIperl(frame, 20))).toBe('Sensus iPERL: no valid date/time for the volume of storage 8');
 });
 
+const state = { busy: false, applicationError: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false };
+const noAlarm = { ...state, alarm: false, leak: false, burst: false, backflow: false };
 test.each([
-  ['0x04', 0x04, { lowBattery: true }],
-  ['0x08', 0x08, { permanentError: true }],
-  ['0x10', 0x10, { temporaryError: true }],
-  ['0x03', 0x03, {}], // "alarm" without a kind
-  ['0xe0', 0xe0, {}], // manufacturer bits
-])('status %s → %j', (_hex, status, set) => {
-  expect(omsStatusFlags(status)).toEqual({ leak: false, burst: false, backflow: false, lowBattery: false, permanentError: false, temporaryError: false, lowTemperature: false, pipeEmpty: false, ...set });
+  ['0x00', 0x00, noAlarm],
+  ['0x04', 0x04, { ...noAlarm, lowBattery: true }],
+  ['0x08', 0x08, { ...noAlarm, permanentError: true }],
+  ['0x10', 0x10, { ...noAlarm, temporaryError: true }],
+  ['0xe0', 0xe0, noAlarm], // manufacturer bits
+  // bits 1–0 (EN 13757-7): 11 an alarm of unsaid kind, leak/burst/backflow neither raised nor cleared
+  ['0x03', 0x03, { ...state, alarm: true }],
+  ['0x07', 0x07, { ...state, alarm: true, lowBattery: true }],
+  // 01 busy, 10 application error: nothing said of alarms
+  ['0x01', 0x01, { ...state, busy: true }],
+  ['0x02', 0x02, { ...state, applicationError: true }],
+])('status %s → %j', (_hex, status, flags) => {
+  expect(omsStatusFlags(status)).toEqual(flags);
 });
 
 test.each([

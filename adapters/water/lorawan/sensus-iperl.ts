@@ -18,9 +18,12 @@
  * - time: the date/time record (type F or I; type G date) of that storage, taken as UTC as the
  *   vendor's published codec does (2024-06-19 13:42 → 1718804520), or as a time of the territory's
  *   zone for a device registered with `meterClock: 'local'`; without one, the network time;
- * - flags: the OMS status byte (EN 13757-7): bit 2 power low → lowBattery, bit 3 permanent error,
- *   bit 4 temporary error. Bits 0–1 ("alarm") and the manufacturer bits 5–7 do not say which alarm,
- *   so they raise no leak/burst/backflow flag (kept in `status`).
+ * - flags: the OMS status byte (EN 13757-7): bits 1–0 the application status, 00 no error (no
+ *   alarm: leak, burst and backflow clear), 01 busy → `busy`, 10 application error →
+ *   `applicationError`, 11 abnormal condition / alarm → `alarm` (an alarm whose kind the byte does
+ *   not say: no leak/burst/backflow flag is raised, nor cleared); bit 2 power low → lowBattery,
+ *   bit 3 permanent error, bit 4 temporary error; the manufacturer bits 5–7 are kept in `status`
+ *   only. A frame without the byte (CI 0x78) reports no flag.
  *
  * The fPort is not fixed by the public documentation (its example uses 20): any application port
  * 1–223 is read, the frame being self-describing. Encrypted frames (security mode ≠ 0), frames
@@ -28,7 +31,7 @@
  */
 import { FeedError } from '../../../src/ingest/types';
 import { mbusDate, parseRecords, type MbusRecord } from './kamstrup-flowiq2200';
-import type { MeterFlags, MeterReading } from './types';
+import type { MeterReading, ReportedFlags } from './types';
 
 /** LoRaWAN application payloads are at most 242 bytes (EU868 DR5). */
 export const SENSUS_IPERL_MAX_LENGTH = 242;
@@ -38,8 +41,8 @@ export interface SensusIperlFrame extends MeterReading {
   /** Current index in litres (always present in this frame). */
   volumeLitres: number;
   ci: number;
-  /** OMS status byte (0 without a header). */
-  status: number;
+  /** OMS status byte (undefined without a header: CI 0x78). */
+  status?: number;
   storage: number;
   timeSource: 'meter' | 'network';
   records: MbusRecord[];
@@ -49,10 +52,10 @@ const fail = (reason: string): never => {
   throw new FeedError('decode', `Sensus iPERL: ${reason}`, 422);
 };
 
-/** Transport header → { first record index, status byte }. */
-function header(b: Uint8Array): { from: number; status: number } {
+/** Transport header → { first record index, status byte (none without a header) }. */
+function header(b: Uint8Array): { from: number; status?: number } {
   const ci = b[0];
-  if (ci === 0x78) return { from: 1, status: 0 };
+  if (ci === 0x78) return { from: 1 };
   const long = ci === 0x72;
   if (ci !== 0x7a && !long) fail(`unsupported CI field 0x${ci.toString(16).padStart(2, '0')} (expected 0x7a, 0x72 or 0x78)`);
   const size = long ? 13 : 5;
@@ -62,10 +65,19 @@ function header(b: Uint8Array): { from: number; status: number } {
   return { from: size, status: b[size - 3] };
 }
 
-/** OMS status byte → our flags (alarm and manufacturer bits: no specific flag). */
-export function omsStatusFlags(status: number): MeterFlags {
+/**
+ * OMS status byte → our flags. Bits 1–0: 00 no error (no alarm: leak, burst, backflow clear), 01
+ * busy, 10 application error (busy or in error, the meter says nothing of its alarms), 11 an alarm
+ * of unsaid kind (leak, burst and backflow left unknown); bits 2–4 power low, permanent error,
+ * temporary error; manufacturer bits 5–7: no flag.
+ * @example omsStatusFlags(0x03).alarm // true
+ */
+export function omsStatusFlags(status: number): ReportedFlags {
   const bit = (n: number) => ((status >> n) & 1) === 1;
-  return { leak: false, burst: false, backflow: false, lowBattery: bit(2), permanentError: bit(3), temporaryError: bit(4), lowTemperature: false, pipeEmpty: false };
+  const app = status & 0x03;
+  const flags: ReportedFlags = { busy: app === 1, applicationError: app === 2, lowBattery: bit(2), permanentError: bit(3), temporaryError: bit(4), lowTemperature: false, pipeEmpty: false };
+  if (app === 0) return { ...flags, alarm: false, leak: false, burst: false, backflow: false };
+  return app === 3 ? { ...flags, alarm: true } : flags;
 }
 
 /** The EN 13757-3 records (shared parser), its errors named for this codec. */
@@ -127,7 +139,7 @@ export function decodeSensusIperl(bytes: Uint8Array, fPort: number, receivedAt?:
   return {
     time: meterTime ?? new Date(network).toISOString(),
     volumeLitres,
-    flags: omsStatusFlags(status),
+    flags: status === undefined ? {} : omsStatusFlags(status),
     ci: bytes[0],
     status,
     storage: volume.storage,

@@ -10,7 +10,20 @@ export interface MeterFlags {
   temporaryError: boolean;
   lowTemperature: boolean;
   pipeEmpty: boolean;
+  /** An alarm whose kind the frame does not say (OMS status "abnormal condition / alarm"). */
+  alarm?: boolean;
+  /** OMS status "application error". */
+  applicationError?: boolean;
+  /** OMS status "application busy". */
+  busy?: boolean;
 }
+
+/**
+ * The flags one frame reports: a flag left out is one the frame says nothing about (a decoded
+ * payload without alarm fields, a flowIQ frame without its info code), so what the broker holds of
+ * it is kept; only a frame that carries a flag may clear it.
+ */
+export type ReportedFlags = Partial<MeterFlags>;
 
 /** A decoded meter frame, the input of the translator, whatever the codec. */
 export interface MeterReading {
@@ -21,7 +34,7 @@ export interface MeterReading {
   time: string;
   /** Current index in litres; absent from a frame that only reports alarms (the Axioma W1 alarm frame). */
   volumeLitres?: number;
-  flags: MeterFlags;
+  flags: ReportedFlags;
 }
 
 /**
@@ -33,6 +46,11 @@ export interface MeterReading {
 export interface Codec {
   name: string;
   decode(bytes: Uint8Array, fPort: number, receivedAt?: string, clockZone?: string): MeterReading;
+  /**
+   * Why a well-formed frame holds no reading to translate (the flowIQ installation frame), or
+   * undefined: such a frame is acknowledged and ignored rather than refused by `decode`.
+   */
+  noReading?(bytes: Uint8Array, fPort: number): string | undefined;
 }
 
 /** One gateway's reception of an uplink. */
@@ -57,6 +75,8 @@ export interface Uplink {
   decoded?: { from: string; value: unknown };
   /** TTS `normalized_payload` (LoRaWAN Device Repository schema), read only when no built-in codec applies. */
   normalized?: unknown;
+  /** The battery level the network server last learnt (TTS `last_battery_percentage`), 0..1, and when. */
+  battery?: { level: number; time: string };
 }
 
 /** A device status report (battery, link margin) from the network server. */
@@ -65,6 +85,8 @@ export interface DeviceStatus {
   time: string;
   /** 0..1, or -1 when the device cannot measure it (SDM Device.batteryLevel). Absent on external power. */
   batteryLevel?: number;
+  /** The device runs on external power: a stored battery level no longer holds. */
+  externalPower?: true;
   /** Demodulation margin of the last DevStatusAns, dB. */
   margin?: number;
 }

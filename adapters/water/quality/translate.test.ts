@@ -5,16 +5,31 @@ import { MEASURES, translateQuality } from './translate';
 const env: AdapterEnv = fixtureEnv();
 const run = (body: unknown) => translateQuality({ body: JSON.stringify(body), query: {}, headers: {}, receivedAt: '2026-09-03T00:00:00Z' }, env);
 const base = { probeId: 'P1', timestamp: '2026-09-02T06:00:00Z', location: [4.8, 45.7] };
+const P1 = 'urn:ngsi-ld:WaterQualityObserved:demo:P1';
 
 test.each(Object.entries(MEASURES).flatMap(([field, m]) => [
-  [field, m.min, true],
-  [field, m.max, true],
-  [field, m.min - 0.01, false],
-  [field, m.max + 0.01, false],
-]))('%s = %s accepted: %s', (field, value, ok) => {
+  [field, m.min, m.min],
+  [field, m.max, m.max],
+  [field, m.min - (m.drift ?? 0) - 0.01, undefined],
+  [field, m.max + 0.01, undefined],
+]))('%s = %s is written as %s', (field, value, written) => {
   const go = () => run({ ...base, [field]: value });
-  if (ok) expect(go().entities[0][MEASURES[field].attr]).toMatchObject({ value, observedAt: '2026-09-02T06:00:00.000Z' });
+  if (written !== undefined) expect(go().entities[0][MEASURES[field].attr]).toMatchObject({ value: written, observedAt: '2026-09-02T06:00:00.000Z' });
   else expect(go).toThrow(expect.objectContaining({ stage: 'translate', status: 422 }));
+});
+
+test.each([
+  ['turbidity', -0.02, 0],
+  ['turbidity', -0.05, 0],
+  ['freeChlorine', -0.03, 0],
+  ['conductivity', -0.4, 0],
+])("%s = %s, a probe's zero drift, is written as %s", (field, value, written) => {
+  expect(run({ ...base, [field]: value }).entities[0][MEASURES[field].attr]).toMatchObject({ value: written });
+});
+
+test('beyond the zero drift a negative value is refused, saying the rule', () => {
+  expect(() => run({ ...base, turbidity: -0.2 })).toThrow('reading.turbidity = -0.2 is out of range 0..4000 (down to −0.05, a probe\'s zero drift, read as 0)');
+  expect(() => run({ ...base, temperature: -5.5 })).toThrow(/^reading.temperature = -5.5 is out of range -5..50$/);
 });
 
 test.each([
@@ -22,11 +37,59 @@ test.each([
   [{ ...base, probeId: 'a b', pH: 7 }, /reading.probeId must be/],
   [{ ...base, timestamp: '2026-09-02 06:00', pH: 7 }, /reading.timestamp must be an ISO 8601/],
   [{ ...base, location: [200, 0], pH: 7 }, /reading.location must be \[longitude, latitude\]/],
-  [[{ ...base, pH: 7 }, 3], /readings\[1\] must be a JSON object/],
+  [{ ...base, pH: 7, ph: 7.2 }, /reading.ph = 7.2 disagrees with pH = 7 \(the same measure\)/],
 ])('%j is refused', (body, reason) => {
   expect(() => run(body)).toThrow(reason);
 });
 
 test('an empty array is acknowledged without entities', () => {
   expect(run([])).toMatchObject({ entities: [], ignored: 'no readings' });
+});
+
+describe('a batch', () => {
+  test('one bad reading is refused on its own, with its JSON and the entity it would have given; the others are written', () => {
+    const bad = { ...base, probeId: 'P2', turbidity: -0.5 };
+    const t = run([{ ...base, pH: 7.1 }, bad, 3]);
+    expect(t.entities.map((e) => e.id)).toEqual([P1]);
+    expect(t.refused).toEqual([
+      { reason: "readings[1].turbidity = -0.5 is out of range 0..4000 (down to −0.05, a probe's zero drift, read as 0)", entityId: 'urn:ngsi-ld:WaterQualityObserved:demo:P2', payload: JSON.stringify(bad) },
+      { reason: 'readings[2] must be a JSON object', entityId: undefined, payload: '3' },
+    ]);
+  });
+  test('nothing translatable: every reading refused, no entity (the runtime answers 422)', () => {
+    const t = run([{ ...base, pH: 15 }]);
+    expect(t.entities).toEqual([]);
+    expect(t.refused).toHaveLength(1);
+  });
+});
+
+describe('field names', () => {
+  test('common spellings of the documented fields are read', () => {
+    const t = run({ ...base, ph: 7.4, free_chlorine: 0.35, turbidity_ntu: 0.2, 'conductivity_µS_cm': 480, water_temperature: 12.1 });
+    expect(t.entities[0]).toMatchObject({
+      pH: { value: 7.4, unitCode: 'Q30' },
+      concentration: { value: 0.35, unitCode: 'M1' },
+      componentAnalyzed: { value: 'Cl2' },
+      turbidity: { value: 0.2 },
+      conductivity: { value: 480, unitCode: 'G42' },
+      temperature: { value: 12.1, unitCode: 'CEL' },
+    });
+    expect(t.refused).toBeUndefined();
+  });
+  test('an unknown numeric field is not dropped silently: the known measures are written, the unknown names refused', () => {
+    const reading = { ...base, pH: 7.4, conductivity_ms_cm: 0.48, orp_mv: 650, site: 'nord', battery: 87 };
+    const t = run(reading);
+    expect(t.entities[0]).toMatchObject({ pH: { value: 7.4 } });
+    expect(t.entities[0].conductivity).toBeUndefined(); // mS/cm is not an alias of the µS/cm field
+    expect(t.refused).toEqual([
+      {
+        reason: 'reading: unknown measurement fields not written: conductivity_ms_cm, orp_mv (known: pH, turbidity, conductivity, temperature, freeChlorine and their aliases); its other measures were',
+        entityId: P1,
+        payload: JSON.stringify(reading),
+      },
+    ]);
+  });
+  test('a reading with only unknown fields says their names', () => {
+    expect(() => run({ ...base, chlorine_total: 0.4 })).toThrow('reading has no measurement (pH, turbidity, conductivity, temperature, freeChlorine); unknown measurement fields: chlorine_total');
+  });
 });

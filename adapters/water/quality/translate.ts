@@ -8,12 +8,19 @@
  * ```
  * Units: freeChlorine mg/L, turbidity NTU, conductivity µS/cm, temperature °C. Free chlorine goes to
  * the model's analysed component (componentAnalyzed 'Cl2', concentration in mg/L) as in the SDM
- * example. Out-of-range values → FeedError('translate', …, 422).
+ * example. Field names are also read in common other spellings (`free_chlorine`, `turbidity_ntu`,
+ * `conductivity_us_cm`, `water_temperature` …: MEASURES' aliases), never one that names another unit.
+ *
+ * A reading that cannot be translated (out of range, no location …) is refused on its own
+ * (Translation.refused, the others written); a numeric field the adapter does not know is not
+ * dropped silently: the reading's known measures are written and the unknown names refused, so that
+ * the answer and the dead letter say them. A lone reading (not in an array) that cannot be
+ * translated → FeedError('translate', …, 422).
  */
-import { FeedError, type AdapterEnv, type IngestMessage, type Translation } from '../../../src/ingest/types';
+import { FeedError, type AdapterEnv, type IngestMessage, type RefusedPart, type Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { CONTEXT, dateTime, point, property, urn } from '../ngsi';
-import { Fields, parseJson } from '../payload';
+import { Fields, isObject, parseJson } from '../payload';
 
 interface Measure {
   /** SDM attribute name. */
@@ -22,16 +29,33 @@ interface Measure {
   unitCode?: string;
   min: number;
   max: number;
+  /**
+   * For a measure whose floor is 0: how far below 0 a probe's zero drift may read (its accuracy near
+   * zero); a value in [−drift, 0) is written as 0, a lower one is refused.
+   */
+  drift?: number;
+  /** Other spellings of the field, compared without case or separators (normName). */
+  aliases: string[];
 }
 
-/** Payload field → SDM attribute, unit and the accepted range (physically plausible for drinking water). */
+/** Payload field → SDM attribute, unit, the accepted range (physically plausible for drinking water) and aliases. */
 export const MEASURES: Record<string, Measure> = {
-  pH: { attr: 'pH', unitCode: 'Q30', min: 0, max: 14 },
-  turbidity: { attr: 'turbidity', min: 0, max: 4000 },
-  conductivity: { attr: 'conductivity', unitCode: 'G42', min: 0, max: 200000 },
-  temperature: { attr: 'temperature', unitCode: 'CEL', min: -5, max: 50 },
-  freeChlorine: { attr: 'concentration', unitCode: 'M1', min: 0, max: 20 },
+  pH: { attr: 'pH', unitCode: 'Q30', min: 0, max: 14, aliases: [] },
+  turbidity: { attr: 'turbidity', min: 0, max: 4000, drift: 0.05, aliases: ['turbidityntu'] },
+  conductivity: { attr: 'conductivity', unitCode: 'G42', min: 0, max: 200000, drift: 1, aliases: ['conductivityuscm', 'electricalconductivity', 'electricalconductivityuscm'] },
+  temperature: { attr: 'temperature', unitCode: 'CEL', min: -5, max: 50, aliases: ['temperaturec', 'watertemperature', 'watertemperaturec', 'temp', 'watertemp'] },
+  freeChlorine: { attr: 'concentration', unitCode: 'M1', min: 0, max: 20, drift: 0.05, aliases: ['freechlorinemgl', 'freecl2', 'chlorinefree'] },
 };
+
+/** Lower case without separators, µ/μ → u: 'conductivity_µS_cm' → 'conductivityuscm'. */
+const normName = (k: string): string => k.toLowerCase().replace(/[\s_.\-/()]/g, '').replace(/[µμ]/g, 'u');
+
+/** Normalized field name → the documented field. */
+const FIELD_OF = new Map<string, string>(Object.entries(MEASURES).flatMap(([field, m]) => [normName(field), ...m.aliases].map((n) => [n, field] as [string, string])));
+/** The reading's own members. */
+const READING_MEMBERS = new Set(['probeId', 'timestamp', 'location']);
+/** Numeric members that are not measurements (the probe's own state): not reported as unknown. */
+const PROBE_STATE = new Set(['battery', 'batterylevel', 'batteryvoltage', 'rssi', 'snr', 'seq', 'sequence']);
 
 const PROBE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_READINGS = 10000;
@@ -48,27 +72,54 @@ function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
   return [raw[0] as number, raw[1] as number];
 }
 
-function reading(x: unknown, where: string, env: AdapterEnv): Entity {
+/** The measures of a reading by documented field (aliases resolved), and the unknown numeric fields. */
+function measuresOf(r: Fields): { values: Map<string, number>; unknown: string[] } {
+  const values = new Map<string, number>();
+  const from = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const key of Object.keys(r.obj)) {
+    if (READING_MEMBERS.has(key) || !r.has(key)) continue;
+    const field = FIELD_OF.get(normName(key));
+    if (field === undefined) {
+      if (typeof r.obj[key] === 'number' && !PROBE_STATE.has(normName(key))) unknown.push(key);
+      continue;
+    }
+    const v = r.num(key);
+    const seen = values.get(field);
+    if (seen !== undefined && seen !== v) r.fail(key, `= ${v} disagrees with ${from.get(field)} = ${seen} (the same measure)`);
+    values.set(field, v);
+    from.set(field, key);
+  }
+  return { values, unknown };
+}
+
+const entityIdOf = (x: unknown, env: AdapterEnv): string | undefined =>
+  isObject(x) && typeof x.probeId === 'string' && PROBE_ID.test(x.probeId) ? urn('WaterQualityObserved', env.territory, x.probeId) : undefined;
+
+/** One reading → its entity and the names of its unknown numeric fields; FeedError('translate', …, 422) when it cannot be translated. */
+function reading(x: unknown, where: string, env: AdapterEnv): { entity: Entity; unknown: string[] } {
   const r = Fields.of(x, where, 'translate', 422);
   const probeId = r.str('probeId');
   if (!PROBE_ID.test(probeId)) r.fail('probeId', "must be 1-64 letters, digits, '.', '_' or '-'");
   const observedAt = r.time('timestamp');
   const e: Entity = { id: urn('WaterQualityObserved', env.territory, probeId), type: 'WaterQualityObserved', dateObserved: dateTime(observedAt) };
-  let measured = 0;
+  const { values, unknown } = measuresOf(r);
   for (const [field, m] of Object.entries(MEASURES)) {
-    const v = r.optNum(field);
+    const v = values.get(field);
     if (v === undefined) continue;
-    if (v < m.min || v > m.max) r.fail(field, `= ${v} is out of range ${m.min}..${m.max}`);
-    e[m.attr] = property(v, { unitCode: m.unitCode, observedAt });
-    measured++;
+    if (v < m.min - (m.drift ?? 0) || v > m.max) r.fail(field, `= ${v} is out of range ${m.min}..${m.max}${m.drift ? ` (down to −${m.drift}, a probe's zero drift, read as ${m.min})` : ''}`);
+    e[m.attr] = property(Math.max(v, m.min), { unitCode: m.unitCode, observedAt });
   }
-  if (measured === 0) throw new FeedError('translate', `${where} has no measurement (${Object.keys(MEASURES).join(', ')})`, 422);
+  if (values.size === 0) {
+    const also = unknown.length ? `; unknown measurement fields: ${unknown.slice(0, 10).join(', ')}` : '';
+    throw new FeedError('translate', `${where} has no measurement (${Object.keys(MEASURES).join(', ')})${also}`, 422);
+  }
   if (e.concentration) {
     e.componentAnalyzed = property('Cl2');
     e.componentName = property('free chlorine');
   }
   e.location = point(lonLat(r, probeId, env));
-  return e;
+  return { entity: e, unknown };
 }
 
 /**
@@ -78,9 +129,30 @@ function reading(x: unknown, where: string, env: AdapterEnv): Entity {
  */
 export function translateQuality(message: IngestMessage, env: AdapterEnv): Translation {
   const doc = parseJson(message.body, 'quality readings');
-  const list = Array.isArray(doc) ? doc : [doc];
-  if (list.length === 0) return { entities: [], context: [CONTEXT.waterQuality], ignored: 'no readings' };
+  const batch = Array.isArray(doc);
+  const list = batch ? doc : [doc];
+  const context = [CONTEXT.waterQuality];
+  if (list.length === 0) return { entities: [], context, ignored: 'no readings' };
   if (list.length > MAX_READINGS) throw new FeedError('translate', `too many readings (${list.length} > ${MAX_READINGS})`, 413);
-  const entities = list.map((x, i) => reading(x, Array.isArray(doc) ? `readings[${i}]` : 'reading', env));
-  return { entities, context: [CONTEXT.waterQuality], mode: 'replace' };
+  const entities: Entity[] = [];
+  const refused: RefusedPart[] = [];
+  list.forEach((x, i) => {
+    const where = batch ? `readings[${i}]` : 'reading';
+    let done: { entity: Entity; unknown: string[] };
+    try {
+      done = reading(x, where, env);
+    } catch (err) {
+      // one bad reading of a batch is refused on its own; a lone one is the message
+      if (!batch || !(err instanceof FeedError)) throw err;
+      refused.push({ reason: err.message, entityId: entityIdOf(x, env), payload: JSON.stringify(x) });
+      return;
+    }
+    entities.push(done.entity);
+    if (done.unknown.length > 0) {
+      const names = done.unknown.slice(0, 10).join(', ');
+      const reason = `${where}: unknown measurement fields not written: ${names} (known: ${Object.keys(MEASURES).join(', ')} and their aliases); its other measures were`;
+      refused.push({ reason, entityId: String(done.entity.id), payload: JSON.stringify(x) });
+    }
+  });
+  return { entities, context, mode: 'replace', ...(refused.length > 0 ? { refused } : {}) };
 }
