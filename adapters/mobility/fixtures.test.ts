@@ -5,11 +5,12 @@ import { datex2Adapter } from './index';
 describe('datex2Adapter fixtures', () => {
   const cases = fixtureCases();
 
-  it('has the seventeen fixture cases', () => {
+  it('has the twenty-two fixture cases', () => {
     expect(cases).toEqual([
-      'v2-elaborated-data', 'v2-generic-parking-status', 'v2-generic-parking-table', 'v2-mdm-facility-table-and-status',
-      'v2-measured-data', 'v2-measured-uk-style', 'v2-site-table-linear-itinerary', 'v2-site-table-soap', 'v2-soap-measured-data', 'v2-uk-parking-areas',
-      'v3-measured-data', 'v3-measured-data-publication-root', 'v3-parking-message-container', 'v3-parking-status',
+      'v2-elaborated-data', 'v2-elaborated-time-default', 'v2-generic-parking-status', 'v2-generic-parking-table', 'v2-mdm-facility-table-and-status',
+      'v2-measured-data', 'v2-measured-uk-style', 'v2-parking-status-spaces', 'v2-parking-table-groups-spaces',
+      'v2-site-table-linear-itinerary', 'v2-site-table-soap', 'v2-soap-measured-data', 'v2-uk-parking-areas', 'v20rc1-site-table-tpeg',
+      'v3-container-measured-and-situation', 'v3-measured-data', 'v3-measured-data-publication-root', 'v3-parking-message-container', 'v3-parking-status',
       'v3-parking-status-information', 'v3-parking-table', 'v3-site-table',
     ]);
   });
@@ -18,10 +19,11 @@ describe('datex2Adapter fixtures', () => {
     expect(handle(readInput(name))).toEqual(readExpected(name));
   });
 
-  it.each(cases)('%s: handleStream over 7-byte chunks gives the same entities', async (name) => {
+  it.each(cases)('%s: handleStream over 7-byte chunks gives the same entities and refused parts', async (name) => {
     const translations = await handleStream(byteChunks(readInput(name), 7));
     const expected = readExpected(name);
     expect(translations.flatMap((t) => t.entities)).toEqual(expected.entities);
+    expect(translations.flatMap((t) => t.refused ?? [])).toEqual(expected.refused ?? []);
     for (const t of translations) {
       expect(t.mode).toBe('merge');
       expect(t.context).toEqual(expected.context);

@@ -4,10 +4,11 @@
  */
 import type { Readable } from 'node:stream';
 import type { Entity } from '../../src/ngsi-ld/types';
-import type { Adapter, AdapterEnv, IngestMessage, Translation } from '../../src/ingest/types';
-import { decoderFor, parseDatex2, parseDatex2Stream } from './datex2/parse';
+import type { Adapter, AdapterEnv, IngestMessage, RefusedPart, Translation } from '../../src/ingest/types';
+import { charsetOf, decodeDocument } from './datex2/encoding';
+import { Datex2Parser, parseDatex2, parseDatex2Stream } from './datex2/parse';
 import type { ParsedRecord, PublicationType } from './datex2/types';
-import { contextFor, translateRecord, type TranslateOptions } from './datex2/translate';
+import { contextFor, refusalOf, translateRecord, type TranslateOptions } from './datex2/translate';
 
 /**
  * Largest number of entities in one Translation yielded by `handleStream`, one broker transaction each.
@@ -26,26 +27,38 @@ const TYPES_OF: Record<PublicationType, string[]> = {
 
 /**
  * Accumulates entities into batches; an entity id met twice in a batch is merged (later attributes win),
- * so a batch upsert never carries duplicates.
+ * so a batch upsert never carries duplicates. Refused records go with the next batch (`refused`).
  */
 class Batcher {
   private batch = new Map<string, Entity>();
+  private refused: RefusedPart[] = [];
   private publication?: PublicationType;
+  /** On-street sites met: they give no OffStreetParking (said when nothing else is written). */
+  private streets = 0;
   emitted = 0;
 
   add(rec: ParsedRecord, opts: TranslateOptions): void {
     this.publication ??= rec.publication.type;
+    const refusal = refusalOf(rec, opts);
+    if (refusal) this.refused.push(refusal);
+    if (rec.record.kind === 'parkingSite' && rec.record.onStreet) this.streets++;
     for (const e of translateRecord(rec, opts)) {
       const prev = this.batch.get(e.id);
       this.batch.set(e.id, prev ? { ...prev, ...e } : e);
     }
   }
 
-  get size(): number {
-    return this.batch.size;
+  /** The publications of the document that were skipped (in a v3 messageContainer): refused parts. */
+  skip(reasons: string[]): void {
+    for (const reason of reasons) this.refused.push({ reason: `${reason}: not translated (the container's other payloads are)` });
   }
 
-  /** Removes and returns up to `limit` entities as a Translation. */
+  /** Entities and refused parts waiting. */
+  get size(): number {
+    return this.batch.size + this.refused.length;
+  }
+
+  /** Removes and returns up to `limit` entities, and the refused parts, as a Translation. */
   take(limit = Infinity): Translation {
     const entities: Entity[] = [];
     for (const [id, e] of this.batch) {
@@ -56,7 +69,14 @@ class Batcher {
     this.emitted += entities.length;
     const types = entities.length > 0 ? entities.map((e) => e.type as string) : TYPES_OF[this.publication ?? 'MeasuredData'];
     const t: Translation = { entities, context: contextFor(types), mode: 'merge' };
-    if (entities.length === 0) t.ignored = `no site with usable data in the ${this.publication ?? 'DATEX II'} publication`;
+    if (this.refused.length > 0) {
+      t.refused = this.refused;
+      this.refused = [];
+    }
+    if (entities.length === 0) {
+      const streets = this.streets > 0 ? ` (on-street sites give no OffStreetParking, only their declared spaces: ${this.streets} met)` : '';
+      t.ignored = `no site with usable data in the ${this.publication ?? 'DATEX II'} publication${streets}`;
+    }
     return t;
   }
 }
@@ -77,23 +97,31 @@ export const datex2Adapter: Adapter = {
   path: '/ingest/mobility/datex2',
   contentTypes: ['application/xml', 'text/xml', 'application/soap+xml'],
 
-  /** A buffered document in the encoding it declares (ISO-8859-1, windows-1252, UTF-16 …), UTF-8 by default. */
-  decodeBody: (bytes: Buffer): string => decoderFor(bytes).decode(bytes),
+  /**
+   * A buffered document in the encoding of its byte-order mark, else of its XML declaration
+   * (ISO-8859-1, windows-1252, UTF-16 …), else of the Content-Type charset, else UTF-8
+   * (datex2/encoding.ts); bytes invalid in it are a FeedError 400.
+   */
+  decodeBody: (bytes: Buffer, headers?: Record<string, string | undefined>): string => decodeDocument(bytes, headers),
 
   handle(message: IngestMessage, env: AdapterEnv): Translation {
     const batcher = new Batcher();
     const opts = optionsOf(message, env);
-    for (const rec of parseDatex2(message.body)) batcher.add(rec, opts);
+    const parser = new Datex2Parser();
+    for (const rec of parseDatex2(message.body, parser)) batcher.add(rec, opts);
+    batcher.skip(parser.skipped);
     return batcher.take();
   },
 
   async *handleStream(body: Readable, message: Omit<IngestMessage, 'body'>, env: AdapterEnv): AsyncIterable<Translation> {
     const batcher = new Batcher();
     const opts = optionsOf(message, env);
-    for await (const rec of parseDatex2Stream(body)) {
+    const parser = new Datex2Parser();
+    for await (const rec of parseDatex2Stream(body, { parser, charset: charsetOf(message.headers['content-type']) })) {
       batcher.add(rec, opts);
       while (batcher.size >= DATEX2_BATCH) yield batcher.take(DATEX2_BATCH);
     }
+    batcher.skip(parser.skipped);
     if (batcher.size > 0 || batcher.emitted === 0) yield batcher.take();
   },
 };

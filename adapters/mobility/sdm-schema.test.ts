@@ -10,7 +10,8 @@ import { fixtureCases, handle, readInput } from './test-support.fixture';
 const MAY_LACK: Record<string, string[]> = {
   TrafficFlowObserved: ['dateObserved'], // site table part: static, no observation
   OffStreetParking: ['location'], // status part
-  ParkingSpot: ['location', 'status'], // status part lacks location, table part lacks status
+  // status part: only the status (location, category and refParkingSite are the table's); table part lacks status
+  ParkingSpot: ['location', 'status', 'category', 'refParkingSite'],
 };
 
 describe('SDM schema validation of the fixture entities', () => {

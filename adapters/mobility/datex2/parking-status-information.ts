@@ -8,20 +8,21 @@
  * `numberOfSpacesOverride`, and `occupancy` in percent). The other types are skipped: an access point
  * or a campus is not one car park, and a space's status does not say which car park it belongs to.
  */
-import { occupancyStatus, toUtc, words } from './records';
-import type { ParkingStatusRecord } from './types';
+import { occupancyStatus } from './parking-records';
+import type { ParkingStatusRecord, RefusedRecord } from './types';
+import { refused, toUtc, words } from './values';
 import { child, textAt, type XmlNode } from './xml-tree';
 
 const CAR_PARK_TYPES = new Set(['ParkingStatusInformation', 'PlaceStatus']);
 
 /**
- * `parkingStatusInformation` → record; undefined for another type or without a reference.
- * @example parkingStatusInformation(node)?.vacant // numberOfVacantSpaces of a PlaceStatus
+ * `parkingStatusInformation` → record; undefined for another type; refused without a reference id.
+ * @example parkingStatusInformation(node)?.kind // 'parkingStatus' for a PlaceStatus
  */
-export function parkingStatusInformation(node: XmlNode): ParkingStatusRecord | undefined {
+export function parkingStatusInformation(node: XmlNode): ParkingStatusRecord | RefusedRecord | undefined {
   const type = node.attrs.type;
   if (type !== undefined && !CAR_PARK_TYPES.has(type)) return undefined;
   const siteId = child(node, 'reference')?.attrs.id?.trim();
-  if (!siteId) return undefined;
-  return occupancyStatus(siteId, toUtc(textAt(node, 'lastUpdated')), child(node, 'occupancy'), 'numberOf', 'occupancy', words(node, ['status', 'openingStatus']));
+  if (!siteId) return refused(node, 'parkingStatusInformation without a reference id: its status belongs to no car park');
+  return occupancyStatus(node, siteId, toUtc(textAt(node, 'lastUpdated')), child(node, 'occupancy'), 'numberOf', 'occupancy', words(node, ['status', 'openingStatus']));
 }

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { FeedError } from '../../../src/ingest/types';
 import { Datex2Parser, parseDatex2, parseDatex2Stream } from './parse';
-import { toUtc } from './records';
+import { toUtc } from './values';
 
 const V2 = 'xmlns="http://datex2.eu/schema/2/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 const V3 = 'xmlns:com="http://datex2.eu/schema/3/common" xmlns:roa="http://datex2.eu/schema/3/roadTrafficData" xmlns:prk="http://datex2.eu/schema/3/parking" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -109,8 +109,59 @@ describe('parseDatex2: publications', () => {
     expect(p.close()).toEqual([]);
   });
 
-  it('skips records without an id', () => {
-    expect(parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements/></payloadPublication></d2LogicalModel>`)).toEqual([]);
+  it('refuses records without an id, with a short text of the record', () => {
+    const records = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements/>`
+      + '<siteMeasurements><measurementSiteReference version="7"/><measuredValue index="1"/></siteMeasurements></payloadPublication></d2LogicalModel>');
+    expect(records.map((r) => r.record)).toEqual([
+      { kind: 'refused', reason: 'siteMeasurements without a measurementSiteReference: its values belong to no site', payload: '<siteMeasurements/>' },
+      {
+        kind: 'refused', reason: 'siteMeasurements without a measurementSiteReference id: its values belong to no site',
+        payload: '<siteMeasurements><measurementSiteReference version="7"/><measuredValue index="1"/></siteMeasurements>',
+      },
+    ]);
+  });
+});
+
+describe('parseDatex2: versions, containers and publication headers', () => {
+  const MC = 'xmlns="http://datex2.eu/schema/3/messageContainer" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+  const MEASURED = '<payload xmlns:r="http://datex2.eu/schema/3/roadTrafficData" xmlns:c="http://datex2.eu/schema/3/common" xsi:type="r:MeasuredDataPublication">'
+    + '<c:publicationTime>2026-04-01T10:00:00Z</c:publicationTime><r:siteMeasurements><r:measurementSiteReference id="S1"/>'
+    + '<r:physicalQuantity index="1"><r:physicalQuantity><r:basicData xsi:type="r:TrafficFlow"><r:vehicleFlow><c:vehicleFlowRate>600</c:vehicleFlowRate></r:vehicleFlow></r:basicData></r:physicalQuantity></r:physicalQuantity>'
+    + '</r:siteMeasurements></payload>';
+  const SITUATION = '<payload xmlns:sit="http://datex2.eu/schema/3/situation" xsi:type="sit:SituationPublication"><sit:situation id="X"><sit:situationRecord id="Y"/></sit:situation></payload>';
+
+  it('reads the DATEX II v2.0 release candidate namespace as v2', () => {
+    const records = parseDatex2(`<d2:d2LogicalModel xmlns:d2="http://datex2.eu/schema/2_0RC1/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`
+      + `<d2:payloadPublication xsi:type="d2:MeasuredDataPublication">${SITE_V2.replace(/<(\/?)/g, '<$1d2:')}</d2:payloadPublication></d2:d2LogicalModel>`);
+    expect(records.map((r) => [r.publication.version, r.record])).toEqual([[2, { kind: 'siteMeasurements', siteId: 'S1', siteVersion: undefined, time: '2025-01-01T00:00:00Z', values: [{ index: 1, flow: 60 }, { index: 2 }] }]]);
+  });
+
+  it('refuses DATEX II v1.0 as such', () => {
+    expect(() => parseDatex2('<d2LogicalModel xmlns="http://datex2.eu/schema/1_0/1_0"><payloadPublication/></d2LogicalModel>'))
+      .toThrow(expect.objectContaining({ status: 422, message: 'DATEX II v1.0 (namespace http://datex2.eu/schema/1_0/1_0) is not read: send v2 or v3' }));
+  });
+
+  it('translates the supported payloads of a messageContainer and lists the others as skipped', () => {
+    const parser = new Datex2Parser();
+    const records = parseDatex2(`<messageContainer ${MC}>${SITUATION}${MEASURED}<payload xsi:type="GenericPublication"><genericPublicationExtension><weatherPublication/></genericPublicationExtension></payload></messageContainer>`, parser);
+    expect(records.map((r) => r.record)).toMatchObject([{ kind: 'siteMeasurements', siteId: 'S1', values: [{ index: 1, flow: 600 }] }]);
+    expect(parser.skipped).toEqual([
+      expect.stringMatching(/^unsupported DATEX II publication SituationPublication at line 1, column \d+$/),
+      expect.stringMatching(/^unsupported DATEX II publication WeatherPublication in a GenericPublication, ending at line 1, column \d+$/),
+    ]);
+  });
+
+  it('refuses a messageContainer with no supported payload (422), saying why', () => {
+    expect(() => parseDatex2(`<messageContainer ${MC}>${SITUATION}</messageContainer>`))
+      .toThrow(expect.objectContaining({ status: 422, message: expect.stringMatching(/^unsupported DATEX II publication SituationPublication at line 1/) }));
+  });
+
+  it('reads the publication language and an ElaboratedDataPublication timeDefault', () => {
+    const [r] = parseDatex2(`<d2LogicalModel ${V2}><payloadPublication xsi:type="ElaboratedDataPublication" lang="en"><publicationTime>2026-01-01T10:05:00Z</publicationTime>`
+      + '<periodDefault>300</periodDefault><timeDefault>2026-01-01T11:00:00+01:00</timeDefault>'
+      + '<elaboratedData><basicData xsi:type="TrafficFlow"><pertinentLocation xsi:type="LocationByReference"><predefinedLocationReference id="L1"/></pertinentLocation>'
+      + '<vehicleFlow><vehicleFlowRate>900</vehicleFlowRate></vehicleFlow></basicData></elaboratedData></payloadPublication></d2LogicalModel>');
+    expect(r.publication).toEqual({ type: 'ElaboratedData', version: 2, publicationTime: '2026-01-01T10:05:00Z', timeDefault: '2026-01-01T10:00:00Z', lang: 'en' });
   });
 });
 
@@ -166,6 +217,16 @@ describe('parseDatex2Stream: document encodings', () => {
     const bytes = Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?><d2LogicalModel ${V2}><payloadPublication xsi:type="ParkingTablePublication"><parkingTable>`
       + '<parkingRecord id="P1"><parkingName><values><value>Place de la Mairie, Orléans</value></values></parkingName></parkingRecord></parkingTable></payloadPublication></d2LogicalModel>', 'latin1');
     expect(await names(bytes, 3)).toEqual(['Place de la Mairie, Orléans']);
+  });
+
+  it('reads the Content-Type charset when the document declares no encoding', async () => {
+    const bytes = Buffer.from(`<?xml version="1.0"?><d2LogicalModel ${V2}><payloadPublication xsi:type="ParkingTablePublication"><parkingTable>`
+      + '<parkingRecord id="P1"><parkingName><values><value>Sonnenstraße</value></values></parkingName></parkingRecord></parkingTable></payloadPublication></d2LogicalModel>', 'latin1');
+    const out: unknown[] = [];
+    for await (const r of parseDatex2Stream(Readable.from([bytes.subarray(0, 300), bytes.subarray(300)]), { charset: 'ISO-8859-1' })) out.push((r.record as { name?: string }).name);
+    expect(out).toEqual(['Sonnenstraße']);
+    // without the charset, the same bytes are not UTF-8: refused, never read with U+FFFD
+    await expect(names(bytes)).rejects.toMatchObject({ stage: 'decode', status: 400, message: expect.stringMatching(/^the document is not valid utf-8 \(the default\) between bytes \d+ and \d+/) });
   });
 
   it('rejects an unknown encoding with a FeedError 415', async () => {

@@ -1,78 +1,40 @@
 /**
  * Streaming DATEX II parser on saxes. Accepts:
- * - v2 (`http://datex2.eu/schema/2/2_0`): `d2LogicalModel/payloadPublication[@xsi:type]`, also inside a
+ * - v2 (`http://datex2.eu/schema/2/2_0`, and the v2.0 release candidate `http://datex2.eu/schema/2_0RC1/2_0`,
+ *   whose elements are the same): `d2LogicalModel/payloadPublication[@xsi:type]`, also inside a
  *   SOAP 1.1/1.2 envelope (with or without an operation wrapper), and publications wrapped in a
  *   `GenericPublication` (every child of `genericPublicationExtension` is a publication:
  *   `parkingStatusPublication`, `parkingFacilityTableStatusPublication` …; unknown ones are skipped);
  * - v3 (`http://datex2.eu/schema/3/…`): `d2:payload[@xsi:type]`, `messageContainer/payload` (one or
- *   more), or a `…Publication` root element.
+ *   more; a payload we do not translate is skipped and listed in `skipped`), or a `…Publication` root.
  * Publications: MeasurementSiteTable, MeasuredData, ElaboratedData, ParkingTable (also the MDM
  * `parkingFacilityTablePublication`), ParkingStatus (also the MDM `parkingFacilityTableStatusPublication`).
  * Only the current site record is held in memory (an element tree of a few kB); records are emitted as
  * soon as their element closes.
  *
  * Errors are FeedErrors at stage 'decode': malformed or truncated XML → 400 with line and column;
- * a document that is not DATEX II, or a publication we do not translate → 422; an unknown declared
- * encoding → 415.
+ * a document that is not DATEX II (v1.0 included), or whose publications we do not translate → 422;
+ * bytes invalid in the document's encoding → 400, an unknown encoding → 415 (encoding.ts).
  */
-import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FeedError } from '../../../src/ingest/types';
-import { parkingStatusInformation } from './parking-status-information';
-import { elaboratedData, measurementSite, parkingAreaSites, parkingFacilityStatus, parkingSite, parkingStatus, siteMeasurements, toUtc } from './records';
-import type { Datex2Record, Datex2Version, ParsedRecord, Publication, PublicationType } from './types';
+import { CLASS_OF_TYPE, PUBLICATIONS, RECORDS, V1_NS, versionOf } from './catalogue';
+import { documentDecoder, HEAD_BYTES, type DocumentDecoder } from './encoding';
+import type { Datex2Version, ParsedRecord, Publication } from './types';
+import { toUtc } from './values';
 import type { XmlNode } from './xml-tree';
 
-const V2_NS = 'http://datex2.eu/schema/2/';
-const V3_NS = 'http://datex2.eu/schema/3/';
 const SOAP_NS = new Set(['http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope']);
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
-
-/** DATEX II publication class → what we translate it as. */
-const PUBLICATIONS: Record<string, PublicationType> = {
-  MeasurementSiteTablePublication: 'MeasurementSiteTable',
-  MeasuredDataPublication: 'MeasuredData',
-  ElaboratedDataPublication: 'ElaboratedData',
-  ParkingTablePublication: 'ParkingTable',
-  ParkingFacilityTablePublication: 'ParkingTable',
-  ParkingStatusPublication: 'ParkingStatus',
-  // German MDM v2 profile (Frankfurt, Wuppertal, Aachen …; also Tampere): `parkingFacilityStatus` records.
-  ParkingFacilityTableStatusPublication: 'ParkingStatus',
-};
-
-/** Record element (local name) → its publication and extractor. */
-const RECORDS: Record<string, { type: PublicationType; extract: (n: XmlNode) => Datex2Record | Datex2Record[] | undefined }> = {
-  measurementSiteRecord: { type: 'MeasurementSiteTable', extract: measurementSite },
-  measurementSite: { type: 'MeasurementSiteTable', extract: measurementSite },
-  siteMeasurements: { type: 'MeasuredData', extract: siteMeasurements },
-  elaboratedData: { type: 'ElaboratedData', extract: elaboratedData },
-  parkingRecord: { type: 'ParkingTable', extract: parkingSite },
-  parkingFacility: { type: 'ParkingTable', extract: parkingSite },
-  parkingArea: { type: 'ParkingTable', extract: parkingAreaSites },
-  parkingRecordStatus: { type: 'ParkingStatus', extract: parkingStatus },
-  parkingFacilityStatus: { type: 'ParkingStatus', extract: parkingFacilityStatus },
-  // DATEX II v3.4 and later (facilities-based parking model)
-  parkingStatusInformation: { type: 'ParkingStatus', extract: parkingStatusInformation },
-};
-
-/** The publication class whose records a record element belongs to (a v3 generic payload carrying records directly). */
-const CLASS_OF_TYPE: Record<PublicationType, string> = {
-  MeasurementSiteTable: 'MeasurementSiteTablePublication',
-  MeasuredData: 'MeasuredDataPublication',
-  ElaboratedData: 'ElaboratedDataPublication',
-  ParkingTable: 'ParkingTablePublication',
-  ParkingStatus: 'ParkingStatusPublication',
-};
 
 /** Bounds on one record, so a hostile document cannot grow memory through a single element. */
 const MAX_RECORD_NODES = 20_000;
 const MAX_TEXT = 65_536;
+/** Skipped publications listed (a container of many unknown payloads lists the first ones). */
+const MAX_SKIPPED = 20;
 
-function versionOf(uri: string): Datex2Version | undefined {
-  if (uri.startsWith(V2_NS)) return 2;
-  if (uri.startsWith(V3_NS)) return 3;
-  return undefined;
-}
+/** Publication header fields read as text at the publication's first level. */
+type HeaderField = 'publicationTime' | 'timeDefault';
 
 const stripPrefix = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -88,6 +50,11 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 export class Datex2Parser {
   /** Publications met so far, in document order. */
   readonly publications: Publication[] = [];
+  /**
+   * Why publications of a v3 `messageContainer` were not translated (e.g. `unsupported DATEX II
+   * publication SituationPublication at line 3, column 9`): the container's other payloads are.
+   */
+  readonly skipped: string[] = [];
   /** `xsi` is bound even when undeclared: excerpts cut from a publication (NDW's single records) use `xsi:type` without the declaration. */
   private readonly sax = new SaxesParser({ xmlns: true, position: true, additionalNamespaces: { xsi: XSI_NS } });
   private out: ParsedRecord[] = [];
@@ -97,7 +64,11 @@ export class Datex2Parser {
   private pubDepth = -1;
   private pub?: Publication;
   private pubVersion: Datex2Version = 2;
+  private pubLang?: string;
   private publicationTime?: string;
+  /** The v3 `messageContainer` being read (its depth), and the publication skipped in it (its depth). */
+  private containerDepth = -1;
+  private skipDepth = -1;
   /**
    * The GenericPublication being read (v2), its depth, whether one of its extension's children was a
    * publication we translate, and the first one that was not. An extension may carry several
@@ -107,6 +78,8 @@ export class Datex2Parser {
   private genericFound = false;
   private genericUnknown?: string;
   private extensionDepth = -1;
+  /** A header field being read (`publicationTime`, `timeDefault`), and its text so far. */
+  private headerField?: HeaderField;
   private timeText?: string;
   /** The record being accumulated. */
   private stack: XmlNode[] = [];
@@ -133,7 +106,9 @@ export class Datex2Parser {
   /** Ends the document (a truncated one fails here); returns the last records. */
   close(): ParsedRecord[] {
     this.sax.close();
-    if (this.publications.length === 0) throw new FeedError('decode', 'no DATEX II publication found in the document', 422);
+    if (this.publications.length === 0) {
+      throw new FeedError('decode', this.skipped.length > 0 ? this.skipped.join('; ') : 'no DATEX II publication found in the document', 422);
+    }
     return this.drain();
   }
 
@@ -154,6 +129,7 @@ export class Datex2Parser {
       this.push(tag);
       return;
     }
+    if (this.skipDepth >= 0) return;
     if (!this.sawRoot) {
       this.sawRoot = true;
       // a document that is one record (an excerpt such as NDW's single measurementSiteRecord, often
@@ -166,12 +142,13 @@ export class Datex2Parser {
         this.push(tag);
         return;
       }
+      if (tag.uri.startsWith(V1_NS)) throw new FeedError('decode', `DATEX II v1.0 (namespace ${tag.uri}) is not read: send v2 or v3`, 422);
       if (!SOAP_NS.has(tag.uri) && versionOf(tag.uri) === undefined) {
         throw new FeedError('decode', `not a DATEX II document: root element {${tag.uri}}${local}`, 422);
       }
     }
     if (this.pub) {
-      if (this.depth === this.pubDepth + 1 && local === 'publicationTime') this.timeText = '';
+      if (this.depth === this.pubDepth + 1) this.readHeader(local);
       const rec = RECORDS[local];
       if (rec && rec.type === this.pub.type) this.push(tag);
       return;
@@ -180,10 +157,20 @@ export class Datex2Parser {
     const version = versionOf(tag.uri);
     if (version === undefined) return;
     const xsiType = this.xsiType(tag);
-    if (local === 'payloadPublication' || local === 'payload') {
-      this.startPublication(version, xsiType ?? capitalize(local));
+    if (local === 'messageContainer' && version === 3) {
+      this.containerDepth = this.depth;
+    } else if (local === 'payloadPublication' || local === 'payload') {
+      this.startPublication(version, xsiType ?? capitalize(local), tag);
     } else if (local.endsWith('Publication')) {
-      this.startPublication(version, capitalize(local));
+      this.startPublication(version, capitalize(local), tag);
+    }
+  }
+
+  /** Starts reading a header field of the publication when `local` is one. */
+  private readHeader(local: string): void {
+    if (local === 'publicationTime' || local === 'timeDefault') {
+      this.headerField = local;
+      this.timeText = '';
     }
   }
 
@@ -194,17 +181,28 @@ export class Datex2Parser {
     return undefined;
   }
 
-  private startPublication(version: Datex2Version, className: string): void {
+  private startPublication(version: Datex2Version, className: string, tag: SaxesTagNS): void {
     this.pubVersion = version;
     this.publicationTime = undefined;
+    this.pubLang = Object.values(tag.attributes).find((a) => a.local === 'lang' && a.uri === '')?.value.trim() || undefined;
     if (className === 'GenericPublication') {
       this.genericDepth = this.depth;
       this.genericFound = false;
       this.genericUnknown = undefined;
       return;
     }
-    if (!PUBLICATIONS[className]) throw new FeedError('decode', `unsupported DATEX II publication ${className} at ${this.where()}`, 422);
+    if (!PUBLICATIONS[className]) return this.refuse(`unsupported DATEX II publication ${className} at ${this.where()}`);
     this.setPublication(className);
+  }
+
+  /**
+   * A publication we do not translate: in a v3 `messageContainer`, skipped whole (its element is the
+   * one open) and listed in `skipped`; anywhere else, the document is refused.
+   */
+  private refuse(reason: string): void {
+    if (this.containerDepth < 0) throw new FeedError('decode', reason, 422);
+    if (this.skipped.length < MAX_SKIPPED) this.skipped.push(reason);
+    this.skipDepth = this.depth;
   }
 
   /** Starts a publication we translate; its element is the one just opened. */
@@ -212,6 +210,7 @@ export class Datex2Parser {
     this.pubDepth = this.depth;
     this.pub = { type: PUBLICATIONS[className], version: this.pubVersion };
     if (this.publicationTime) this.pub.publicationTime = this.publicationTime;
+    if (this.pubLang) this.pub.lang = this.pubLang;
     this.publications.push(this.pub);
     if (this.genericDepth >= 0) this.genericFound = true;
   }
@@ -223,7 +222,7 @@ export class Datex2Parser {
   private openInGeneric(tag: SaxesTagNS): void {
     const local = tag.local;
     if (this.depth === this.genericDepth + 1 && local === 'publicationTime') {
-      this.timeText = '';
+      this.readHeader(local);
     } else if (this.extensionDepth < 0 && local === 'genericPublicationExtension') {
       this.extensionDepth = this.depth;
     } else if (this.extensionDepth >= 0) {
@@ -270,88 +269,89 @@ export class Datex2Parser {
       if (this.stack.length === 0) this.emit(node);
       return;
     }
-    if (this.timeText !== undefined) {
-      this.publicationTime = toUtc(this.timeText);
-      if (this.pub && this.publicationTime) this.pub.publicationTime = this.publicationTime;
-      this.timeText = undefined;
+    if (this.skipDepth >= 0) {
+      if (depth === this.skipDepth) this.skipDepth = -1;
+      return;
     }
+    if (depth === this.containerDepth) this.containerDepth = -1;
+    if (this.timeText !== undefined) this.closeHeader();
     if (depth === this.extensionDepth) this.extensionDepth = -1;
     if (depth === this.pubDepth) {
       this.pub = undefined;
       this.pubDepth = -1;
     }
     if (depth === this.genericDepth) {
+      this.genericDepth = -1;
       if (!this.genericFound) {
         const what = this.genericUnknown ? `unsupported DATEX II publication ${this.genericUnknown} in a GenericPublication` : 'GenericPublication without a supported extension';
-        throw new FeedError('decode', `${what}, ending at ${this.where()}`, 422);
+        const reason = `${what}, ending at ${this.where()}`;
+        if (this.containerDepth < 0) throw new FeedError('decode', reason, 422);
+        if (this.skipped.length < MAX_SKIPPED) this.skipped.push(reason);
       }
-      this.genericDepth = -1;
     }
+  }
+
+  /** Ends a header field: the publication time, or an ElaboratedDataPublication's `timeDefault`. */
+  private closeHeader(): void {
+    const time = toUtc(this.timeText);
+    if (this.headerField === 'timeDefault') {
+      if (this.pub && time) this.pub.timeDefault = time;
+    } else {
+      this.publicationTime = time;
+      if (this.pub && time) this.pub.publicationTime = time;
+    }
+    this.timeText = undefined;
+    this.headerField = undefined;
   }
 
   private emit(node: XmlNode): void {
     this.recordNodes = 0;
-    const out = RECORDS[node.name]?.extract(node);
-    if (!out || !this.pub) return;
-    for (const record of Array.isArray(out) ? out : [out]) this.out.push({ publication: this.pub, record });
+    if (!this.pub) return;
+    const out = RECORDS[node.name]?.extract(node, this.pub);
+    if (!out) return;
+    if (!Array.isArray(out)) this.out.push({ publication: this.pub, record: out });
+    else for (const record of out) this.out.push({ publication: this.pub, record });
   }
 }
 
 /**
- * Parses a whole document held in memory.
+ * Parses a whole document held in memory; `parser.skipped` says which publications were skipped.
  * @example parseDatex2(xml).map((r) => r.record.kind) // ['siteMeasurements', 'siteMeasurements']
  */
-export function parseDatex2(xml: string): ParsedRecord[] {
-  const p = new Datex2Parser();
-  return [...p.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml), ...p.close()];
+export function parseDatex2(xml: string, parser = new Datex2Parser()): ParsedRecord[] {
+  return [...parser.write(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml), ...parser.close()];
 }
 
-/** The `encoding` of an XML declaration (matched once per document, on its first bytes). */
-const DECLARED_ENCODING = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/;
-const HEAD_BYTES = 256;
-
-/**
- * The text decoder for a document, from its first bytes: UTF-16 when it starts with a UTF-16 byte-order
- * mark, the encoding its XML declaration names (older v2 publishers send `ISO-8859-1`), else UTF-8.
- * An encoding the runtime does not know is a FeedError 415.
- * @example decoderFor(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).encoding // 'windows-1252'
- */
-export function decoderFor(head: Uint8Array): TextDecoder {
-  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le');
-  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be');
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, HEAD_BYTES)).toString('latin1');
-  const label = DECLARED_ENCODING.exec(text)?.[1];
-  if (!label) return new TextDecoder('utf-8');
-  try {
-    return new TextDecoder(label);
-  } catch {
-    throw new FeedError('decode', `unsupported document encoding ${label}`, 415);
-  }
+/** How a stream is read: the `charset` of its Content-Type (see encoding.ts), and the parser to use. */
+export interface StreamOptions {
+  charset?: string;
+  parser?: Datex2Parser;
 }
 
 /**
  * Parses a document from a byte or text stream, yielding records as their elements close: memory is
- * bounded by one chunk plus one record, whatever the document size. Bytes are decoded as the document
- * declares (see `decoderFor`), UTF-8 by default.
+ * bounded by one chunk plus one record, whatever the document size. Bytes are decoded as encoding.ts
+ * says (byte-order mark, XML declaration, Content-Type charset, UTF-8).
  * @example for await (const { record } of parseDatex2Stream(fs.createReadStream('big.xml'))) count++;
  */
-export async function* parseDatex2Stream(source: AsyncIterable<Buffer | Uint8Array | string>, parser = new Datex2Parser()): AsyncGenerator<ParsedRecord> {
-  let decoder: TextDecoder | undefined;
+export async function* parseDatex2Stream(source: AsyncIterable<Buffer | Uint8Array | string>, options: StreamOptions = {}): AsyncGenerator<ParsedRecord> {
+  const parser = options.parser ?? new Datex2Parser();
+  let decoder: DocumentDecoder | undefined;
   let head: Buffer[] = [];
   let headLength = 0;
   /** Picks the decoder from the bytes held so far and decodes them. */
   const start = (): string => {
     const bytes = Buffer.concat(head);
     head = [];
-    decoder = decoderFor(bytes);
-    return decoder.decode(bytes, { stream: true });
+    decoder = documentDecoder(bytes, options.charset);
+    return decoder.decode(bytes, true);
   };
   for await (const chunk of source) {
     let text: string;
     if (typeof chunk === 'string') {
       text = chunk;
     } else if (decoder) {
-      text = decoder.decode(chunk, { stream: true });
+      text = decoder.decode(chunk, true);
     } else {
       // The first bytes are held until the XML declaration can be read (a chunk may be a few bytes).
       head.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -361,7 +361,7 @@ export async function* parseDatex2Stream(source: AsyncIterable<Buffer | Uint8Arr
     }
     if (text) yield* parser.write(text);
   }
-  const tail = (!decoder && headLength > 0 ? start() : '') + (decoder?.decode() ?? '');
+  const tail = (!decoder && headLength > 0 ? start() : '') + ((decoder as DocumentDecoder | undefined)?.decode() ?? '');
   if (tail) yield* parser.write(tail);
   yield* parser.close();
 }

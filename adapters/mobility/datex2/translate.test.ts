@@ -1,5 +1,5 @@
 /** DATEX II records → SDM entities (pure). */
-import { contextFor, localId, parkingLocalId, PARKING_CONTEXT, translateRecord, TRANSPORTATION_CONTEXT, type TranslateOptions } from './translate';
+import { contextFor, localId, parkingLocalId, PARKING_CONTEXT, refusalOf, translateRecord, TRANSPORTATION_CONTEXT, type TranslateOptions } from './translate';
 import type { Datex2Record, Publication } from './types';
 
 const OPTS: TranslateOptions = { territory: 'demo', receivedAt: '2030-01-01T00:00:00Z' };
@@ -67,8 +67,12 @@ describe('parking', () => {
 
   it.each([
     ['percent wins', { occupancyPercent: 40, vacant: 1, occupied: 1 }, 0.4],
-    ['occupied / (occupied + vacant)', { vacant: 30, occupied: 10 }, 0.25],
+    ['occupied / (occupied + vacant) without a capacity', { vacant: 30, occupied: 10 }, 0.25],
     ['capacity override and occupied', { capacity: 50, occupied: 5 }, 0.1],
+    ['occupied / capacity, not occupied / (occupied + vacant), when the record gives its capacity', { capacity: 24, vacant: 14, occupied: 6 }, 0.25],
+    ['capacity and vacant', { capacity: 40, vacant: 30 }, 0.25],
+    ['more vehicles than the capacity: full', { capacity: 450, vacant: 0, occupied: 461 }, 1],
+    ['a percentage above 100: full', { occupancyPercent: 102.4 }, 1],
     ['nothing usable', { capacity: 0 }, undefined],
   ])('occupancy: %s', (_n, over, occupancy) => {
     const [site] = run('ParkingStatus', status(over), '2025-01-01T00:00:00Z');
@@ -80,19 +84,62 @@ describe('parking', () => {
     expect((site.status as { value: string[] }).value).toEqual(['full', 'open']);
   });
 
-  it('a status without site data yields only its spaces', () => {
-    const out = run('ParkingStatus', status({ spaces: [{ id: '7', state: 'occupied' }] }), '2025-01-01T00:00:00Z');
+  it('a status without site data yields only its spaces, with their status only (the table says where they belong)', () => {
+    const out = run('ParkingStatus', status({ spaces: [{ id: '7', state: 'occupied' }, { id: '8', state: 'free', time: '2024-12-31T23:59:00Z' }] }), '2025-01-01T00:00:00Z');
+    expect(out).toEqual([
+      { id: 'urn:ngsi-ld:ParkingSpot:demo:P:7', type: 'ParkingSpot', status: { type: 'Property', value: 'occupied', observedAt: '2025-01-01T00:00:00Z' } },
+      { id: 'urn:ngsi-ld:ParkingSpot:demo:P:8', type: 'ParkingSpot', status: { type: 'Property', value: 'free', observedAt: '2024-12-31T23:59:00Z' } },
+    ]);
+  });
+
+  it('an on-street site gives its spaces only, on street, referring to the street (no OffStreetParking)', () => {
+    const out = run('ParkingTable', { kind: 'parkingSite', id: 'RUE', name: 'Rue Haute', totalCapacity: 2, onStreet: true, spaces: [{ id: '1', geometry: { type: 'Point', coordinates: [4, 45] } }] });
     expect(out).toEqual([{
-      id: 'urn:ngsi-ld:ParkingSpot:demo:P:7', type: 'ParkingSpot',
-      status: { type: 'Property', value: 'occupied', observedAt: '2025-01-01T00:00:00Z' },
-      category: { type: 'Property', value: ['offStreet'] },
-      refParkingSite: { type: 'Relationship', object: 'urn:ngsi-ld:OffStreetParking:demo:P' },
+      id: 'urn:ngsi-ld:ParkingSpot:demo:RUE:1', type: 'ParkingSpot',
+      category: { type: 'Property', value: ['onStreet'] },
+      refParkingSite: { type: 'Relationship', object: 'urn:ngsi-ld:OnStreetParking:demo:RUE' },
+      location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [4, 45] } },
     }]);
+    expect(run('ParkingTable', { kind: 'parkingSite', id: 'RUE', onStreet: true, spaces: [] })).toEqual([]);
+  });
+
+  it("an off-street site's spaces are off street and refer to it", () => {
+    const [, spot] = run('ParkingTable', { kind: 'parkingSite', id: 'P', spaces: [{ id: '1' }] });
+    expect(spot).toMatchObject({ category: { value: ['offStreet'] }, refParkingSite: { object: 'urn:ngsi-ld:OffStreetParking:demo:P' } });
+  });
+
+  it('a status whose counts are refused writes its status words and gives the refused part, with the car park id', () => {
+    const rec = status({ status: ['full'], countsRefused: { reason: 'parking status of P: x', payload: '<parkingRecordStatus/>' } });
+    expect(run('ParkingStatus', rec, '2025-01-01T00:00:00Z')).toEqual([{
+      id: 'urn:ngsi-ld:OffStreetParking:demo:P', type: 'OffStreetParking', status: { type: 'Property', value: ['full'], observedAt: '2025-01-01T00:00:00Z' },
+    }]);
+    expect(refusalOf({ publication: pub('ParkingStatus'), record: rec }, OPTS)).toEqual({ reason: 'parking status of P: x', payload: '<parkingRecordStatus/>', entityId: 'urn:ngsi-ld:OffStreetParking:demo:P' });
+    expect(refusalOf({ publication: pub('ParkingStatus'), record: status({ vacant: 1 }) }, OPTS)).toBeUndefined();
   });
 
   it('a table site with zero capacity has no totalSpotNumber (SDM minimum 1)', () => {
     const [site] = run('ParkingTable', { kind: 'parkingSite', id: 'P', totalCapacity: 0, spaces: [] });
     expect(site).toEqual({ id: 'urn:ngsi-ld:OffStreetParking:demo:P', type: 'OffStreetParking' });
+  });
+});
+
+describe('refused records', () => {
+  it('give no entity, and a refused part naming their publication', () => {
+    const parsed = { publication: pub('MeasuredData'), record: { kind: 'refused', reason: 'siteMeasurements without a measurementSiteReference id', payload: '<siteMeasurements/>' } as const };
+    expect(translateRecord(parsed, OPTS)).toEqual([]);
+    expect(refusalOf(parsed, OPTS)).toEqual({ reason: 'MeasuredData publication: siteMeasurements without a measurementSiteReference id', payload: '<siteMeasurements/>' });
+  });
+});
+
+describe('elaborated data', () => {
+  const rec = (time?: string): Datex2Record => ({ kind: 'elaboratedData', locationId: 'L1', value: { flow: 900, time } });
+  const at = (r: Datex2Record, publication: Publication) => (translateRecord({ publication, record: r }, OPTS)[0].intensity as { observedAt: string }).observedAt;
+
+  it("observation time: the value's own, else the publication's timeDefault, else its publicationTime", () => {
+    const withDefault: Publication = { ...pub('ElaboratedData', '2026-01-01T10:05:00Z'), timeDefault: '2026-01-01T10:00:00Z' };
+    expect(at(rec('2026-01-01T09:59:00Z'), withDefault)).toBe('2026-01-01T09:59:00Z');
+    expect(at(rec(), withDefault)).toBe('2026-01-01T10:00:00Z');
+    expect(at(rec(), pub('ElaboratedData', '2026-01-01T10:05:00Z'))).toBe('2026-01-01T10:05:00Z');
   });
 });
 

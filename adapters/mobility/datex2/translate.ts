@@ -9,10 +9,13 @@
  *   averageVehicleSpeed (km/h, unitCode KMH), occupancy (TrafficConcentration, 0..1),
  *   averageHeadwayTime (TrafficHeadway, s, unitCode SEC), each with observedAt;
  * - ElaboratedData → TrafficFlowObserved per predefined location, the same attributes (and location);
- * - ParkingTable → OffStreetParking (name, location, totalSpotNumber) and ParkingSpot per declared space;
+ * - ParkingTable → OffStreetParking (name, location, totalSpotNumber) and ParkingSpot per declared
+ *   space (location, category, refParkingSite); an on-street site gives its spaces only;
  * - ParkingStatus → OffStreetParking (availableSpotNumber, occupiedSpotNumber, occupancy 0..1,
  *   status) and ParkingSpot (status free/occupied/closed/unknown) per reported space.
+ * A record that cannot be translated (or its counts) is a refused part (`refusalOf`): a dead letter.
  */
+import type { RefusedPart } from '../../../src/ingest/types';
 import type { Entity, GeoProperty, Property, Relationship } from '../../../src/ngsi-ld/types';
 import type {
   ElaboratedDataRecord, MeasuredValue, MeasurementSiteRecord, ParkingSiteRecord, ParkingStatusRecord, ParsedRecord, SiteGeometry, SiteMeasurementsRecord,
@@ -117,40 +120,66 @@ export function translateSiteMeasurements(rec: SiteMeasurementsRecord, publicati
 /**
  * An elaborated value → TrafficFlowObserved of its predefined location
  * (`urn:ngsi-ld:TrafficFlowObserved:<territory>:<locationId>`, no index: a location has one value per
- * quantity), with the location's coordinates when it carries any.
+ * quantity), with the location's coordinates when it carries any. `defaultTime`: the publication's
+ * `timeDefault`, else its `publicationTime`.
  */
-export function translateElaboratedData(rec: ElaboratedDataRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
-  const observedAt = rec.value.time ?? publicationTime ?? opts.receivedAt;
+export function translateElaboratedData(rec: ElaboratedDataRecord, defaultTime: string | undefined, opts: TranslateOptions): Entity[] {
+  const observedAt = rec.value.time ?? defaultTime ?? opts.receivedAt;
   const e: Entity = { id: urn('TrafficFlowObserved', opts.territory, localId(rec.locationId)), type: 'TrafficFlowObserved', dateObserved: dateTime(observedAt) };
   if (!setMeasured(e, rec.value, observedAt)) return [];
   set(e, 'location', rec.geometry && geo(rec.geometry));
   return [e];
 }
 
-function parkingIds(territory: string, siteId: string): { site: string; space: (id: string) => string } {
+function parkingIds(territory: string, siteId: string): { site: string; street: string; space: (id: string) => string } {
   const local = parkingLocalId(siteId);
   return {
     site: urn('OffStreetParking', territory, local),
+    street: urn('OnStreetParking', territory, local),
     space: (id) => urn('ParkingSpot', territory, local, localId(id)),
   };
 }
 
-/** Static OffStreetParking and its declared ParkingSpots. */
+/**
+ * Static OffStreetParking and its declared ParkingSpots (`category` `offStreet`). An on-street site
+ * (`urbanParkingSiteType` `onStreetParking`) is no OffStreetParking and ECLOR has no OnStreetParking
+ * type: it gives its spaces only, `category` `onStreet`, `refParkingSite` naming the street's
+ * `urn:ngsi-ld:OnStreetParking:…` id (no such entity is written).
+ */
 export function translateParkingSite(rec: ParkingSiteRecord, opts: TranslateOptions): Entity[] {
   const ids = parkingIds(opts.territory, rec.id);
+  const spaces = rec.spaces.map((s) => {
+    const e: Entity = {
+      id: ids.space(s.id), type: 'ParkingSpot', category: prop([rec.onStreet ? 'onStreet' : 'offStreet']), refParkingSite: rel(rec.onStreet ? ids.street : ids.site),
+    };
+    set(e, 'location', s.geometry && geo(s.geometry));
+    return e;
+  });
+  if (rec.onStreet) return spaces;
   const site: Entity = { id: ids.site, type: 'OffStreetParking' };
   set(site, 'name', rec.name === undefined ? undefined : prop(rec.name));
   set(site, 'location', rec.geometry && geo(rec.geometry));
   set(site, 'totalSpotNumber', rec.totalCapacity !== undefined && rec.totalCapacity >= 1 ? prop(rec.totalCapacity) : undefined);
-  const spaces = rec.spaces.map((s) => {
-    const e: Entity = { id: ids.space(s.id), type: 'ParkingSpot', category: prop(['offStreet']), refParkingSite: rel(ids.site) };
-    set(e, 'location', s.geometry && geo(s.geometry));
-    return e;
-  });
   return [site, ...spaces];
 }
 
-/** Dynamic OffStreetParking (occupancy, availability, status) and per-space ParkingSpot status. */
+/**
+ * The occupied fraction (SDM: occupied spots out of the total): the publisher's percentage, else
+ * occupied / capacity when the record gives its capacity, else occupied / (occupied + vacant); at most
+ * 1 (a car park holding more vehicles than its capacity is full).
+ */
+function occupancyOf(percent: number | undefined, occupied: number | undefined, vacant: number | undefined, capacity: number | undefined): number | undefined {
+  let occupancy: number | undefined;
+  if (percent !== undefined) occupancy = percent / 100;
+  else if (occupied !== undefined && capacity !== undefined && capacity >= 1) occupancy = occupied / capacity;
+  else if (occupied !== undefined && vacant !== undefined && occupied + vacant > 0) occupancy = occupied / (occupied + vacant);
+  return occupancy === undefined ? undefined : Math.min(1, occupancy);
+}
+
+/**
+ * Dynamic OffStreetParking (occupancy, availability, status) and per-space ParkingSpot status (the
+ * status only: which site a space belongs to, and whether on or off street, is the table's part).
+ */
 export function translateParkingStatus(rec: ParkingStatusRecord, publicationTime: string | undefined, opts: TranslateOptions): Entity[] {
   const ids = parkingIds(opts.territory, rec.siteId);
   const observedAt = rec.time ?? publicationTime ?? opts.receivedAt;
@@ -158,8 +187,7 @@ export function translateParkingStatus(rec: ParkingStatusRecord, publicationTime
   let { vacant, occupied } = rec;
   if (vacant === undefined && capacity !== undefined && occupied !== undefined && capacity >= occupied) vacant = capacity - occupied;
   if (occupied === undefined && capacity !== undefined && vacant !== undefined && capacity >= vacant) occupied = capacity - vacant;
-  let occupancy = rec.occupancyPercent === undefined ? undefined : rec.occupancyPercent / 100;
-  if (occupancy === undefined && occupied !== undefined && vacant !== undefined && occupied + vacant > 0) occupancy = occupied / (occupied + vacant);
+  const occupancy = occupancyOf(rec.occupancyPercent, occupied, vacant, capacity);
 
   const site: Entity = { id: ids.site, type: 'OffStreetParking' };
   set(site, 'availableSpotNumber', vacant === undefined ? undefined : prop(vacant, { observedAt }));
@@ -168,9 +196,7 @@ export function translateParkingStatus(rec: ParkingStatusRecord, publicationTime
   set(site, 'occupancy', occupancy === undefined ? undefined : prop(round(occupancy), { observedAt }));
   const status = [...new Set(rec.status.filter((s) => SDM_PARKING_STATUS.has(s)))];
   set(site, 'status', status.length > 0 ? prop(status, { observedAt }) : undefined);
-  const spaces = rec.spaces.map((s): Entity => ({
-    id: ids.space(s.id), type: 'ParkingSpot', status: prop(s.state, { observedAt }), category: prop(['offStreet']), refParkingSite: rel(ids.site),
-  }));
+  const spaces = rec.spaces.map((s): Entity => ({ id: ids.space(s.id), type: 'ParkingSpot', status: prop(s.state, { observedAt: s.time ?? observedAt }) }));
   // A status record that carries nothing usable for the site itself yields only its spaces.
   return Object.keys(site).length > 2 ? [site, ...spaces] : spaces;
 }
@@ -188,10 +214,24 @@ export function translateRecord({ publication, record }: ParsedRecord, opts: Tra
   switch (record.kind) {
     case 'measurementSite': return translateMeasurementSite(record, opts);
     case 'siteMeasurements': return translateSiteMeasurements(record, publication.publicationTime, opts);
-    case 'elaboratedData': return translateElaboratedData(record, publication.publicationTime, opts);
+    case 'elaboratedData': return translateElaboratedData(record, publication.timeDefault ?? publication.publicationTime, opts);
     case 'parkingSite': return translateParkingSite(record, opts);
     case 'parkingStatus': return translateParkingStatus(record, publication.publicationTime, opts);
+    case 'refused': return [];
   }
+}
+
+/**
+ * The part of a record refused (a dead letter of its own, `Translation.refused`): a record refused
+ * whole, or a car park status whose counts are refused (its other attributes are written).
+ * @example refusalOf({ publication, record: { kind: 'refused', reason: 'siteMeasurements without …' } }, opts)?.reason
+ */
+export function refusalOf({ publication, record }: ParsedRecord, opts: TranslateOptions): RefusedPart | undefined {
+  if (record.kind === 'refused') return { reason: `${publication.type} publication: ${record.reason}`, payload: record.payload };
+  if (record.kind === 'parkingStatus' && record.countsRefused) {
+    return { ...record.countsRefused, entityId: parkingIds(opts.territory, record.siteId).site };
+  }
+  return undefined;
 }
 
 /** The @context URLs for a set of entities (core context implied). */

@@ -16,6 +16,10 @@ export interface Publication {
   version: Datex2Version;
   /** `publicationTime`, normalized to ISO 8601 UTC (`Z`), when the document has a valid one. */
   publicationTime?: string;
+  /** ElaboratedDataPublication `timeDefault` (the default time of its values), ISO 8601 UTC. */
+  timeDefault?: string;
+  /** The publication's `lang` (e.g. `fr`): the language of its multilingual texts to prefer. */
+  lang?: string;
 }
 
 /** `[longitude, latitude]` (GeoJSON order) or a line of such positions. */
@@ -87,7 +91,7 @@ export interface ElaboratedDataRecord {
   value: Omit<MeasuredValue, 'index'>;
 }
 
-/** A single parking space declared by a parking site. */
+/** A single parking space declared by a parking site: its `id` (v3), else its `parkingSpaceIndex` (v2.3). */
 export interface ParkingSpaceInfo {
   id: string;
   geometry?: SiteGeometry;
@@ -102,6 +106,8 @@ export interface ParkingSiteRecord {
   geometry?: SiteGeometry;
   /** `parkingNumberOfSpaces` or `totalParkingCapacity`. */
   totalCapacity?: number;
+  /** `urbanParkingSiteType` is `onStreetParking`: a stretch of street, not an OffStreetParking. */
+  onStreet?: true;
   spaces: ParkingSpaceInfo[];
 }
 
@@ -111,6 +117,8 @@ export type SpaceState = 'free' | 'occupied' | 'closed' | 'unknown';
 export interface ParkingSpaceState {
   id: string;
   state: SpaceState;
+  /** The space's own `measurementOrCalculationTime`, ISO 8601 UTC. */
+  time?: string;
 }
 
 /** One `parkingRecordStatus` of a ParkingStatusPublication (or an MDM `parkingFacilityStatus`). */
@@ -124,14 +132,31 @@ export interface ParkingStatusRecord {
   occupied?: number;
   /** `parkingNumberOfSpacesOverride`: the capacity in force now. */
   capacity?: number;
-  /** `parkingOccupancy`, percent 0..100. */
+  /** `parkingOccupancy`, percent (≥ 0; above 100 when the car park holds more vehicles than its capacity). */
   occupancyPercent?: number;
   /** `parkingSiteStatus` and `parkingSiteOpeningStatus` / `openingStatus` values, as sent. */
   status: string[];
   spaces: ParkingSpaceState[];
+  /**
+   * A count of the record is not a count (e.g. −3 vacant spaces): none of its counts is kept (a mix of
+   * new and stale counts would be wrong), and this part of the record is refused with the reason.
+   */
+  countsRefused?: Refusal;
 }
 
-export type Datex2Record = MeasurementSiteRecord | SiteMeasurementsRecord | ElaboratedDataRecord | ParkingSiteRecord | ParkingStatusRecord;
+/** Why (part of) a record is not translated, with a short text of the record for the dead letter. */
+export interface Refusal {
+  reason: string;
+  /** The record as XML text (local names, cut after a few kB). */
+  payload?: string;
+}
+
+/** A record that cannot be translated at all (e.g. it names no site): a dead letter of its own. */
+export interface RefusedRecord extends Refusal {
+  kind: 'refused';
+}
+
+export type Datex2Record = MeasurementSiteRecord | SiteMeasurementsRecord | ElaboratedDataRecord | ParkingSiteRecord | ParkingStatusRecord | RefusedRecord;
 
 /** What the parser emits: a record with the header of its publication. */
 export interface ParsedRecord {

@@ -63,3 +63,28 @@ export function toNumber(text: string | undefined): number | undefined {
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
+
+const escapeXml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/**
+ * The node as XML text (local names, `xsi:type` as `type`), cut after about `max` characters with
+ * `…`: a short text of a refused record for its dead letter. Only called for refused records.
+ * @example xmlText({ name: 'a', attrs: { id: '1' }, children: [], text: 'x' }) // '<a id="1">x</a>'
+ */
+export function xmlText(node: XmlNode, max = 2000): string {
+  let out = '';
+  const write = (n: XmlNode): boolean => {
+    if (out.length > max) return false;
+    const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+    const text = n.text.trim();
+    if (n.children.length === 0 && !text) {
+      out += `<${n.name}${attrs}/>`;
+      return true;
+    }
+    out += `<${n.name}${attrs}>${escapeXml(text)}`;
+    for (const c of n.children) if (!write(c)) return false;
+    out += `</${n.name}>`;
+    return true;
+  };
+  return write(node) && out.length <= max ? out : `${out.slice(0, max)}…`;
+}
