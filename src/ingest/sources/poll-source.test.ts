@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { FeedError } from '../types';
 import { soapEnvelope, startPollSource, type PollSource, type PollSourceOptions } from './poll-source';
 import { jsonAdapter, recordingDeps, sleep, streamingAdapter, waitFor, writtenIds, type RecordingDeps } from './sources.fixture';
 
@@ -176,6 +177,26 @@ describe('startPollSource', () => {
     expect(await source!.pollNow()).toMatchObject({ ok: false, error: { stage: 'decode' } });
     expect(await source!.pollNow()).toBeUndefined();
     expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toMatchObject([{ adapter: 'test/json', payload: 'not json', stage: 'decode' }]);
+  });
+
+  it("gives the adapter the answer's Content-Type charset, and dead-letters (once) a document it cannot decode", async () => {
+    const decoded: Array<string | undefined> = [];
+    const adapter = {
+      ...jsonAdapter(),
+      decodeBody(bytes: Buffer, headers?: Record<string, string | undefined>) {
+        decoded.push(headers?.['content-type']);
+        if (bytes.includes(0xff)) throw new FeedError('decode', 'invalid byte 0xff', 400);
+        return bytes.toString('latin1');
+      },
+    };
+    handler = json('{"id":"a","value":1}', { 'content-type': 'application/json; charset=ISO-8859-1' });
+    start({ adapter });
+    expect(await source!.pollNow()).toMatchObject({ ok: true });
+    expect(decoded).toEqual(['application/json; charset=ISO-8859-1']);
+    handler = (_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.from([0x7b, 0xff, 0x7d]));
+    expect(await source!.pollNow()).toMatchObject({ ok: false, error: { stage: 'decode', status: 400 } });
+    expect(await source!.pollNow()).toBeUndefined(); // the same version: not again
+    expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toMatchObject([{ adapter: 'test/json', stage: 'decode', bodyKept: false, reason: expect.stringMatching(/^invalid byte 0xff \(polled document of 3 bytes/) }]);
   });
 
   it('posts a SOAP envelope', async () => {

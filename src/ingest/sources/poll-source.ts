@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
-import { deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
+import { asFeedError, deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import { noLog, type SourceLog } from './log';
 
@@ -174,7 +174,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   let running: Promise<MessageOutcome | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function fetchDocument(): Promise<{ doc: Downloaded; type: string; validators: { etag?: string; lastModified?: string } } | undefined> {
+  async function fetchDocument(): Promise<{ doc: Downloaded; type: string; params: string; validators: { etag?: string; lastModified?: string } } | undefined> {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...o.headers };
     if (etag) headers['if-none-match'] = etag;
     if (lastModified) headers['if-modified-since'] = lastModified;
@@ -205,16 +205,30 @@ export function startPollSource(o: PollSourceOptions): PollSource {
         throw err;
       }
     }
-    const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    return { doc, type, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
+    const header = res.headers.get('content-type') ?? '';
+    const type = header.split(';')[0].trim().toLowerCase();
+    // the parameters (charset) are kept: an adapter may decode the document by them
+    const params = header.includes(';') ? header.slice(header.indexOf(';')) : '';
+    return { doc, type, params, validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined } };
   }
 
-  async function hand(doc: Downloaded, type: string): Promise<MessageOutcome> {
+  async function hand(doc: Downloaded, type: string, params: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
-    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType }, receivedAt: new Date().toISOString() };
+    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
-    if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) return runMessage(adapter, { ...base, body: adapter.decodeBody ? adapter.decodeBody(body, base.headers) : body.toString('utf8') }, deps, contentType);
     const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
+    if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) {
+      let text: string;
+      try {
+        text = adapter.decodeBody ? adapter.decodeBody(body, base.headers) : body.toString('utf8');
+      } catch (err) {
+        // bytes the adapter cannot read as text (an encoding it does not know, invalid bytes): once per version
+        const error = asFeedError(err, 'decode');
+        deps.stats.of(adapter.name).received++;
+        return { ok: false, error, deadLetter: deadLetterUnkept(adapter, deps, base, contentType, { stage: error.stage, status: error.status, reason: `${error.message} (${note})` }) };
+      }
+      return runMessage(adapter, { ...base, body: text }, deps, contentType);
+    }
     let stream: Readable = body ? Readable.from(pieces(body, STREAM_PIECE)) : fs.createReadStream(file!, { highWaterMark: STREAM_PIECE });
     if (isGzip(body ?? head(file!, 2))) {
       // inflated as it is read; a corrupt or oversized one fails the stream (a dead letter)
@@ -246,7 +260,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
         ({ etag, lastModified } = doc.validators);
         return undefined;
       }
-      const outcome = await hand(doc.doc, doc.type);
+      const outcome = await hand(doc.doc, doc.type, doc.params);
       // A broker failure (5xx) leaves the document unseen, so that it is tried again next period.
       if (outcome.ok || outcome.error.status < 500) {
         lastHash = hash;
