@@ -64,9 +64,13 @@ describe('territory file on disk', () => {
       write('{ "devices": [', 1_700_000_200);
       await until(() => logged.some((m) => m.includes('the last good device registry stays in use')));
       expect(watched.devices.get('0202020202020202')?.meterId).toBe('M-2');
-      write({ territory: 'other', devices: [] }, 1_700_000_300);
+      write('', 1_700_000_300);
+      await until(() => logged.some((m) => m.startsWith('TERRITORY_FILE is empty')));
+      write({ territory: 'other', devices: [] }, 1_700_000_400);
+      await until(() => logged.some((m) => m.startsWith('TERRITORY_FILE names another territory')));
+      expect(watched.devices.get('0202020202020202')?.meterId).toBe('M-2');
+      write({ devices: [device('0101010101010101', 'M-1')] }, 1_700_000_500);
       await until(() => watched.devices.get('0202020202020202') === undefined);
-      expect(logged).toContain('TERRITORY_FILE: a new territory name or timeZone takes effect at the next start');
     } finally {
       watched.close();
     }

@@ -58,8 +58,9 @@ export interface RegistryLog {
 /**
  * The devices of `territory`, read again from `file` when it changes (checked every `intervalMs`), so
  * that a meter added to the registry is known without a restart (a dead letter of it can then be
- * replayed). A file that no longer loads keeps the last good registry (logged); a change of the
- * territory name or time zone is logged and needs a restart (entity ids and times depend on them).
+ * replayed). A file that no longer loads, that is empty (being written), or that names another
+ * territory or time zone keeps the last good registry (logged): those need a restart (entity ids and
+ * times depend on them).
  * @example
  * const { devices, close } = watchDevices('territory.yaml', loadTerritory('territory.yaml'), log);
  */
@@ -68,11 +69,16 @@ export function watchDevices(file: string, territory: Territory, log: RegistryLo
   const reload = (now: fs.Stats, before: fs.Stats) => {
     if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
     try {
-      const next = loadTerritory(file);
-      current = next.devices;
-      if (next.territory !== territory.territory || next.timeZone !== territory.timeZone) {
-        log.warn({ file }, 'TERRITORY_FILE: a new territory name or timeZone takes effect at the next start');
+      if (now.size === 0 || fs.readFileSync(file, 'utf8').trim() === '') {
+        log.warn({ file }, 'TERRITORY_FILE is empty (being written?): the last good device registry stays in use');
+        return;
       }
+      const next = loadTerritory(file);
+      if (next.territory !== territory.territory || next.timeZone !== territory.timeZone) {
+        log.warn({ file }, 'TERRITORY_FILE names another territory or timeZone: it takes effect at the next start, the last good device registry stays in use');
+        return;
+      }
+      current = next.devices;
       log.info({ file }, 'TERRITORY_FILE changed: device registry reloaded');
     } catch (err) {
       log.warn({ file, err: (err as Error).message }, 'TERRITORY_FILE changed but does not load: the last good device registry stays in use');

@@ -362,6 +362,8 @@ it('a part of a message refused on its own (Translation.refused) is a dead lette
   expect(body.rejected).toEqual([{ entityId: 'urn:ngsi-ld:Device:eclor:p2', reason: '[1]: battery 7 out of 0..1', deadLetter: expect.any(Number) }]);
   const d = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
   expect(d).toMatchObject({ adapter: 'test/parts', stage: 'translate', status: 422, payload: '{"id":"p2","battery":7}', bodyKept: true });
+  // partly refused: not counted as accepted
+  expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/parts']).toMatchObject({ received: 1, accepted: 0, written: 1, rejected: 1 });
   const none = await send('[{"id":"p3","battery":-1}]', '/ingest/test/parts');
   expect(none.statusCode).toBe(422);
   expect(JSON.parse(none.body).detail).toBe('nothing written: the entity was refused ([0]: battery -1 out of 0..1)');

@@ -170,7 +170,8 @@ export async function writeTranslations(
   }
   stats.rejected += rejected.length;
   if (ignored && progress.writtenCount === 0) stats.ignored++;
-  stats.accepted++;
+  // accepted: the whole message went through (a message partly refused is counted in `rejected`)
+  if (rejected.length === 0) stats.accepted++;
   return { ok: true, written, writtenCount: progress.writtenCount, ignored, rejected };
 }
 

@@ -2,7 +2,7 @@
 export interface AdapterStats {
   /** Messages received. */
   received: number;
-  /** Messages fully written (or acknowledged as ignored). */
+  /** Messages fully written (or acknowledged as ignored); a message with any part refused is not. */
   accepted: number;
   /** Entities written to the broker. */
   written: number;
