@@ -110,20 +110,26 @@ describe('late TALQ log reports', () => {
     expect((await send(report({ at: '2025-01-15T05:01:00Z', level: 80 }))).status).toBe(409);
   });
 
-  it('a level a flow replaced (no mark) is not compared: the next report is written', async () => {
+  it("a level a flow replaced (no mark) is compared with the lamp's last light-state report, not with the flow's time", async () => {
     await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }));
     await target('replace', 0.5, '2025-01-15T07:00:00Z');
     expect((await send(report({ at: '2025-01-15T06:00:00Z', level: 50 }))).status).toBe(201);
     expect((await lamp()).illuminanceLevel.value).toBe(0.5);
+    await target('replace', 0.7, '2025-01-15T08:00:00Z');
+    // older than the lamp's last report (06:00): refused, the target stays
+    expect((await send(report({ at: '2025-01-15T05:30:00Z', level: 20 }))).status).toBe(409);
+    expect((await lamp()).illuminanceLevel.value).toBe(0.7);
   });
 });
 
 describe('reportedAt', () => {
-  it('reads the level by its mark, other attributes by observedAt', () => {
-    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T1' } })).toBe('T1');
-    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2' })).toBeUndefined();
-    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, talqReport: { type: 'Property', value: 'no time' } })).toBeUndefined();
-    expect(reportedAt('powerConsumption', { type: 'Property', value: 3, observedAt: 'T2' })).toBe('T2');
-    expect(reportedAt('powerConsumption', { type: 'Property', value: 3 })).toBeUndefined();
+  it('reads the level by its mark, else by the light state reported with it; other attributes by observedAt', () => {
+    const lamp = { id: ID, type: 'Streetlight', powerState: { type: 'Property', value: 'on', observedAt: 'T1' } };
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T0' } }, lamp)).toBe('T0');
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2' }, lamp)).toBe('T1');
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2' }, { id: ID, type: 'Streetlight' })).toBeUndefined();
+    expect(reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, talqReport: { type: 'Property', value: 'no time' } }, lamp)).toBeUndefined();
+    expect(reportedAt('powerConsumption', { type: 'Property', value: 3, observedAt: 'T2' }, lamp)).toBe('T2');
+    expect(reportedAt('powerConsumption', { type: 'Property', value: 3 }, lamp)).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ export type ObservedTimes = Map<string, number>;
  * too (a flow setting a lamp's target level): read from what the adapter marked on it, since their
  * `observedAt` may be the other writer's. Undefined: that instance is not compared.
  */
-export type ReportedAt = (name: string, instance: Record<string, unknown>) => string | undefined;
+export type ReportedAt = (name: string, instance: Record<string, unknown>, entity: Record<string, unknown>) => string | undefined;
 
 /**
  * Reads the observation times of entities on the broker (an absent id: no such entity), under the
@@ -59,7 +59,7 @@ export function observedTimes(e: Record<string, unknown>, into: ObservedTimes = 
   for (const [name, v] of Object.entries(e)) {
     if (NOT_ATTRIBUTES.has(name)) continue;
     for (const i of instancesOf(v)) {
-      const at = reportedAt ? reportedAt(name, i as Record<string, unknown>) : i.observedAt;
+      const at = reportedAt ? reportedAt(name, i as Record<string, unknown>, e) : i.observedAt;
       const t = typeof at === 'string' ? Date.parse(at) : NaN;
       if (!Number.isFinite(t)) continue;
       const k = keyOf(name, i);

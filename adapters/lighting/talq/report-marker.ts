@@ -15,6 +15,8 @@
 export const REPORT_MARK = 'talqReport';
 /** The attribute that carries the mark: the level a lamp reports, and a flow sets as a target. */
 export const REPORTED_LEVEL = 'illuminanceLevel';
+/** The on/off/low state every light-state report writes with the level (mapping.ts levelReadings). */
+const LIGHT_STATE = 'powerState';
 
 /**
  * The mark's value for a reported level.
@@ -47,15 +49,17 @@ export function isReportedLevel(attr: unknown): boolean {
 /**
  * When the lamp reported a stored attribute, for the ingest runtime's late-report check
  * (`Adapter.reportedAt`): `illuminanceLevel` by its mark, since a flow's target may have changed its
- * value and observedAt since (a merged target keeps the mark of the last report; a replaced one has
- * none, and is not compared); any other attribute by its `observedAt`.
+ * value and observedAt since (a merged target keeps the mark of the last report); a level a flow
+ * replaced whole has no mark: then by the lamp's `powerState`, which every light-state report writes
+ * with the level. Any other attribute by its `observedAt`.
  * @example
- * reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T1' } }); // 'T1'
+ * reportedAt('illuminanceLevel', { type: 'Property', value: 0.3, observedAt: 'T2', talqReport: { type: 'Property', value: '0.8@T1' } }, lamp); // 'T1'
  */
-export function reportedAt(name: string, instance: Record<string, unknown>): string | undefined {
-  if (name !== REPORTED_LEVEL) return typeof instance.observedAt === 'string' ? instance.observedAt : undefined;
+export function reportedAt(name: string, instance: Record<string, unknown>, entity: Record<string, unknown>): string | undefined {
+  const observed = (i: unknown) => (typeof (i as { observedAt?: unknown } | undefined)?.observedAt === 'string' ? (i as { observedAt: string }).observedAt : undefined);
+  if (name !== REPORTED_LEVEL) return observed(instance);
   const mark = (instance[REPORT_MARK] as { value?: unknown } | undefined)?.value;
-  if (typeof mark !== 'string') return undefined;
+  if (typeof mark !== 'string') return observed(Array.isArray(entity[LIGHT_STATE]) ? (entity[LIGHT_STATE] as unknown[])[0] : entity[LIGHT_STATE]);
   const at = mark.lastIndexOf('@');
   return at > 0 ? mark.slice(at + 1) : undefined;
 }
