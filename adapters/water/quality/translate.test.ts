@@ -56,6 +56,11 @@ describe('a batch', () => {
       { reason: 'readings[2] must be a JSON object', entityId: undefined, payload: '3' },
     ]);
   });
+  test("several readings of one probe: only the latest is written, whatever their order (it would take the probe back in time)", () => {
+    const at = (h: number, pH: number) => ({ ...base, timestamp: `2026-09-02T${h}:00:00Z`, pH });
+    const t = run([at(21, 7.1), { ...at(20, 7.2), probeId: 'P2' }, at(23, 7.5), at(22, 7.4)]);
+    expect(t.entities.map((e) => [e.id, (e.pH as { value: number }).value])).toEqual([[P1, 7.5], ['urn:ngsi-ld:WaterQualityObserved:demo:P2', 7.2]]);
+  });
   test('nothing translatable: every reading refused, no entity (the runtime answers 422)', () => {
     const t = run([{ ...base, pH: 15 }]);
     expect(t.entities).toEqual([]);

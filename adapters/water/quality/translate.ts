@@ -15,7 +15,9 @@
  * (Translation.refused, the others written); a numeric field the adapter does not know is not
  * dropped silently: the reading's known measures are written and the unknown names refused, so that
  * the answer and the dead letter say them. A lone reading (not in an array) that cannot be
- * translated → FeedError('translate', …, 422).
+ * translated → FeedError('translate', …, 422). Several readings of one probe in a batch: only the
+ * latest is written (each reading replaces the probe's entity; an earlier one after it would take the
+ * probe back in time), as the CSV files' latest line per meter.
  */
 import { FeedError, type AdapterEnv, type IngestMessage, type RefusedPart, type Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
@@ -134,7 +136,8 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
   const context = [CONTEXT.waterQuality];
   if (list.length === 0) return { entities: [], context, ignored: 'no readings' };
   if (list.length > MAX_READINGS) throw new FeedError('translate', `too many readings (${list.length} > ${MAX_READINGS})`, 413);
-  const entities: Entity[] = [];
+  /** The latest reading of each probe (id → entity and its time), in first-seen order. */
+  const latest = new Map<string, { entity: Entity; time: number }>();
   const refused: RefusedPart[] = [];
   list.forEach((x, i) => {
     const where = batch ? `readings[${i}]` : 'reading';
@@ -147,12 +150,16 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
       refused.push({ reason: err.message, entityId: entityIdOf(x, env), payload: JSON.stringify(x) });
       return;
     }
-    entities.push(done.entity);
+    const id = String(done.entity.id);
+    const time = Date.parse((done.entity.dateObserved as { value: { '@value': string } }).value['@value']);
+    const seen = latest.get(id);
+    if (!seen || !(time < seen.time)) latest.set(id, { entity: done.entity, time });
     if (done.unknown.length > 0) {
       const names = done.unknown.slice(0, 10).join(', ');
       const reason = `${where}: unknown measurement fields not written: ${names} (known: ${Object.keys(MEASURES).join(', ')} and their aliases); its other measures were`;
       refused.push({ reason, entityId: String(done.entity.id), payload: JSON.stringify(x) });
     }
   });
+  const entities = [...latest.values()].map((l) => l.entity);
   return { entities, context, mode: 'replace', ...(refused.length > 0 ? { refused } : {}) };
 }
