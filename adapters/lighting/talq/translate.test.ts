@@ -1,4 +1,3 @@
-import { FeedError } from '../../../src/ingest/types';
 import { env, GATEWAY, logReportMessage } from '../test-support.fixture';
 import { decodeLogReport } from './decode';
 import { translateGroups, translateLogReport } from './translate';
@@ -13,16 +12,6 @@ function translate(...data: unknown[]) {
   return translateLogReport(decodeLogReport(msg), env, msg.receivedAt);
 }
 
-function rejection(...data: unknown[]): FeedError {
-  try {
-    translate(...data);
-  } catch (e) {
-    expect(e).toBeInstanceOf(FeedError);
-    return e as FeedError;
-  }
-  throw new Error('expected a FeedError');
-}
-
 describe('translateLogReport', () => {
   it.each([
     ['level above 100 %', level(120), /actualLightState: level 120 % is out of range 0\.\.100 %/],
@@ -34,11 +23,12 @@ describe('translateLogReport', () => {
     ['latitude out of range', attr('location', { latitude: 95, longitude: 4 }, 'AttributeLocation'), /location: latitude 95/],
     ['a string where a power is expected', attr('activePower', 'high', 'VendorPower'), /activePower: expected a number/],
     ['a non-boolean lamp failure', attr('lampFailure', 'sometimes', 'VendorFlag'), /lampFailure: expected a boolean/],
-  ])('%s → translate 422', (_n, data, reason) => {
-    const e = rejection(data);
-    expect([e.stage, e.status]).toEqual(['translate', 422]);
-    expect(e.message).toMatch(reason);
-    expect(e.message).toMatch(/^entries\[0\]/);
+  ])('%s → its device refused (422 part), the others written', (_n, data, reason) => {
+    const other = attr('activePower', 12, 'AttributeFloat', '2025-01-15T05:00:00Z', 'c0c0c0c0-0000-4000-8000-000000000001/lampMonitor1');
+    const { translation } = translate(data, other);
+    expect(translation.entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:Streetlight:eclor:c0c0c0c0-0000-4000-8000-000000000001']);
+    expect(translation.refused).toEqual([{ reason: expect.stringMatching(reason), entityId: expect.stringContaining(DEV), payload: expect.stringContaining(`"attributeName":"${(data as { attributeName: string }).attributeName}"`) }]);
+    expect(translation.refused![0].reason).toMatch(/^entries\[0\]/);
   });
 
   it('keeps the latest value per attribute (by observedAt, then report order) and reports the superseded ones', () => {

@@ -16,7 +16,7 @@
  *   and, when a LampActuator level or light state was logged as `{device}/{functionId}[/…]`, `talqAddress`
  *   (`{device}/{functionId}` of the latest one).
  */
-import type { AdapterEnv, AttributeRemoval, Translation } from '../../../src/ingest/types';
+import { FeedError, type AdapterEnv, type AttributeRemoval, type RefusedPart, type Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { deviceAddressOf, functionAddressOf } from './address';
 import { isNoValue } from './coerce';
@@ -90,7 +90,8 @@ function targetOf(name: string, kinds: Set<TargetType> | undefined): TargetType 
  * Translates a decoded TALQ log report.
  *
  * @param receivedAt ISO arrival time, used as observedAt only for log data without any timestamp.
- * @throws FeedError('translate', reason, 422) for a value out of range (level > 100 %, negative power …).
+ * A value out of range (level > 100 %, negative power …) refuses its device (all of that device's data
+ * in the report, with the reason and the log datum: `translation.refused`); the other devices are written.
  * @example
  * const { translation } = translateLogReport(decodeLogReport(message), { territory: 'eclor', devices }, message.receivedAt);
  * translation.entities[0].id; // 'urn:ngsi-ld:Streetlight:eclor:3f6b1c2e-…'
@@ -102,6 +103,8 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   const byId = new Map<string, Slot>();
   const arrival = Number.isFinite(Date.parse(receivedAt)) ? new Date(receivedAt).toISOString() : receivedAt;
   const gateway = decoded.request.clientAddress.toLowerCase();
+  /** Entity id → the first log datum refused for it (a value out of range): the device is not written. */
+  const refusedIds = new Map<string, RefusedPart>();
 
   entries.forEach(({ data, ignored }, i) => {
     if (!data) return void notes.skipped.push({ entry: i, reason: ignored ?? 'entry without data' });
@@ -109,7 +112,15 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     const { name } = nameAndValue(data);
     if (device.toLowerCase() === gateway) return void notes.skipped.push({ entry: i, reason: `data of the gateway itself (${data.type} ${name})` });
     const target = targetOf(name, kinds.get(device));
-    const readings = readingsOf(data, target, `entries[${i}] ${name}`);
+    let readings: Reading[] | string;
+    try {
+      readings = readingsOf(data, target, `entries[${i}] ${name}`);
+    } catch (err) {
+      if (!(err instanceof FeedError)) throw err;
+      const id = entityId(target, env.territory, device);
+      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id, payload: JSON.stringify(data) });
+      return;
+    }
     if (typeof readings === 'string') return void notes.skipped.push({ entry: i, reason: readings });
     if (readings.length === 0) return void notes.skipped.push({ entry: i, reason: `no ${target} attribute for TALQ ${data.type} ${name}` });
 
@@ -133,7 +144,8 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     }
   });
 
-  const entities: Entity[] = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs, actuator }]) => {
+  const kept = [...byId.entries()].filter(([id]) => !refusedIds.has(id));
+  const entities: Entity[] = kept.sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs, actuator }]) => {
     const entity: Entity = { id, type };
     for (const name of [...attrs.keys()].sort()) entity[name] = attrs.get(name)!.attribute;
     if (type === 'Streetlight') {
@@ -148,7 +160,8 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   });
 
   const translation: Translation = { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge' };
-  if (entities.length === 0) {
+  if (refusedIds.size) translation.refused = [...refusedIds.values()];
+  if (entities.length === 0 && !refusedIds.size) {
     translation.ignored = entries.length === 0
       ? 'TALQ log report without entries'
       : `no Streetlight or StreetlightControlCabinet data: ${[...new Set(notes.skipped.map((s) => s.reason))].slice(0, 5).join('; ')}`;
