@@ -40,6 +40,21 @@ describe('screenEntity', () => {
     });
   });
 
+  test("partly older: its locations and dates without observedAt are dropped too (they are the older message's)", () => {
+    const place = { type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } };
+    const dated = { type: 'Property', value: { '@type': 'DateTime', '@value': at(11) } };
+    const r = screenEntity(meter(11, { location: place, dateObserved: dated }), stored) as { entity: Entity };
+    expect(Object.keys(r.entity)).toEqual(['id', 'type', 'waterConsumption', 'refDevice']);
+    // nothing stale: they stay
+    expect(Object.keys((screenEntity(meter(13, { location: place, dateObserved: dated }), stored) as { entity: Entity }).entity)).toContain('location');
+  });
+
+  test('partly older in replace mode: out of order as a whole (a replace would delete the newer attributes)', () => {
+    expect(screenEntity(meter(11), stored, true)).toEqual({
+      reason: `out of order: alarmInProgress observed at ${at(11)}, the broker holds one of ${at(12)} (a replace would delete what the broker holds newer)`,
+    });
+  });
+
   test('every observation older: out of order, with the first stale attribute in the reason', () => {
     expect(screenEntity(meter(9), stored)).toEqual({
       reason: `out of order: waterConsumption observed at ${at(9)}, the broker holds one of ${at(10)}`,
@@ -83,6 +98,13 @@ describe('createObservationGuard', () => {
     expect(late.outOfOrder.map((o) => o.reason)).toEqual([`out of order: waterConsumption observed at ${at(11)}, the broker holds one of ${at(12)}`]);
     expect((await guard.screen(translation(meter(12)))).translation.entities).toEqual([meter(12)]); // the same again: kept
     expect(read.calls).toEqual([[meter(0).id]]);
+  });
+
+  test('several entities of one id in a translation are judged in turn: an older one after a newer one is out of order', async () => {
+    const guard = createObservationGuard(reader({ [meter(0).id]: new Map([['waterConsumption', ms(10)]]) }));
+    const r = await guard.screen(translation(meter(12), meter(11), meter(13)));
+    expect(r.translation.entities).toEqual([meter(12), meter(13)]);
+    expect(r.outOfOrder.map((o) => o.reason)).toEqual([`out of order: waterConsumption observed at ${at(11)}, the broker holds one of ${at(12)}`]);
   });
 
   test('an entity the broker does not have is read once and then followed', async () => {

@@ -10,7 +10,12 @@
  * - an entity whose every observed instance is dropped is **out of order**: not written at all, and
  *   kept as a dead letter with the reason (the runtime answers 409 when nothing of the message was
  *   written);
- * - attributes without `observedAt` (names, locations, relationships) are never compared;
+ * - attributes without `observedAt` (names, locations, relationships) are never compared, but an
+ *   entity with some stale instances does not write its locations and dates without `observedAt`
+ *   either (they would take a moving sensor's place or a dateObserved back); in replace mode such an
+ *   entity is out of order as a whole (a replace would delete the newer attributes the broker holds);
+ * - several entities of one id in one translation (a batch of a sensor's readings) are judged in
+ *   turn, each against the ones before it;
  * - an attribute that others may write too (a lamp's level, which a flow sets as a target) is compared
  *   with the feed's own last report, as the adapter reads it from its mark (`Adapter.reportedAt`).
  *
@@ -105,6 +110,9 @@ export function clockFault(e: Entity, receivedAt: string): string | undefined {
   return t && `observed at ${t}, more than ${MAX_CLOCK_LEAD_MS / 3_600_000} h after the message arrived (${receivedAt}): the device's clock is wrong`;
 }
 
+const isGeo = (i: Instance): boolean => (i as { type?: unknown }).type === 'GeoProperty';
+const isDateValue = (i: Instance): boolean => ((i as { value?: { '@type'?: unknown } }).value?.['@type'] ?? '') === 'DateTime';
+
 /** Whether an entity carries any `observedAt` (without parsing it). */
 function observes(e: Entity): boolean {
   for (const [name, v] of Object.entries(e)) {
@@ -115,11 +123,12 @@ function observes(e: Entity): boolean {
 }
 
 /**
- * `e` without the instances observed before what `latest` holds for their key, with the times of the
- * instances kept; `reason` instead when every observed instance is older (out of order). Pure.
+ * `e` without the instances observed before what `latest` holds for their key (and then without its
+ * attributes that observe nothing), with the times of the instances kept; `reason` instead when every
+ * observed instance is older, or, for a `replace` write, any (out of order). Pure.
  * @example screenEntity(frame, stored).entity // the frame, less what the broker already has newer
  */
-export function screenEntity(e: Entity, latest: ObservedTimes | undefined): { entity: Entity; kept: ObservedTimes } | { reason: string } {
+export function screenEntity(e: Entity, latest: ObservedTimes | undefined, replace = false): { entity: Entity; kept: ObservedTimes } | { reason: string } {
   const kept: ObservedTimes = new Map();
   let observed = 0;
   let stale = 0;
@@ -155,6 +164,14 @@ export function screenEntity(e: Entity, latest: ObservedTimes | undefined): { en
     else out[name] = (Array.isArray(v) ? keep : keep[0]) as Entity[string];
   }
   if (observed > 0 && stale === observed) return { reason: `out of order: ${first}` };
+  if (stale > 0 && replace) return { reason: `out of order: ${first} (a replace would delete what the broker holds newer)` };
+  if (stale > 0) {
+    // the rest of an older message: where and when it says without an observedAt (a moving sensor's
+    // location, a dateObserved) is older too; names, categories and relationships stay
+    for (const [name, v] of Object.entries(out!)) {
+      if (!NOT_ATTRIBUTES.has(name) && instancesOf(v).every((i) => typeof i.observedAt !== 'string' && (isGeo(i) || isDateValue(i)))) delete out![name];
+    }
+  }
   return { entity: out ?? e, kept };
 }
 
@@ -200,29 +217,39 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
    * broker again are returned instead, and nothing is taken.
    */
   function judge(t: Translation, recheck: boolean, fresh?: Set<string>): Screened | string[] {
+    const replace = t.mode !== 'merge';
+    /** The times after the entities of this translation judged so far (an id may come more than once). */
+    const after = new Map<string, ObservedTimes>();
     const verdicts = t.entities.map((e) => {
       const id = String(e.id);
-      const latest = cache.get(id);
-      return { e, id, latest, s: screenEntity(e, latest) };
+      const own = after.get(id);
+      const latest = own ?? cache.get(id);
+      const s = screenEntity(e, latest, replace);
+      if (!('reason' in s) && latest !== undefined) {
+        const next = new Map(latest);
+        for (const [k, time] of s.kept) if (!(time <= (next.get(k) ?? -Infinity))) next.set(k, time);
+        after.set(id, next);
+      }
+      return { e, id, s, own: own !== undefined };
     });
     if (recheck) {
-      const doubtful = verdicts.filter((v) => 'reason' in v.s && v.latest?.size && !pending.has(v.id) && !fresh?.has(v.id)).map((v) => v.id);
+      // a refusal on times this translation set itself is certain; one on remembered times is read again
+      const doubtful = verdicts.filter((v) => 'reason' in v.s && !v.own && cache.get(v.id)?.size && !pending.has(v.id) && !fresh?.has(v.id)).map((v) => v.id);
       if (doubtful.length) return doubtful;
     }
     const entities: Entity[] = [];
     const outOfOrder: Array<{ entity: Entity; reason: string }> = [];
-    for (const { e, id, latest, s } of verdicts) {
+    for (const { e, id, s } of verdicts) {
       if ('reason' in s) {
         outOfOrder.push({ entity: e, reason: s.reason });
         continue;
       }
       entities.push(s.entity);
       pending.set(id, (pending.get(id) ?? 0) + 1);
-      if (latest === undefined) continue; // observes nothing (never read)
-      // taken as written at once, so that the next message is judged against this one
-      for (const [k, time] of s.kept) if (!(time <= (latest.get(k) ?? -Infinity))) latest.set(k, time);
-      remember(id, latest);
     }
+    // taken as written at once, so that the next message is judged against this one (entities that
+    // observe nothing were never read, and have no times)
+    for (const [id, times] of after) remember(id, times);
     const same = outOfOrder.length === 0 && entities.every((e, i) => e === t.entities[i]);
     return { translation: same ? t : { ...t, entities }, outOfOrder };
   }
