@@ -35,12 +35,19 @@ describe('parseSources', () => {
     patch(d);
     return () => parseSources(d, 'territory.json', env);
   };
+  it('the first broker may list no subscription of its own: the mappings subscribe there', () => {
+    const d = structuredClone(DOC);
+    d.sources.mqtt.subscriptions = [];
+    expect(parseSources(d, 'territory.json', env).mqtt[0].subscriptions).toEqual([]);
+    delete (d.sources.mqtt as Record<string, unknown>).subscriptions;
+    expect(parseSources(d, 'territory.json', env).mqtt[0].subscriptions).toEqual([]);
+  });
   it.each<[string, (d: typeof DOC & Record<string, unknown>) => void, string]>([
     ['sources not an object', (d) => (d.sources = [] as never), 'territory.json: sources: must be an object'],
     ['unknown key', (d) => ((d.sources as Record<string, unknown>).file = {}), 'sources.file: unknown key'],
     ['bad mqtt url', (d) => (d.sources.mqtt.url = 'http://x'), 'sources.mqtt.url: must be a mqtt / mqtts / ws / wss / tcp / ssl URL'],
     ['not a url', (d) => (d.sources.mqtt.url = 'nope'), "sources.mqtt.url: 'nope' is not a URL"],
-    ['no subscriptions', (d) => (d.sources.mqtt.subscriptions = []), 'sources.mqtt.subscriptions: must list at least one'],
+    ['no subscriptions on a second broker', (d) => ((d.sources as Record<string, unknown>).mqtt = [d.sources.mqtt, { ...d.sources.mqtt, subscriptions: [] }]), 'sources.mqtt[1].subscriptions: must list at least one subscription (only the first broker'],
     ['topic missing', (d) => delete (d.sources.mqtt.subscriptions[0] as Record<string, unknown>).topic, 'sources.mqtt.subscriptions[0].topic: must be a non-empty string'],
     ['query not strings', (d) => ((d.sources.mqtt.subscriptions[0].query as Record<string, unknown>).event = 1), 'sources.mqtt.subscriptions[0].query.event: must be a string'],
     ['unset env', (d) => (d.sources.mqtt.password = '${NOPE}'), 'sources.mqtt.password: environment variable NOPE is not set'],

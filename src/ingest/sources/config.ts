@@ -108,11 +108,12 @@ class Reader {
   }
 }
 
-function mqttSource(r: Reader, v: unknown, path: string): MqttSourceConfig {
+/** `first`: the broker the declarative mappings' topics are subscribed on, which may list none of its own. */
+function mqttSource(r: Reader, v: unknown, path: string, first: boolean): MqttSourceConfig {
   const o = r.object(v, path);
   r.only(o, path, ['url', 'subscriptions', 'clientId', 'username', 'password', 'reconnectMs', 'maxReconnectMs', 'maxPending']);
-  const subs = r.list(o.subscriptions, `${path}.subscriptions`);
-  if (subs.length === 0) r.fail(`${path}.subscriptions`, 'must list at least one subscription');
+  const subs = o.subscriptions === undefined && first ? [] : r.list(o.subscriptions, `${path}.subscriptions`);
+  if (subs.length === 0 && !first) r.fail(`${path}.subscriptions`, 'must list at least one subscription (only the first broker, where the mappings subscribe, may list none)');
   return {
     url: r.url(o.url, `${path}.url`, ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:', 'ssl:']),
     subscriptions: subs.map((s, i) => {
@@ -160,7 +161,7 @@ export function parseSources(doc: unknown, where = 'territory file', env: Env = 
   if (sources === undefined) return { mqtt: [], poll: [] };
   const s = r.object(sources, 'sources');
   r.only(s, 'sources', ['mqtt', 'poll']);
-  const mqtt = s.mqtt === undefined ? [] : Array.isArray(s.mqtt) ? s.mqtt.map((m, i) => mqttSource(r, m, `sources.mqtt[${i}]`)) : [mqttSource(r, s.mqtt, 'sources.mqtt')];
+  const mqtt = s.mqtt === undefined ? [] : Array.isArray(s.mqtt) ? s.mqtt.map((m, i) => mqttSource(r, m, `sources.mqtt[${i}]`, i === 0)) : [mqttSource(r, s.mqtt, 'sources.mqtt', true)];
   return { mqtt, poll: r.list(s.poll, 'sources.poll').map((p, i) => pollSource(r, p, `sources.poll[${i}]`)) };
 }
 
