@@ -20,7 +20,7 @@ export function mappingAdapter(m: CompiledMapping): Adapter {
     handle(message, env) {
       let payload: unknown;
       try {
-        payload = JSON.parse(message.body) as unknown;
+        payload = JSON.parse(message.body.replace(/^\uFEFF/, '')) as unknown; // a UTF-8 byte order mark is not content
       } catch {
         throw new FeedError('decode', `mapping ${m.name}: body is not valid JSON`, 400);
       }

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { runMappingTest } from './cli';
 import { EXAMPLES, exampleFile, readJson, RECEIVED_AT } from './test-support.fixture';
 
-function cli(...argv: string[]) {
+function cliWith(vars: NodeJS.ProcessEnv, ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = runMappingTest(argv, (s) => (out += s), (s) => (err += s));
+  const code = runMappingTest(argv, (s) => (out += s), (s) => (err += `${err ? '\n' : ''}${s}`), vars);
   return { code, out, err };
 }
+const cli = (...argv: string[]) => cliWith({}, ...argv);
 
 test.each(EXAMPLES)('%s: prints the expected translation', (name) => {
   const r = cli(exampleFile(name, '.yaml'), exampleFile(name, '.input.json'), '--received-at', RECEIVED_AT);
@@ -41,4 +42,52 @@ test('a reading from the future is refused as the runtime refuses it (exit code 
   // the example reading is observed at 2026-09-02T06:00:00Z: received three days before
   const r = cli(exampleFile('air-quality', '.yaml'), input, '--received-at', '2026-08-30T06:00:00Z');
   expect(r).toMatchObject({ code: 1, out: '', err: 'entity urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE rejected at validate: observed at 2026-09-02T06:00:00Z, more than 1 h after the message arrived (2026-08-30T06:00:00Z): the device\'s clock is wrong' });
+});
+
+describe('the environment of the server', () => {
+  let tmp: string;
+  beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-cli-'))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const file = (name: string, text: string) => (fs.writeFileSync(path.join(tmp, name), text), path.join(tmp, name));
+  const mapping = () =>
+    file(
+      'bin.yaml',
+      fs.readFileSync(exampleFile('waste-bin', '.yaml'), 'utf8').replace(/location:\n {2}lon: .*\n {2}lat: .*\n/, 'location:\n  lon: device.location[0]\n  lat: device.location[1]\n'),
+    );
+  const input = exampleFile('waste-bin', '.input.json');
+
+  test('TERRITORY_FILE: its territory and its device registry (device)', () => {
+    const territory = file('territory.json', JSON.stringify({ territory: 'lyon', timeZone: 'Europe/Paris', devices: [{ devEui: '70B3D57ED0051A2C', meterId: 'BIN-1', location: [4.9, 45.8] }] }));
+    const r = cliWith({ TERRITORY_FILE: territory }, mapping(), input, '--received-at', RECEIVED_AT);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const e = JSON.parse(r.out).entities[0];
+    expect(e.id).toBe('urn:ngsi-ld:WasteContainer:lyon:70B3D57ED0051A2C');
+    expect(e.location.value.coordinates).toEqual([4.9, 45.8]);
+    // --territory still wins; without the file, the device is unknown
+    expect(JSON.parse(cliWith({ TERRITORY_FILE: territory }, mapping(), input, '--received-at', RECEIVED_AT, '--territory', 'other').out).entities[0].id).toBe('urn:ngsi-ld:WasteContainer:other:70B3D57ED0051A2C');
+    expect(cli(mapping(), input, '--received-at', RECEIVED_AT).err).toMatch(/^message rejected at translate \(HTTP 422\): location .*device is missing: the deviceId is not in the territory device registry$/);
+  });
+
+  test('a TERRITORY_FILE that does not load is said', () => {
+    const bad = file('territory.json', JSON.stringify({ territory: 'bad territory!' }));
+    expect(cliWith({ TERRITORY_FILE: bad }, mapping(), input)).toMatchObject({ code: 1, err: expect.stringMatching(/territory\.json: territory must be 1-64 letters/) });
+  });
+
+  test.each<[string[], RegExp]>([
+    [['--received-at', 'yesterday'], /^--received-at: "yesterday" is not a time/],
+    [['--received-at', '2026-09-02T06:00:02'], /^--received-at: .* is not a time \(ISO 8601 with a zone/],
+    [['--received-at', '2026-02-30T06:00:02Z'], /^--received-at: .* is not a time/],
+    [['--territory', 'bad territory!'], /^--territory: territory must be 1-64 letters, digits, '_' or '-'$/],
+  ])('%p is refused', (args, reason) => {
+    expect(cli(mapping(), input, ...args)).toMatchObject({ code: 1, out: '', err: expect.stringMatching(reason) });
+  });
+
+  test('load warnings are printed, the translation too', () => {
+    const WASTE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.WasteManagement/master/context.jsonld';
+    const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
+    const text = fs.readFileSync(exampleFile('waste-bin', '.yaml'), 'utf8').replace(`    - ${DEVICE}\n    - ${WASTE}\n`, `    - ${WASTE}\n    - ${DEVICE}\n`);
+    const r = cli(file('wrong-order.yaml', text), input, '--received-at', RECEIVED_AT);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^warning: wrong-order\.yaml: attribute temperature is defined by the WasteManagement and Device contexts/);
+  });
 });

@@ -1,126 +1,116 @@
 /**
- * The expression language of mappings: jexl (no eval, no Function) with a small whitelist of
- * transforms and no functions. Expressions are compiled when a mapping loads; evaluation returns
- * only JSON values (a function or an exotic object reached through the payload is refused).
- *
- * Transforms: number, string, round(digits = 0), percent (÷100: 85 → 0.85), toUpperCase,
- * toLowerCase, date(unit?) (epoch s or ms, or an ISO string → ISO 8601 UTC), default(value).
- * All but `default` leave undefined/null as undefined, so `optional` attributes stay optional.
+ * The expression language of mappings: jexl's syntax (parsed by jexl; never eval, never Function),
+ * evaluated by ./evaluate.ts with the transforms of ./transforms.ts and no functions. Expressions are
+ * compiled and checked when a mapping loads: unknown names, transforms and function calls, and a
+ * filter inside a filter (work that grows with the square of the payload) are refused there.
+ * Evaluation returns only JSON values, or a Missing naming the input that was missing.
  */
 import jexl from 'jexl';
+import { describe, evaluateTree, ROOTS, type EvalEnv, type Node } from './evaluate';
+import { Budget, ExprError, Missing } from './expr-values';
+import { TRANSFORMS } from './transforms';
 import type { CompiledExpr, ExprContext } from './types';
 
-/** Raised by a transform on a bad input; the translator turns it into a FeedError. */
-export class ExprError extends Error {}
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
-const missing = (x: unknown): x is undefined | null => x === undefined || x === null;
-
-/**
- * A time as ISO 8601 UTC with Z (milliseconds only when not zero): an ISO string with a zone, or
- * epoch seconds / milliseconds (`unit` 's' | 'ms'; guessed from the magnitude when omitted).
- * @example toIsoTime(1788328800) // '2026-09-02T06:00:00Z'
- */
-export function toIsoTime(x: unknown, unit?: unknown): string {
-  let ms: number;
-  if (typeof x === 'number' && Number.isFinite(x)) {
-    const s = unit === 's' || (unit === undefined && Math.abs(x) < 1e11);
-    ms = s ? x * 1000 : x;
-  } else if (typeof x === 'string' && ISO.test(x)) {
-    ms = Date.parse(x);
-  } else {
-    throw new ExprError(`${JSON.stringify(x) ?? String(x)} is not a time (ISO 8601 with a zone, or epoch s/ms)`);
-  }
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new ExprError(`${String(x)} is not a valid time`);
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-function num(x: unknown, what: string): number {
-  const n = typeof x === 'string' && x.trim() !== '' ? Number(x) : x;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ExprError(`${what}: ${JSON.stringify(x) ?? String(x)} is not a number`);
-  return n;
-}
-
-function str(x: unknown, what: string): string {
-  if (typeof x !== 'string') throw new ExprError(`${what}: ${JSON.stringify(x) ?? String(x)} is not a string`);
-  return x;
-}
-
-type Transform = (value: unknown, ...args: unknown[]) => unknown;
-const lift = (f: (x: unknown, ...args: unknown[]) => unknown): Transform => (x, ...args) => (missing(x) ? undefined : f(x, ...args));
-
-/** The whitelisted transforms, by name. */
-export const TRANSFORMS: Readonly<Record<string, Transform>> = {
-  number: lift((x) => num(x, 'number')),
-  string: lift((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))),
-  round: lift((x, digits = 0) => {
-    const d = num(digits, 'round digits');
-    if (!Number.isInteger(d) || d < 0 || d > 12) throw new ExprError('round: digits must be an integer 0..12');
-    const f = 10 ** d;
-    return Math.round(num(x, 'round') * f) / f;
-  }),
-  percent: lift((x) => num(x, 'percent') / 100),
-  toUpperCase: lift((x) => str(x, 'toUpperCase').toUpperCase()),
-  toLowerCase: lift((x) => str(x, 'toLowerCase').toLowerCase()),
-  date: lift((x, unit) => {
-    if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new ExprError("date: unit must be 's' or 'ms'");
-    return toIsoTime(x, unit);
-  }),
-  default: (x, d) => (missing(x) ? d : x),
-};
+export { ExprError, Missing, isMissing } from './expr-values';
+export { TRANSFORMS, toIsoTime } from './transforms';
 
 const engine = new jexl.Jexl();
-for (const [name, fn] of Object.entries(TRANSFORMS)) engine.addTransform(name, fn);
+const TRANSFORM_NAMES = Object.keys(TRANSFORMS).join(', ');
 
-type Ast = ReturnType<ReturnType<typeof engine.compile>['_getAst']>;
-
-/** Function calls and unknown transforms are refused when the mapping loads, not on the first message. */
-function checkAst(node: Ast | undefined): void {
-  if (!node || typeof node !== 'object') return;
-  if (node.type === 'FunctionCall') {
-    if (node.pool === 'functions') throw new Error(`function ${node.name}() is not available (use a transform: ${Object.keys(TRANSFORMS).join(', ')})`);
-    if (!Object.hasOwn(TRANSFORMS, node.name)) throw new Error(`unknown transform |${node.name} (available: ${Object.keys(TRANSFORMS).join(', ')})`);
-  }
-  for (const v of Object.values(node)) {
-    if (Array.isArray(v)) v.forEach((x) => checkAst(x as Ast));
-    else if (v && typeof v === 'object') {
-      if ('type' in v) checkAst(v as Ast);
-      else Object.values(v as Record<string, Ast>).forEach(checkAst);
-    }
+function children(n: Node): Node[] {
+  switch (n.type) {
+    case 'Identifier':
+      return n.from ? [n.from] : [];
+    case 'BinaryExpression':
+      return [n.left, n.right];
+    case 'UnaryExpression':
+      return [n.right];
+    case 'ConditionalExpression':
+      return [n.test, ...(n.consequent ? [n.consequent] : []), n.alternate];
+    case 'FilterExpression':
+      return [n.subject, n.expr];
+    case 'ArrayLiteral':
+      return n.value;
+    case 'ObjectLiteral':
+      return Object.values(n.value);
+    case 'FunctionCall':
+      return n.args ?? [];
+    default:
+      return [];
   }
 }
 
-const MAX_DEPTH = 32;
+const hasRelativeFilter = (n: Node): boolean => (n.type === 'FilterExpression' && n.relative) || children(n).some(hasRelativeFilter);
 
-/** Copies a value as JSON, refusing functions, non-finite numbers and non-plain objects. */
-export function asJson(x: unknown, depth = 0): unknown {
-  if (x === undefined || x === null || typeof x === 'string' || typeof x === 'boolean') return x;
+/** Refuses at load what would fail, or never give a value, or take too long on messages. */
+function check(node: Node, roots: readonly string[]): void {
+  if (node.type === 'FunctionCall') {
+    if (node.pool === 'functions') throw new Error(`function ${node.name}() is not available (use a transform: ${TRANSFORM_NAMES})`);
+    if (!Object.hasOwn(TRANSFORMS, node.name)) throw new Error(`unknown transform |${node.name} (available: ${TRANSFORM_NAMES})`);
+  }
+  if (node.type === 'Identifier' && !node.from && !node.relative && !roots.includes(node.value)) {
+    const known = (ROOTS as readonly string[]).includes(node.value);
+    throw new Error(known ? `${node.value} is not known yet in the deviceId expression` : `unknown name "${node.value}" (an expression starts from ${roots.join(', ')})`);
+  }
+  if (node.type === 'FilterExpression' && node.relative && hasRelativeFilter(node.expr)) {
+    throw new Error(`a filter inside the filter of ${describe(node.subject)} is not allowed: its work grows with the square of the payload`);
+  }
+  for (const c of children(node)) check(c, roots);
+}
+
+/** jexl's parse error, with the bracket syntax when a field name is a keyword (`payload.counts.in`). */
+function parseError(source: string, err: Error): Error {
+  const token = /^Token (\S+) \(\S+\) unexpected/.exec(err.message)?.[1];
+  if (token && new RegExp(`\\.\\s*${token.replace(/[$^.*+?()[\]{}|\\]/g, '\\$&')}\\b`).test(source)) {
+    return new Error(`${err.message}; "${token}" is a keyword or a reserved name: write the field with brackets, e.g. payload.x['${token}']`);
+  }
+  return err;
+}
+
+/** Copies a value as JSON (spending the budget), refusing non-finite numbers and non-plain objects. */
+export function asJson(x: unknown, budget = new Budget(), depth = 0): unknown {
+  budget.spend(1);
+  if (x === undefined || x === null || x instanceof Missing || typeof x === 'string' || typeof x === 'boolean') return x;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) throw new ExprError(`gives ${x}, not a finite number`);
     return x;
   }
-  if (depth > MAX_DEPTH) throw new ExprError('gives a value nested too deep');
-  if (Array.isArray(x)) return x.map((v) => asJson(v, depth + 1));
+  if (depth > 32) throw new ExprError('gives a value nested too deep');
+  if (Array.isArray(x)) return x.map((v) => asJson(v, budget, depth + 1));
   if (typeof x === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(x))) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = asJson(v, depth + 1);
+    for (const [k, v] of Object.entries(x)) {
+      const copy = asJson(v, budget, depth + 1);
+      // a "__proto__" key of the payload stays a key (an assignment would set the prototype)
+      if (k === '__proto__') Object.defineProperty(out, k, { value: copy, enumerable: true, writable: true, configurable: true });
+      else out[k] = copy;
+    }
     return out;
   }
   throw new ExprError(`gives a ${typeof x}, not a JSON value`);
 }
 
 /**
- * Compiles one expression; a syntax error, a function call or an unknown transform throws an Error
- * with jexl's message (the loader adds the file and line).
+ * Compiles one expression; a syntax error, an unknown name, a function call, an unknown transform or
+ * a filter inside a filter throws an Error (the loader adds the file and line). `roots`: the names
+ * the expression may start from (the deviceId expression has neither deviceId nor device).
  * @example compileExpr('payload.level | percent', '/attributes/fillingLevel/expr', 12).evaluate({ payload: { level: 85 }, territory: 't', receivedAt: '…' }) // 0.85
  */
-export function compileExpr(source: string, pointer: string, line: number): CompiledExpr {
-  const compiled = engine.compile(source);
-  checkAst(compiled._getAst());
+export function compileExpr(source: string, pointer: string, line: number, roots: readonly string[] = ROOTS): CompiledExpr {
+  let ast: Node;
+  try {
+    ast = engine.compile(source)._getAst() as unknown as Node;
+  } catch (err) {
+    throw parseError(source, err as Error);
+  }
+  check(ast, roots);
   return {
     source,
     pointer,
     line,
-    evaluate: (ctx: ExprContext) => asJson(compiled.evalSync(ctx)),
+    evaluate: (ctx: ExprContext, env: EvalEnv = {}) => {
+      const budget = env.budget ?? new Budget();
+      return asJson(evaluateTree(ast, ctx, { ...env, budget }), budget);
+    },
   };
 }

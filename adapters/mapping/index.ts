@@ -5,6 +5,7 @@
 export { mappingAdapter } from './adapter';
 export { MAPPING_SCHEMA_FILE, MappingError, loadMappingFile, parseMapping } from './load';
 export { createMappingRegistry, type MappingLog, type MappingRegistry, type MappingRegistryOptions, type ReloadResult } from './registry';
-export { TRANSFORMS, toIsoTime } from './expressions';
+export { Missing, TRANSFORMS, isMissing, toIsoTime } from './expressions';
+export { slug } from './transforms';
 export { translateMapping } from './translate';
 export type { CompiledAttribute, CompiledExpr, CompiledMapping, MappingSource } from './types';

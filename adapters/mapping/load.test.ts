@@ -73,6 +73,10 @@ describe('semantic errors', () => {
     ['static and attribute', 'location:', 'static:\n  temperature: 3\nlocation:', '/static/temperature', 19, /also in attributes/],
     ['static relationship not a URI', 'location:', "static:\n  refDevice: { type: Relationship, object: 'not a uri' }\nlocation:", '/static/refDevice/object', 19, /must be a URI .+got "not a uri"/],
     ['static GeoProperty not a geometry', 'location:', 'static:\n  area: { type: GeoProperty, value: 5 }\nlocation:', '/static/area/value', 19, /a GeoJSON geometry must be an object/],
+    ['id template with a space', "'urn:ngsi-ld:WasteContainer:{territory}:{deviceId}'", "'urn:ngsi-ld:WasteContainer:{territory}:my bin {deviceId}'", '/entity/idTemplate', 7, /must give a URI: no spaces/],
+    ['id template with a forbidden character', "'urn:ngsi-ld:WasteContainer:{territory}:{deviceId}'", "'urn:ngsi-ld:WasteContainer:{territory}:<{deviceId}>'", '/entity/idTemplate', 7, /must give a URI/],
+    ['static null value', 'location:', 'static:\n  nothing: { value: null }\nlocation:', '/static/nothing/value', 19, /a value may not be null/],
+    ['static empty value', 'location:', 'static:\n  nothing: { value: }\nlocation:', '/static/nothing/value', 19, /a value may not be null/],
   ])('%s', (_label, from, to, pointer, line, reason) => {
     const e = errorOf(edit(from, to));
     expect({ pointer: e.pointer, line: e.line }).toEqual({ pointer, line });
@@ -92,6 +96,10 @@ describe('jexl expressions are compiled when the mapping loads', () => {
     ['unknown transform', 'payload.level | percent', 'payload.level | pct', '/attributes/fillingLevel/expr', 11, /unknown transform \|pct/],
     ['function call', 'deviceId: payload.id', 'deviceId: eval("1")', '/deviceId', 4, /function eval\(\) is not available/],
     ['location expression', 'location:\n  coordinates: [4.83, 45.75]', 'location:\n  lon: payload.lon\n  lat: payload.lat[', '/location/lat', 20, /Unexpected end/],
+    ['misspelled root', 'payload.t\n', 'paylaod.t\n', '/attributes/temperature/expr', 15, /unknown name "paylaod" \(an expression starts from payload, deviceId, device, territory, receivedAt\)/],
+    ['deviceId from device', 'deviceId: payload.id', 'deviceId: device.meterId', '/deviceId', 4, /device is not known yet in the deviceId expression/],
+    ['a filter inside a filter', 'payload.t\n', "payload.l[.x == payload.l[.x == 5][0].x][0].x\n", '/attributes/temperature/expr', 15, /a filter inside the filter of payload\.l is not allowed/],
+    ['a keyword as a field name', 'payload.t\n', 'payload.counts.in\n', '/attributes/temperature/expr', 15, /write the field with brackets, e\.g\. payload\.x\['in'\]/],
   ])('%s', (_label, from, to, pointer, line, reason) => {
     const e = errorOf(edit(from, to));
     expect({ pointer: e.pointer, line: e.line }).toEqual({ pointer, line });
@@ -107,6 +115,24 @@ test('YAML syntax errors and duplicate keys give their line', () => {
   expect(dup.line).toBe(17);
 });
 
+test('aliases that expand too much ("billion laughs"): an error with the file and the line', () => {
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+  const e = errorOf(`${BASE_MAPPING}${laughs}\n`);
+  expect(e.message).toMatch(/^probe\.yaml:21: \/: YAML: .*alias/i);
+});
+
+test('two contexts defining a name: warned when the entity type context does not come last', () => {
+  const WASTE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.WasteManagement/master/context.jsonld';
+  const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
+  const withContexts = (list: string[]) => parseMapping(edit(`  context: ${WASTE}\n`, `  context: [${list.join(', ')}]\n`), 'probe.yaml');
+  expect(withContexts([WASTE, DEVICE]).warnings).toEqual([
+    'attribute temperature is defined by the WasteManagement and Device contexts: the later one wins, so it is stored as https://smartdatamodels.org/dataModel.Device/temperature; list the WasteContainer context (WasteManagement) last',
+  ]);
+  expect(withContexts([DEVICE, WASTE]).warnings).toEqual([]);
+  expect(parseMapping(BASE_MAPPING, 'probe.yaml').warnings).toEqual([]);
+  expect(withContexts([WASTE, 'https://example.org/unknown.jsonld']).warnings).toEqual([]); // no built-in copy: not checked
+});
+
 test('a document that is not a mapping', () => {
   expect(errorOf('- a\n- b\n')).toMatchObject({ pointer: '', line: 1, reason: 'must be object' });
   expect(errorOf('')).toMatchObject({ line: 1 });
@@ -116,5 +142,8 @@ test('the annotated mapping of README.md loads', () => {
   const md = readFileSync(join(__dirname, 'README.md'), 'utf8');
   const m = parseMapping(md.split('```yaml\n')[1].split('```')[0], 'README.md');
   expect(m.attributes.map((a) => a.name)).toEqual(['fillingLevel', 'dateLastEmptying', 'refDevice']);
+  expect(m.warnings).toEqual([]); // the entity type's own context comes last
+  // SDM WasteContainer's refDevice is a list
+  expect(m.attributes.find((a) => a.name === 'refDevice')?.expr.evaluate({ payload: {}, territory: 'eclor', receivedAt: '', deviceId: 'd1' })).toEqual(['urn:ngsi-ld:Device:eclor:d1']);
   expect(Object.keys(m.static)).toEqual(['storedWasteKind', 'binCapacity', 'refWasteContainerIsle']);
 });

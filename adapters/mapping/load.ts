@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { Attribute } from '../../src/ngsi-ld/types';
 import { topicFilterProblem } from '../../src/ingest/sources/topic-filter';
 import { isUri } from '../../src/ngsi-ld/entity/terms';
 import { validateGeometry } from '../../src/ngsi-ld/geo/validate';
 import { projectRoot } from '../../src/project-root';
+import { contextWarnings } from './context-overlap';
+import { ROOTS } from './evaluate';
 import { compileExpr } from './expressions';
 import type { CompiledAttribute, CompiledExpr, CompiledLocation, CompiledMapping, MappingSource } from './types';
 
@@ -117,6 +119,8 @@ function staticAttribute(x: RawStatic): Attribute {
 }
 
 const PLACEHOLDERS = new Set(['territory', 'deviceId', 'name']);
+/** A template with its placeholders filled, as a sample to check. */
+const sample = (s: string) => s.replace(/\{(territory|deviceId|name)\}/g, 'x');
 
 /**
  * Parses, validates and compiles a mapping from its YAML text.
@@ -131,7 +135,20 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
     const e = doc.errors[0];
     throw new MappingError(file, '', e.linePos?.[0].line ?? 1, `YAML: ${e.message.split('\n')[0]}`);
   }
-  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // aliases that expand too much ("billion laughs"): said at the first alias
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw new MappingError(file, '', lc.linePos(offset).line, `YAML: ${(err as Error).message}`);
+  }
   const errors = validate(raw);
   if (errors.length > 0) {
     const { pointer, reason, atKey } = pickError(errors);
@@ -141,10 +158,10 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
   const fail = (pointer: string, reason: string, atKey = false): never => {
     throw new MappingError(file, pointer, lineOf(doc, lc, pointer, atKey), reason);
   };
-  const expr = (source: string, pointer: string): CompiledExpr => {
+  const expr = (source: string, pointer: string, roots: readonly string[] = ROOTS): CompiledExpr => {
     const line = lineOf(doc, lc, pointer);
     try {
-      return compileExpr(source, pointer, line);
+      return compileExpr(source, pointer, line, roots);
     } catch (err) {
       throw new MappingError(file, pointer, line, `expression ${JSON.stringify(source)}: ${(err as Error).message}`);
     }
@@ -166,6 +183,7 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
     if (!PLACEHOLDERS.has(ph)) fail('/entity/idTemplate', `unknown placeholder {${ph}} (use {territory}, {deviceId}, {name})`);
   }
   if (!m.entity.idTemplate.startsWith(`urn:ngsi-ld:${m.entity.type}:`)) fail('/entity/idTemplate', `must start with urn:ngsi-ld:${m.entity.type}: (DESIGN.md entity ids)`);
+  if (!isUri(sample(m.entity.idTemplate))) fail('/entity/idTemplate', 'must give a URI: no spaces and none of < > " { } | \\ ^ ` outside the placeholders');
 
   const attributes: CompiledAttribute[] = Object.entries(m.attributes ?? {}).map(([name, a]) => {
     const at = `/attributes/${escape(name)}`;
@@ -192,7 +210,7 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
   const statics = Object.fromEntries(Object.entries(m.static ?? {}).map(([k, v]) => [k, staticAttribute(v)]));
   for (const [name, a] of Object.entries(statics)) {
     const at = `/static/${escape(name)}`;
-    const sample = (s: string) => s.replace(/\{(territory|deviceId|name)\}/g, 'x');
+    if (a.type !== 'Relationship' && a.value === null) fail(`${at}/value`, 'a value may not be null (the broker refuses it): leave the attribute out');
     if (a.type === 'Relationship') {
       for (const o of ([] as unknown[]).concat(a.object)) if (typeof o !== 'string' || !isUri(sample(o))) fail(`${at}/object`, `must be a URI (with {territory}, {deviceId} or {name} if needed), got ${JSON.stringify(o)}`);
     } else if (a.type === 'GeoProperty') {
@@ -208,19 +226,21 @@ export function parseMapping(text: string, file = '<inline>'): CompiledMapping {
   if (m.location && 'coordinates' in m.location) location = { kind: 'fixed', coordinates: m.location.coordinates, line: lineOf(doc, lc, '/location') };
   else if (m.location) location = { kind: 'expr', lon: expr(m.location.lon, '/location/lon'), lat: expr(m.location.lat, '/location/lat'), line: lineOf(doc, lc, '/location') };
 
+  const contexts = typeof m.entity.context === 'string' ? [m.entity.context] : m.entity.context;
   return {
     name: m.name,
     file,
     description: m.description,
     source,
     path,
-    deviceId: expr(m.deviceId, '/deviceId'),
-    entity: { type: m.entity.type, idTemplate: m.entity.idTemplate, context: typeof m.entity.context === 'string' ? [m.entity.context] : m.entity.context },
+    deviceId: expr(m.deviceId, '/deviceId', ['payload', 'territory', 'receivedAt']),
+    entity: { type: m.entity.type, idTemplate: m.entity.idTemplate, idLine: lineOf(doc, lc, '/entity/idTemplate'), context: contexts },
     observedAt: m.observedAt === undefined ? undefined : expr(m.observedAt, '/observedAt'),
     attributes,
     static: statics,
     location,
     mode: m.mode ?? 'merge',
+    warnings: contextWarnings(contexts, m.entity.type, [...attributes.map((a) => a.name), ...Object.keys(statics)]),
   };
 }
 

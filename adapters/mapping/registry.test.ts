@@ -64,6 +64,54 @@ test('a name used twice: the second file is skipped', () => {
   expect(registry.reload()).toEqual({ loaded: ['waste-bin'], errors: [{ file: 'z-copy.yaml', error: expect.stringMatching(/already used by waste-bin\.yaml/) }] });
 });
 
+test('first come, first served: a file added later with a name in use is refused, the running mapping stays', () => {
+  write('a-probe.yaml', BASE_MAPPING);
+  registry = createMappingRegistry(dir, log, { watch: false });
+  // a newcomer whose file name sorts after, then one whose file name sorts before, the running one
+  write('z-probe.yaml', BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
+  write('0-probe.yaml', BASE_MAPPING.replace('payload.level | percent', 'payload.level / 1000'));
+  expect(registry.reload()).toEqual({
+    loaded: ['probe', 'waste-bin'],
+    errors: [
+      { file: '0-probe.yaml', error: '0-probe.yaml: mapping name "probe" is already used by a-probe.yaml' },
+      { file: 'z-probe.yaml', error: 'z-probe.yaml: mapping name "probe" is already used by a-probe.yaml' },
+    ],
+  });
+  expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.4 });
+  // the running one goes: a newcomer takes the name at the next reload
+  fs.rmSync(path.join(dir, 'a-probe.yaml'));
+  expect(registry.reload().errors).toEqual([{ file: 'z-probe.yaml', error: expect.stringMatching(/already used by 0-probe\.yaml/) }]);
+});
+
+test('MQTT topics: the same topic is refused to a newcomer, an overlapping one is reported', () => {
+  const mqtt = (name: string, topic: string) => BASE_MAPPING.replace('name: probe', `name: ${name}`).replace('  http: {}', `  mqtt: { topic: '${topic}' }`);
+  write('m-first.yaml', mqtt('first', 'bins/+/up'));
+  registry = createMappingRegistry(dir, log, { watch: false });
+  write('a-same.yaml', mqtt('same', 'bins/+/up'));
+  write('b-wide.yaml', mqtt('wide', 'bins/#'));
+  const r = registry.reload();
+  expect(r.loaded).toEqual(['first', 'waste-bin', 'wide']);
+  expect(r.errors).toEqual([{ file: 'a-same.yaml', error: "a-same.yaml: MQTT topic 'bins/+/up' is already read by mapping first (m-first.yaml)" }]);
+  expect(r.warnings).toEqual([
+    { file: 'b-wide.yaml', warning: "MQTT topic 'bins/#' overlaps 'bins/+/up' of mapping first (m-first.yaml): the messages of topics both match go to first only (it was there first)" },
+  ]);
+  expect(registry.list().map((m) => m.name)).toEqual(['first', 'waste-bin', 'wide']); // in the order they came
+  expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ file: 'b-wide.yaml' }), 'mapping warning');
+  expect(registry.status()).toBe(r);
+});
+
+test('a kept version keeps its name against a newcomer', () => {
+  write('a-probe.yaml', BASE_MAPPING);
+  registry = createMappingRegistry(dir, log, { watch: false });
+  write('a-probe.yaml', BASE_MAPPING.replace('payload.level | percent', 'payload.level +'));
+  write('0-probe.yaml', BASE_MAPPING);
+  const r = registry.reload();
+  expect(r.errors).toEqual([
+    { file: '0-probe.yaml', error: expect.stringMatching(/already used by a-probe\.yaml/) },
+    { file: 'a-probe.yaml', error: expect.stringMatching(/^a-probe\.yaml:11: /), kept: 'probe' },
+  ]);
+});
+
 test('a missing directory is reported, not thrown', () => {
   registry = createMappingRegistry(path.join(dir, 'nope'), log);
   expect(registry.list()).toEqual([]);

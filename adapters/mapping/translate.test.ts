@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import { FeedError, type AdapterEnv } from '../../src/ingest/types';
 import { mappingAdapter } from './adapter';
-import { toIsoTime, TRANSFORMS } from './expressions';
 import { loadMappingFile, parseMapping } from './load';
 import { translateMapping } from './translate';
 import { BASE_MAPPING, env, EXAMPLES, exampleFile, message, readJson, RECEIVED_AT } from './test-support.fixture';
@@ -84,7 +83,9 @@ describe('failures are FeedError(translate, 422) naming the attribute and the li
     expect(e.location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } });
     const fails: Array<[unknown, RegExp]> = [
       [{ ...ok, time: 'yesterday' }, /^observedAt \(probe\.yaml line 9\): .*"yesterday" is not a time/],
-      [{ ...ok, time: undefined }, /^observedAt .*undefined is not a time/],
+      [{ ...ok, time: undefined }, /^observedAt \(probe\.yaml line 9\): expression "payload\.time \| date" gave no value: payload\.time is missing$/],
+      [{ ...ok, time: '2026-02-30T08:00:00Z' }, /^observedAt .*"2026-02-30T08:00:00Z" is not a time \(ISO 8601 with a zone and a real calendar date/],
+      [{ ...ok, lat: undefined }, /^location \(probe\.yaml line \d+\): expression "payload\.lat" gave no value: payload\.lat is missing$/],
       [{ ...ok, lat: 91 }, /^location \(probe\.yaml line \d+\): latitude 91 is not a number in -90\.\.90/],
       [{ ...ok, lon: '4.8' }, /^location .*longitude "4\.8" is not a number/],
       [{ ...ok, ref: 'not a urn' }, /^attribute refDevice \(probe\.yaml line 11\): "not a urn" is not an entity id/],
@@ -121,51 +122,72 @@ test('expressions see the device registry entry', () => {
   const m = parseMapping(BASE_MAPPING.replace('location:\n  coordinates: [4.83, 45.75]', 'location:\n  lon: device.location[0]\n  lat: device.location[1]'), 'probe.yaml');
   const devices = { get: (id: string) => (id === 'B7' ? { devEui: 'B7', meterId: 'B7', location: [4.9, 45.8] as [number, number] } : undefined) };
   expect(run({ id: 'B7', level: 1 }, m, { ...env, devices }).entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.9, 45.8] } });
-  expect(feedError(() => run({ id: 'B8', level: 1 }, m, { ...env, devices })).message).toMatch(/^location \(probe\.yaml line 19\): expression "device\.location\[0\]" failed/);
+  expect(feedError(() => run({ id: 'B8', level: 1 }, m, { ...env, devices })).message).toBe(
+    'location (probe.yaml line 19): expression "device.location[0]" gave no value: device is missing: the deviceId is not in the territory device registry',
+  );
 });
 
-test('non-JSON bodies are decode errors', () => {
+test('non-JSON bodies are decode errors; a UTF-8 byte order mark is not', () => {
   const e = feedError(() => mappingAdapter(base).handle(message('{"id":'), env));
   expect({ stage: e.stage, status: e.status }).toEqual({ stage: 'decode', status: 400 });
+  expect(mappingAdapter(base).handle(message('\uFEFF{"id":"b","level":5}'), env).entities[0].id).toBe('urn:ngsi-ld:WasteContainer:eclor:b');
 });
 
-describe('transforms', () => {
-  test.each<[string, unknown, unknown[], unknown]>([
-    ['number', '12.5', [], 12.5],
-    ['number', undefined, [], undefined],
-    ['string', 12, [], '12'],
-    ['round', 0.12345, [2], 0.12],
-    ['round', 2.5, [], 3],
-    ['percent', 85, [], 0.85],
-    ['toUpperCase', 'ab', [], 'AB'],
-    ['toLowerCase', 'AB', [], 'ab'],
-    ['date', 1788328800, [], '2026-09-02T06:00:00Z'],
-    ['date', 1788328800123, [], '2026-09-02T06:00:00.123Z'],
-    ['date', 1788328800, ['s'], '2026-09-02T06:00:00Z'],
-    ['date', '2026-09-02T08:00:00+02:00', [], '2026-09-02T06:00:00Z'],
-    ['default', null, [0], 0],
-    ['default', 5, [0], 5],
-  ])('%s(%p, %p)', (name, x, args, expected) => {
-    expect(TRANSFORMS[name](x, ...args)).toEqual(expected);
+describe('a missing input is a missing value, however it is reached', () => {
+  const m = parseMapping(
+    BASE_MAPPING.replace(
+      'attributes:',
+      "attributes:\n  rssi:\n    expr: payload.rxInfo[0].rssi\n    optional: true\n  no2:\n    expr: payload.list[.kind == 'no2'].value\n    optional: true\n  tempC:\n    expr: ((payload.tempF | number) - 32) * 5 / 9 | round(1)\n    optional: true",
+    ),
+    'probe.yaml',
+  );
+  test.each<[string, unknown]>([
+    ['no rxInfo, no list, no tempF', { id: 'a', level: 1 }],
+    ['rxInfo null, list null', { id: 'a', level: 1, rxInfo: null, list: null }],
+    ['rxInfo empty, no no2 in the list', { id: 'a', level: 1, rxInfo: [], list: [{ kind: 'o3', value: 3 }] }],
+  ])('optional attributes are skipped: %s', (_label, payload) => {
+    expect(Object.keys(run(payload, m).entities[0])).toEqual(['id', 'type', 'fillingLevel', 'location']);
   });
-  test.each<[string, unknown, unknown[]]>([
-    ['number', 'abc', []],
-    ['number', {}, []],
-    ['round', 1, [20]],
-    ['toUpperCase', 3, []],
-    ['date', '2026-09-02', []],
-    ['date', 1, ['h']],
-    ['date', 1e20, []],
-  ])('%s(%p, %p) throws', (name, x, args) => {
-    expect(() => TRANSFORMS[name](x, ...args)).toThrow();
+  test('and written when there', () => {
+    const e = run({ id: 'a', level: 1, rxInfo: [{ rssi: -90 }], list: [{ kind: 'no2', value: 40 }], tempF: '212' }, m).entities[0];
+    expect([e.rssi, e.no2, e.tempC].map((a) => (a as { value: unknown }).value)).toEqual([-90, 40, 100]);
   });
-  test('toIsoTime keeps milliseconds only when set', () => {
-    expect(toIsoTime('2026-09-02T06:00:00.000Z')).toBe('2026-09-02T06:00:00Z');
-    expect(toIsoTime('2026-09-02T06:00:00.5Z')).toBe('2026-09-02T06:00:00.500Z');
+  test('a required attribute computed from a missing input is refused, naming it', () => {
+    const required = parseMapping(BASE_MAPPING.replace('payload.level | percent', '(payload.raw.level * 2) | percent | round(2)'), 'probe.yaml');
+    expect(feedError(() => run({ id: 'a', raw: {} }, required)).message).toBe(
+      'attribute fillingLevel (probe.yaml line 10): expression "(payload.raw.level * 2) | percent | round(2)" gave no value: payload.raw.level is missing (mark it optional: true if the sensor may omit it)',
+    );
   });
 });
 
-test('expressions cannot reach functions or prototypes', () => {
+test('an entity id that is not a URI is refused by the translation', () => {
+  expect(feedError(() => run({ id: 'a', level: 1 }, base, { ...env, territory: 'my town' })).message).toMatch(
+    /^entity id \(probe\.yaml line 7\): "urn:ngsi-ld:WasteContainer:my town:a" is not a URI/,
+  );
+});
+
+test('device ids: ASCII only, | slug makes one of a name', () => {
+  expect(feedError(() => run({ id: 'Entrée-Hôtel-de-Ville', level: 1 })).message).toMatch(/is not a device id \(1-128 ASCII letters A-Z a-z, digits, .*'\| slug'/);
+  const m = parseMapping(BASE_MAPPING.replace('deviceId: payload.id', 'deviceId: payload.id | slug'), 'probe.yaml');
+  expect(run({ id: 'Entrée Hôtel-de-Ville', level: 1 }, m).entities[0].id).toBe('urn:ngsi-ld:WasteContainer:eclor:Entree-Hotel-de-Ville');
+});
+
+test("date('local') reads a time without an offset in the territory's timeZone", () => {
+  const m = parseMapping(BASE_MAPPING.replace('attributes:', "observedAt: payload.time | date('local')\nattributes:"), 'probe.yaml');
+  expect(run({ id: 'a', level: 1, time: '2026-09-02T08:00:00' }, m, { ...env, timeZone: 'Europe/Paris' }).entities[0].fillingLevel).toMatchObject({ observedAt: '2026-09-02T06:00:00Z' });
+  expect(feedError(() => run({ id: 'a', level: 1, time: '2026-09-02T08:00:00' }, m)).message).toMatch(/^observedAt .*the territory file has no timeZone/);
+});
+
+test('the work of a batch is bounded as a whole', () => {
+  const m = parseMapping(BASE_MAPPING.replace('payload.t\n', 'payload.l[.x in payload.ids][0].x\n'), 'probe.yaml');
+  const heavy = { id: 'a', level: 1, l: Array.from({ length: 600 }, (_, x) => ({ x })), ids: Array.from({ length: 600 }, (_, i) => i) };
+  expect(run(heavy, m).entities[0].temperature).toMatchObject({ value: 0 }); // one is fine
+  const t = Date.now();
+  expect(feedError(() => run(Array(100).fill(heavy), m)).message).toMatch(/^payload\[\d+\]: attribute temperature .*needs more than 1100000 steps of work for a batch of 100 messages/);
+  expect(Date.now() - t).toBeLessThan(2000);
+});
+
+test('expressions cannot reach functions or prototypes: a member that is not an own JSON member is missing', () => {
   const m = parseMapping(BASE_MAPPING.replace('    expr: payload.t\n', "    expr: payload['constructor']\n"), 'probe.yaml');
-  expect(feedError(() => run({ id: 'a', level: 1 }, m)).message).toMatch(/^attribute temperature .*gives a function, not a JSON value/);
+  expect(run({ id: 'a', level: 1 }, m).entities[0].temperature).toBeUndefined();
 });

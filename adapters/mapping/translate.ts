@@ -6,6 +6,9 @@
  */
 import { FeedError, type AdapterEnv, type Translation } from '../../src/ingest/types';
 import { GEOJSON_GEOMETRY_TYPES, type Attribute, type Entity, type GeoProperty, type JsonValue } from '../../src/ngsi-ld/types';
+import { isUri } from '../../src/ngsi-ld/entity/terms';
+import type { EvalEnv } from './evaluate';
+import { BATCH_STEPS_PER_MESSAGE, Budget, isMissing, MAX_STEPS, Missing, show } from './expr-values';
 import { toIsoTime } from './expressions';
 import type { CompiledAttribute, CompiledExpr, CompiledMapping, ExprContext } from './types';
 
@@ -14,15 +17,16 @@ const DEVICE_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 type Fail = (what: string, line: number, reason: string) => never;
 
-function evaluate(e: CompiledExpr, ctx: ExprContext, what: string, fail: Fail): unknown {
+function evaluate(e: CompiledExpr, ctx: ExprContext, env: EvalEnv, what: string, fail: Fail): unknown {
   try {
-    return e.evaluate(ctx);
+    return e.evaluate(ctx, env);
   } catch (err) {
     return fail(what, e.line, `expression ${JSON.stringify(e.source)} failed: ${(err as Error).message}`);
   }
 }
 
-const show = (v: unknown) => (JSON.stringify(v) ?? String(v)).slice(0, 100);
+/** Why an expression gave no value: the input that was missing. */
+const noValue = (e: CompiledExpr, v: unknown) => `expression ${JSON.stringify(e.source)} gave no value${v instanceof Missing ? `: ${v.reason}` : ''}`;
 
 /** Replaces {territory}, {deviceId} and {name} in every string of a value. */
 function fill<T>(x: T, vars: Record<string, string>): T {
@@ -42,8 +46,7 @@ function attribute(a: CompiledAttribute, value: unknown, observedAt: string, fai
   const what = `attribute ${a.name}`;
   const bad = (reason: string): never => fail(what, a.line, reason);
   if (a.kind === 'Relationship') {
-    const ok = (s: unknown) => typeof s === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s);
-    if (!(ok(value) || (Array.isArray(value) && value.length > 0 && value.every(ok)))) bad(`${show(value)} is not an entity id (URI) or a list of them`);
+    if (!(isUri(value) || (Array.isArray(value) && value.length > 0 && value.every(isUri)))) bad(`${show(value)} is not an entity id (URI) or a list of them`);
     return { type: 'Relationship', object: value as string | string[] };
   }
   if (a.kind === 'GeoProperty') {
@@ -77,23 +80,26 @@ function attribute(a: CompiledAttribute, value: unknown, observedAt: string, fai
   return p;
 }
 
-function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: string, where: string): Entity {
+function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: string, where: string, batch?: Budget): Entity {
   const fail: Fail = (what, line, reason) => {
     throw new FeedError('translate', `${where}${what} (${m.file} line ${line}): ${reason}`, 422);
   };
   const ctx: ExprContext = { payload, territory: env.territory, receivedAt };
-  const rawId = evaluate(m.deviceId, ctx, 'deviceId', fail);
-  if (rawId === undefined || rawId === null) fail('deviceId', m.deviceId.line, `expression ${JSON.stringify(m.deviceId.source)} gave no value`);
+  // the work of all the expressions of one message is bounded together
+  const run: EvalEnv = { timeZone: env.timeZone, budget: new Budget(MAX_STEPS, batch) };
+  const rawId = evaluate(m.deviceId, ctx, run, 'deviceId', fail);
+  if (isMissing(rawId)) fail('deviceId', m.deviceId.line, noValue(m.deviceId, rawId));
   const deviceId = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? String(rawId) : rawId;
   if (typeof deviceId !== 'string' || !DEVICE_ID.test(deviceId)) {
-    fail('deviceId', m.deviceId.line, `${show(rawId)} is not a device id (1-128 letters, digits, '.', '_', '~', '-')`);
+    fail('deviceId', m.deviceId.line, `${show(rawId)} is not a device id (1-128 ASCII letters A-Z a-z, digits, '.', '_', '~', '-'; '| slug' makes one of a name with accents or spaces)`);
   }
   ctx.deviceId = deviceId as string;
   ctx.device = env.devices.get(ctx.deviceId);
 
   let observedAt = receivedAt;
   if (m.observedAt) {
-    const t = evaluate(m.observedAt, ctx, 'observedAt', fail);
+    const t = evaluate(m.observedAt, ctx, run, 'observedAt', fail);
+    if (isMissing(t)) fail('observedAt', m.observedAt.line, noValue(m.observedAt, t));
     try {
       observedAt = toIsoTime(t);
     } catch (err) {
@@ -103,19 +109,24 @@ function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: 
 
   const vars = { territory: env.territory, deviceId: ctx.deviceId, name: m.name };
   const entity: Entity = { id: fill(m.entity.idTemplate, vars), type: m.entity.type };
+  if (!isUri(entity.id)) fail('entity id', m.entity.idLine, `${show(entity.id)} is not a URI (no spaces, no < > " { } | \\ ^ \`)`);
   for (const [name, a] of Object.entries(m.static)) entity[name] = fill(a, vars);
   for (const a of m.attributes) {
-    const v = evaluate(a.expr, ctx, `attribute ${a.name}`, fail);
-    if (v === undefined || v === null) {
+    const v = evaluate(a.expr, ctx, run, `attribute ${a.name}`, fail);
+    if (isMissing(v)) {
       if (a.optional) continue;
-      fail(`attribute ${a.name}`, a.line, `expression ${JSON.stringify(a.expr.source)} gave no value (mark it optional: true if the sensor may omit it)`);
+      fail(`attribute ${a.name}`, a.line, `${noValue(a.expr, v)} (mark it optional: true if the sensor may omit it)`);
     }
     entity[a.name] = attribute(a, v, observedAt, fail);
   }
   const loc = m.location;
   if (loc?.kind === 'fixed') entity.location = point(loc.coordinates[0], loc.coordinates[1]) as GeoProperty;
   else if (loc) {
-    const p = point(evaluate(loc.lon, ctx, 'location', fail), evaluate(loc.lat, ctx, 'location', fail));
+    const [lon, lat] = [loc.lon, loc.lat].map((e) => {
+      const v = evaluate(e, ctx, run, 'location', fail);
+      return isMissing(v) ? fail('location', e.line, noValue(e, v)) : v;
+    });
+    const p = point(lon, lat);
     if (typeof p === 'string') fail('location', loc.line, p);
     entity.location = p as GeoProperty;
   }
@@ -133,5 +144,6 @@ export function translateMapping(m: CompiledMapping, payload: unknown, env: Adap
   if (!Array.isArray(payload)) return { ...base, entities: [one(m, payload, env, opts.receivedAt, '')] };
   if (payload.length === 0) return { ...base, entities: [], ignored: 'empty batch' };
   if (payload.length > MAX_BATCH) throw new FeedError('translate', `batch too large (${payload.length} > ${MAX_BATCH} messages)`, 413);
-  return { ...base, entities: payload.map((p, i) => one(m, p, env, opts.receivedAt, `payload[${i}]: `)) };
+  const batch = new Budget(MAX_STEPS + BATCH_STEPS_PER_MESSAGE * payload.length, undefined, `a batch of ${payload.length} messages`);
+  return { ...base, entities: payload.map((p, i) => one(m, p, env, opts.receivedAt, `payload[${i}]: `, batch)) };
 }

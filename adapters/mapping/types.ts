@@ -4,6 +4,7 @@
  * keeps the line of the mapping it came from, so a message that fails names the line at fault.
  */
 import type { Attribute } from '../../src/ngsi-ld/types';
+import type { EvalEnv } from './evaluate';
 
 /** The context an expression sees. `deviceId` and `device` are not set for the deviceId expression. */
 export interface ExprContext {
@@ -22,7 +23,8 @@ export interface CompiledExpr {
   pointer: string;
   /** 1-based line in the mapping file. */
   line: number;
-  evaluate(ctx: ExprContext): unknown;
+  /** The JSON value, or a Missing (./expr-values.ts) naming the input that was missing. */
+  evaluate(ctx: ExprContext, env?: EvalEnv): unknown;
 }
 
 export interface CompiledAttribute {
@@ -56,11 +58,14 @@ export interface CompiledMapping {
   /** Webhook path: /ingest/mapping/<name>. */
   path: string;
   deviceId: CompiledExpr;
-  entity: { type: string; idTemplate: string; context: string[] };
+  /** `idLine`: the line of idTemplate. */
+  entity: { type: string; idTemplate: string; idLine: number; context: string[] };
   observedAt?: CompiledExpr;
   attributes: CompiledAttribute[];
   /** Fixed attributes; strings may hold {territory}, {deviceId}, {name}. */
   static: Record<string, Attribute>;
   location?: CompiledLocation;
   mode: 'merge' | 'replace';
+  /** What loads but is likely wrong (an attribute name defined by two of the contexts …). */
+  warnings: string[];
 }

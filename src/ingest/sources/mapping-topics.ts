@@ -35,7 +35,7 @@ export function mappingSubscriptions(registry: Pick<MappingTopicsRegistry, 'list
 
 /**
  * Warns (once per pair) of two subscriptions whose filters some topic matches both: its messages go to
- * the first one only (territory subscriptions first, then the mappings in file order).
+ * the first one only (territory subscriptions first, then the mappings in the order they were loaded).
  */
 function warnOverlaps(subs: MqttSubscription[], warned: Set<string>, log: SourceLog): void {
   for (let j = 1; j < subs.length; j++) {
