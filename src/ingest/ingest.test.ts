@@ -44,7 +44,7 @@ const partsFeed: Adapter = {
     for (const [i, r] of (JSON.parse(msg.body) as Array<{ id: string; battery: number }>).entries()) {
       const id = `urn:ngsi-ld:Device:${env.territory}:${r.id}`;
       if (r.battery >= 0 && r.battery <= 1) t.entities.push({ id, type: 'Device', batteryLevel: { type: 'Property', value: r.battery } });
-      else t.refused!.push({ reason: `[${i}]: battery ${r.battery} out of 0..1`, entityId: id, payload: JSON.stringify(r) });
+      else t.refused!.push({ reason: `[${i}]: battery ${r.battery} out of 0..1`, entityId: id, payload: r.battery === 99 ? null : JSON.stringify(r) });
     }
     return t;
   },
@@ -364,6 +364,10 @@ it('a part of a message refused on its own (Translation.refused) is a dead lette
   expect(d).toMatchObject({ adapter: 'test/parts', stage: 'translate', status: 422, payload: '{"id":"p2","battery":7}', bodyKept: true });
   // partly refused: not counted as accepted
   expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['test/parts']).toMatchObject({ received: 1, accepted: 0, written: 1, rejected: 1 });
+  // a part that cannot be cut out of its message is kept without a body (a replay would write the rest again)
+  const cut = JSON.parse((await send('[{"id":"p4","battery":0.2},{"id":"p5","battery":99}]', '/ingest/test/parts')).body);
+  const unkept = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${cut.rejected[0].deadLetter}` })).body);
+  expect(unkept).toMatchObject({ payload: '', bodyKept: false });
   const none = await send('[{"id":"p3","battery":-1}]', '/ingest/test/parts');
   expect(none.statusCode).toBe(422);
   expect(JSON.parse(none.body).detail).toBe('nothing written: the entity was refused ([0]: battery -1 out of 0..1)');

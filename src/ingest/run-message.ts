@@ -94,10 +94,10 @@ export async function writeTranslations(
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
     for (const part of marked.refused ?? []) {
-      const kept = part.payload !== undefined || msg.body !== '';
+      const kept = typeof part.payload === 'string' || (part.payload === undefined && msg.body !== '');
       const id = deps.deadLetters.add({
         adapter: adapter.name, stage: 'translate', reason: part.reason, status: 422, contentType,
-        query: msg.query, headers: msg.headers, payload: part.payload ?? msg.body, receivedAt: msg.receivedAt, bodyKept: kept,
+        query: msg.query, headers: msg.headers, payload: kept ? (part.payload ?? msg.body) : '', receivedAt: msg.receivedAt, bodyKept: kept,
       });
       rejected.push({ entityId: part.entityId ?? '', reason: part.reason, deadLetter: id });
     }

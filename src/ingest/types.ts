@@ -77,11 +77,15 @@ export interface IngestProblem {
   [member: string]: unknown;
 }
 
-/** A part of a message refused on its own (Translation.refused). */
+/**
+ * A part of a message refused on its own (Translation.refused). `payload`: the part as text; absent,
+ * the message's body; null, nothing (a part that cannot be cut out of the message: a replay of the
+ * whole message would write its other parts again).
+ */
 export interface RefusedPart {
   reason: string;
   entityId?: string;
-  payload?: string;
+  payload?: string | null;
 }
 
 /** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */
