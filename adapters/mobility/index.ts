@@ -8,7 +8,7 @@ import type { Adapter, AdapterEnv, IngestMessage, RefusedPart, Translation } fro
 import { charsetOf, decodeDocument } from './datex2/encoding';
 import { Datex2Parser, parseDatex2, parseDatex2Stream } from './datex2/parse';
 import type { ParsedRecord, PublicationType } from './datex2/types';
-import { contextFor, refusalOf, translateRecord, type TranslateOptions } from './datex2/translate';
+import { contextFor, mergeEntities, refusalOf, translateRecord, type TranslateOptions } from './datex2/translate';
 
 /**
  * Largest number of entities in one Translation yielded by `handleStream`, one broker transaction each.
@@ -26,8 +26,9 @@ const TYPES_OF: Record<PublicationType, string[]> = {
 };
 
 /**
- * Accumulates entities into batches; an entity id met twice in a batch is merged (later attributes win),
- * so a batch upsert never carries duplicates. Refused records go with the next batch (`refused`).
+ * Accumulates entities into batches; an entity id met twice in a batch is merged, so a batch upsert
+ * never carries duplicates: for each attribute the later time wins (`mergeEntities`). Refused records
+ * go with the next batch (`refused`).
  */
 class Batcher {
   private batch = new Map<string, Entity>();
@@ -36,6 +37,8 @@ class Batcher {
   /** On-street sites met: they give no OffStreetParking (said when nothing else is written). */
   private streets = 0;
   emitted = 0;
+  /** The document is a keep-alive message (Datex2Parser.keepAlive): said in `ignored` when nothing is written. */
+  keepAlive?: string;
 
   add(rec: ParsedRecord, opts: TranslateOptions): void {
     this.publication ??= rec.publication.type;
@@ -44,13 +47,16 @@ class Batcher {
     if (rec.record.kind === 'parkingSite' && rec.record.onStreet) this.streets++;
     for (const e of translateRecord(rec, opts)) {
       const prev = this.batch.get(e.id);
-      this.batch.set(e.id, prev ? { ...prev, ...e } : e);
+      this.batch.set(e.id, prev ? mergeEntities(prev, e) : e);
     }
   }
 
-  /** The publications of the document that were skipped (in a v3 messageContainer): refused parts. */
+  /**
+   * The publications of the document that were skipped (in a v3 messageContainer): refused parts with
+   * no payload kept (`null`): replaying the whole document would write its other payloads again.
+   */
   skip(reasons: string[]): void {
-    for (const reason of reasons) this.refused.push({ reason: `${reason}: not translated (the container's other payloads are)` });
+    for (const reason of reasons) this.refused.push({ reason: `${reason}: not translated (the container's other payloads are)`, payload: null });
   }
 
   /** Entities and refused parts waiting. */
@@ -75,7 +81,7 @@ class Batcher {
     }
     if (entities.length === 0) {
       const streets = this.streets > 0 ? ` (on-street sites give no OffStreetParking, only their declared spaces: ${this.streets} met)` : '';
-      t.ignored = `no site with usable data in the ${this.publication ?? 'DATEX II'} publication${streets}`;
+      t.ignored = this.keepAlive ?? `no site with usable data in the ${this.publication ?? 'DATEX II'} publication${streets}`;
     }
     return t;
   }
@@ -110,6 +116,7 @@ export const datex2Adapter: Adapter = {
     const parser = new Datex2Parser();
     for (const rec of parseDatex2(message.body, parser)) batcher.add(rec, opts);
     batcher.skip(parser.skipped);
+    if (parser.publications.length === 0) batcher.keepAlive = parser.keepAlive;
     return batcher.take();
   },
 
@@ -122,6 +129,7 @@ export const datex2Adapter: Adapter = {
       while (batcher.size >= DATEX2_BATCH) yield batcher.take(DATEX2_BATCH);
     }
     batcher.skip(parser.skipped);
+    if (parser.publications.length === 0) batcher.keepAlive = parser.keepAlive;
     if (batcher.size > 0 || batcher.emitted === 0) yield batcher.take();
   },
 };

@@ -33,8 +33,8 @@ const MAX_TEXT = 65_536;
 /** Skipped publications listed (a container of many unknown payloads lists the first ones). */
 const MAX_SKIPPED = 20;
 
-/** Publication header fields read as text at the publication's first level. */
-type HeaderField = 'publicationTime' | 'timeDefault';
+/** Header fields read as text: a publication's times (at its first level), and a v2 `exchange/keepAlive`. */
+type HeaderField = 'publicationTime' | 'timeDefault' | 'keepAlive';
 
 const stripPrefix = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -55,6 +55,12 @@ export class Datex2Parser {
    * publication SituationPublication at line 3, column 9`): the container's other payloads are.
    */
   readonly skipped: string[] = [];
+  /**
+   * Set when the document is a keep-alive message (what it is, for `ignored`): a v2 `exchange` with
+   * `keepAlive` true, or a v3 `messageContainer` with `exchangeInformation`. It counts only when the
+   * document holds no publication at all.
+   */
+  keepAlive?: string;
   /** `xsi` is bound even when undeclared: excerpts cut from a publication (NDW's single records) use `xsi:type` without the declaration. */
   private readonly sax = new SaxesParser({ xmlns: true, position: true, additionalNamespaces: { xsi: XSI_NS } });
   private out: ParsedRecord[] = [];
@@ -106,7 +112,7 @@ export class Datex2Parser {
   /** Ends the document (a truncated one fails here); returns the last records. */
   close(): ParsedRecord[] {
     this.sax.close();
-    if (this.publications.length === 0) {
+    if (this.publications.length === 0 && !(this.keepAlive && this.skipped.length === 0)) {
       throw new FeedError('decode', this.skipped.length > 0 ? this.skipped.join('; ') : 'no DATEX II publication found in the document', 422);
     }
     return this.drain();
@@ -157,7 +163,12 @@ export class Datex2Parser {
     const version = versionOf(tag.uri);
     if (version === undefined) return;
     const xsiType = this.xsiType(tag);
-    if (local === 'messageContainer' && version === 3) {
+    if (local === 'keepAlive' && version === 2) {
+      this.headerField = 'keepAlive';
+      this.timeText = '';
+    } else if (local === 'exchangeInformation' && version === 3 && this.depth === this.containerDepth + 1) {
+      this.keepAlive = 'keep-alive: a DATEX II v3 messageContainer with exchangeInformation and no payload';
+    } else if (local === 'messageContainer' && version === 3) {
       this.containerDepth = this.depth;
     } else if (local === 'payloadPublication' || local === 'payload') {
       this.startPublication(version, xsiType ?? capitalize(local), tag);
@@ -291,8 +302,14 @@ export class Datex2Parser {
     }
   }
 
-  /** Ends a header field: the publication time, or an ElaboratedDataPublication's `timeDefault`. */
+  /** Ends a header field: the publication time, an ElaboratedDataPublication's `timeDefault`, or `keepAlive`. */
   private closeHeader(): void {
+    if (this.headerField === 'keepAlive') {
+      if (this.timeText?.trim() === 'true') this.keepAlive = 'keep-alive: a DATEX II v2 exchange with keepAlive true and no payload publication';
+      this.timeText = undefined;
+      this.headerField = undefined;
+      return;
+    }
     const time = toUtc(this.timeText);
     if (this.headerField === 'timeDefault') {
       if (this.pub && time) this.pub.timeDefault = time;

@@ -23,7 +23,7 @@ function characteristic(outer: XmlNode, i: number): MeasurementCharacteristic {
     index: indexOf(outer, i + 1),
     lane: findText(inner, 'specificLane'),
     valueType: findText(inner, 'specificMeasurementValueType'),
-    vehicleType: findText(inner, 'vehicleType'),
+    vehicleTypes: [...new Set(findAll(inner, 'vehicleType').map((v) => v.text.trim()).filter((v) => v !== ''))],
     period: toNumber(findText(inner, 'period')),
     lengths,
   };
@@ -64,7 +64,7 @@ function measuredValue(node: XmlNode, i: number): MeasuredValue {
   const mt = find(node, 'measurementOrCalculationTime');
   const value: MeasuredValue = { index, time: toUtc(textAt(mt) ?? findText(mt, 'timeValue')) };
   const flowNode = find(basic, 'vehicleFlow');
-  const flow = measurement(flowNode ? valueOf(flowNode, 'vehicleFlowRate') : findText(basic, 'vehicleFlowRate'));
+  const flow = measurement(flowNode ? valueOf(flowNode, 'vehicleFlowRate') : findText(basic, 'vehicleFlowRate'), false);
   if (flow !== undefined) value.flow = flow;
   const speedNode = find(basic, 'averageVehicleSpeed');
   const speed = speedNode && speedNode.attrs.numberOfInputValuesUsed !== '0' ? measurement(valueOf(speedNode, 'speed')) : undefined;
@@ -92,9 +92,12 @@ export function siteMeasurements(node: XmlNode): SiteMeasurementsRecord | Refuse
 
 /**
  * `elaboratedData` → record; undefined unless its `pertinentLocation` references a predefined location
- * (the only key a later publication shares). The value is read as a measured value's.
+ * (the only key a later publication shares). The value is read as a measured value's. A forecast
+ * (`forecast` true) is no observation and gives no record: TrafficFlowObserved holds observed values.
  */
 export function elaboratedData(node: XmlNode): ElaboratedDataRecord | undefined {
+  const forecast = textAt(node, 'forecast');
+  if (forecast === 'true' || forecast === '1') return undefined;
   const where = find(node, 'pertinentLocation');
   const locationId = find(where, 'predefinedLocationReference')?.attrs.id?.trim();
   if (!locationId) return undefined;

@@ -27,7 +27,7 @@ describe('ids', () => {
 describe('traffic', () => {
   const table: Datex2Record = {
     kind: 'measurementSite', id: 'S1', name: 'N457', geometry: { type: 'Point', coordinates: [4.6, 52] },
-    characteristics: [{ index: 3, lane: 'lane2', valueType: 'trafficFlow', vehicleType: 'anyVehicle', period: 60, lengths: [] }],
+    characteristics: [{ index: 3, lane: 'lane2', valueType: 'trafficFlow', vehicleTypes: ['anyVehicle'], period: 60, lengths: [] }],
   };
   const data: Datex2Record = { kind: 'siteMeasurements', siteId: 'S1', time: '2025-01-01T00:00:00Z', values: [{ index: 3, flow: 240 }, { index: 4 }] };
 

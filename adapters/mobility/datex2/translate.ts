@@ -3,8 +3,9 @@
  *
  * The runtime cannot join messages, so static and dynamic parts are translated separately and both
  * are written with `mode: 'merge'` on the same entity ids:
- * - MeasurementSiteTable → TrafficFlowObserved per site and measurement index: name, location,
- *   laneId, vehicleType / vehicleSubType, description (what the index measures);
+ * - MeasurementSiteTable → TrafficFlowObserved per site and measurement index (not for an index
+ *   measuring a type we do not translate, e.g. travel times): name, location, laneId, vehicleType (when
+ *   the index measures one class) / vehicleSubType, description (what the index measures);
  * - MeasuredData → the same entities: dateObserved, intensity (vehicleFlowRate, vehicles per hour),
  *   averageVehicleSpeed (km/h, unitCode KMH), occupancy (TrafficConcentration, 0..1),
  *   averageHeadwayTime (TrafficHeadway, s, unitCode SEC), each with observedAt;
@@ -79,17 +80,31 @@ function trafficId(territory: string, siteId: string, index: number): string {
   return urn('TrafficFlowObserved', territory, localId(siteId), String(index));
 }
 
-/** Static part of TrafficFlowObserved, one per measurement index of the site. */
+/**
+ * `specificMeasurementValueType` values whose measurements ECLOR translates. An index measuring
+ * another type (`travelTimeInformation`, `trafficStatusInformation`, weather …) would never get data.
+ */
+const TRANSLATED_VALUE_TYPES = new Set(['trafficFlow', 'trafficSpeed', 'trafficConcentration', 'trafficHeadway']);
+
+/**
+ * Static part of TrafficFlowObserved, one per measurement index of the site; an index whose measured
+ * type is one ECLOR does not translate (e.g. NDW travel-time sites) gives none. An index that says no
+ * type is kept.
+ */
 export function translateMeasurementSite(rec: MeasurementSiteRecord, opts: TranslateOptions): Entity[] {
-  return rec.characteristics.map((c) => {
+  const translated = rec.characteristics.filter((c) => c.valueType === undefined || TRANSLATED_VALUE_TYPES.has(c.valueType));
+  return translated.map((c) => {
     const e: Entity = { id: trafficId(opts.territory, rec.id, c.index), type: 'TrafficFlowObserved' };
     set(e, 'name', rec.name === undefined ? undefined : prop(rec.name));
     set(e, 'location', rec.geometry && geo(rec.geometry));
     const lane = c.lane?.match(/(\d+)$/);
     set(e, 'laneId', lane && Number(lane[1]) >= 1 ? prop(Number(lane[1])) : undefined);
-    set(e, 'vehicleType', c.vehicleType && SDM_VEHICLE_TYPES.has(c.vehicleType) ? prop(c.vehicleType) : undefined);
+    // SDM vehicleType is one class: set when the index measures exactly one (the description lists them all)
+    const [only] = c.vehicleTypes;
+    set(e, 'vehicleType', c.vehicleTypes.length === 1 && SDM_VEHICLE_TYPES.has(only) ? prop(only) : undefined);
     set(e, 'vehicleSubType', c.lengths.length > 0 ? prop(`length ${c.lengths.join(' and ')}`) : undefined);
-    const what = [c.valueType, c.lane, c.vehicleType, c.lengths.length > 0 ? `length ${c.lengths.join(' and ')}` : undefined, c.period !== undefined ? `period ${c.period} s` : undefined];
+    const vehicles = c.vehicleTypes.length > 0 ? c.vehicleTypes.join(' or ') : undefined;
+    const what = [c.valueType, c.lane, vehicles, c.lengths.length > 0 ? `length ${c.lengths.join(' and ')}` : undefined, c.period !== undefined ? `period ${c.period} s` : undefined];
     const description = what.filter((w) => w !== undefined).join(', ');
     set(e, 'description', description ? prop(description) : undefined);
     return e;
@@ -232,6 +247,27 @@ export function refusalOf({ publication, record }: ParsedRecord, opts: Translate
     return { ...record.countsRefused, entityId: parkingIds(opts.territory, record.siteId).site };
   }
   return undefined;
+}
+
+/** The time of an attribute (`observedAt`, or a DateTime value such as `dateObserved`) in ms, else NaN. */
+function timeOf(attr: unknown): number {
+  if (typeof attr !== 'object' || attr === null) return NaN;
+  const { observedAt, value } = attr as { observedAt?: string; value?: { '@value'?: string } };
+  return Date.parse(observedAt ?? value?.['@value'] ?? '');
+}
+
+/**
+ * Two entities of the same id from one document (values of one location or index with their own
+ * times) → one: for each attribute, the later time wins whatever the document order (an attribute
+ * without a time: the later in the document), so `dateObserved` is the latest of the values' times.
+ * @example mergeEntities(later, earlier).dateObserved // later.dateObserved
+ */
+export function mergeEntities(prev: Entity, next: Entity): Entity {
+  const out: Entity = { ...prev };
+  for (const [name, attr] of Object.entries(next)) {
+    if (!(timeOf(out[name]) > timeOf(attr))) out[name] = attr;
+  }
+  return out;
 }
 
 /** The @context URLs for a set of entities (core context implied). */

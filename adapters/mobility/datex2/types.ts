@@ -33,8 +33,8 @@ export interface MeasurementCharacteristic {
   lane?: string;
   /** e.g. 'trafficFlow', 'trafficSpeed' */
   valueType?: string;
-  /** e.g. 'anyVehicle', 'car', 'lorry' */
-  vehicleType?: string;
+  /** The vehicle classes measured, e.g. `['anyVehicle']`, `['bus', 'minibus']` (every `vehicleType`, in document order). */
+  vehicleTypes: string[];
   /** Measurement period in seconds. */
   period?: number;
   /** Vehicle length class, e.g. `['lessThan 5.6']` (comparison operator and length in metres). */

@@ -53,15 +53,19 @@ export function multilingual(node: XmlNode | undefined, lang?: string): string |
   return pick.text.trim();
 }
 
-/** A whole number ≥ 0, else undefined (NDW sends −1 for "no count"). */
+/** A whole number ≥ 0 in xs:decimal form (no exponent, no `0x…`), else undefined (NDW sends −1 for "no count"). */
 export function nonNegativeInt(text: string | undefined): number | undefined {
-  const n = toNumber(text);
+  const n = toNumber(text, false);
   return n !== undefined && n >= 0 && Number.isInteger(n) ? n : undefined;
 }
 
-/** A measurement value: finite and not negative (NDW sends −1 for "no speed"); anything else (`n/a`) is no data. */
-export function measurement(text: string | undefined): number | undefined {
-  const n = toNumber(text);
+/**
+ * A measurement value: an XML Schema number, finite and not negative (NDW sends −1 for "no speed");
+ * anything else (`n/a`, `0x10`) is no data. `exponent`: false for xs:decimal/xs:integer types
+ * (a vehicle flow rate), true for xs:float ones (speeds, percentages, durations).
+ */
+export function measurement(text: string | undefined, exponent = true): number | undefined {
+  const n = toNumber(text, exponent);
   return n !== undefined && n >= 0 ? n : undefined;
 }
 

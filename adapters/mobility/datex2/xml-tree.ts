@@ -57,11 +57,25 @@ export function findText(node: XmlNode | undefined, name: string): string | unde
   return t ? t : undefined;
 }
 
-/** The text as a finite number, else undefined (empty, NaN, Infinity). */
-export function toNumber(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+/** xs:decimal (and xs:integer) lexical form: optional sign, digits, optional fraction. */
+const XS_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+/** xs:float / xs:double lexical form of a finite number: a decimal with an optional exponent. */
+const XS_FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The text as a finite number when it is an XML Schema number, else undefined (empty, `n/a`, `INF`,
+ * `1e400`, and JavaScript-only forms such as `0x10`, `0b101`, `1_000`). `exponent`: whether the
+ * type is xs:float/xs:double (`1.5e2`); false for xs:decimal and xs:integer types (counts, flows).
+ * @example toNumber('0x10') // undefined
+ * @example toNumber('1.2e2') // 120
+ * @example toNumber('1.2e2', false) // undefined
+ */
+export function toNumber(text: string | undefined, exponent = true): number | undefined {
+  const t = text?.trim();
+  if (!t || !(exponent ? XS_FLOAT : XS_DECIMAL).test(t)) return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n)) return undefined;
+  return n === 0 ? 0 : n; // `-0` is 0
 }
 
 const escapeXml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
