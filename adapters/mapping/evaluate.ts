@@ -38,6 +38,8 @@ function member(x: unknown, key: string | number): unknown {
 }
 
 const truthy = (x: unknown) => !(x instanceof Missing) && Boolean(x);
+/** A list or an object (not a Missing): `==` and arithmetic would turn it into a string. */
+const isComposite = (x: unknown) => typeof x === 'object' && x !== null && !(x instanceof Missing);
 /** Steps of native work on a value: long strings and arrays cost in proportion. */
 const weight = (x: unknown) => (typeof x === 'string' ? x.length / 64 : Array.isArray(x) ? x.length / 16 : 0);
 
@@ -77,10 +79,13 @@ function binary(n: Extract<Node, { type: 'BinaryExpression' }>, s: Scope): unkno
   const arithmetic = ARITHMETIC[n.operator];
   if (!arithmetic) {
     const plain = (x: unknown) => (x instanceof Missing ? undefined : x);
+    // a list or an object is compared as itself, never turned into a string (whose size the payload sets)
+    if (n.operator !== 'in' && (isComposite(left) || isComposite(right))) return n.operator === '==' ? left === right : n.operator === '!=' ? left !== right : false;
     return COMPARISON[n.operator](plain(left), plain(right));
   }
   if (left instanceof Missing) return left;
   if (right instanceof Missing) return right;
+  if (isComposite(left) || isComposite(right)) throw new ExprError(`${show(left)} ${n.operator} ${show(right)}: a list or an object is not a number or a string`);
   const v = arithmetic(left, right);
   if (typeof v === 'number' && !Number.isFinite(v)) throw new ExprError(`${show(left)} ${n.operator} ${show(right)} gives ${v}`);
   return v;

@@ -33,6 +33,12 @@ describe('refused when the mapping loads', () => {
     expect(() => compileExpr('device.id', '/deviceId', 1, ['payload', 'territory', 'receivedAt'])).toThrow(/device is not known yet in the deviceId expression/);
   });
 
+  test('".v" outside a filter is refused; a filter whose condition starts with a parenthesis is still a filter', () => {
+    expect(() => compileExpr('.v', '/x', 1)).toThrow(/"\.v" names an element of a list: it is only meaningful in a filter/);
+    expect(() => compileExpr('payload.a[0] + .v', '/x', 1)).toThrow(/only meaningful in a filter/);
+    expect(run("payload.list[(.v | string) == '3'].k", { list: [{ v: 2, k: 'a' }, { v: 3, k: 'b' }] })).toBe('b');
+  });
+
   test('what is allowed: filters one after another, and filters inside a static index', () => {
     expect(() => compileExpr("payload.l[.kind == 'a'][.v > 1][0].v", '/x', 1)).not.toThrow();
     expect(() => compileExpr("payload.m[payload.l[.kind == 'a'][0].i]", '/x', 1)).not.toThrow();
@@ -115,16 +121,21 @@ describe('the work of one message is bounded', () => {
   const big = (n: number) => ({ l: Array.from({ length: n }, (_, i) => ({ x: i, kind: i % 2 ? 'a' : 'b' })), ids: Array.from({ length: n }, (_, i) => i) });
 
   test('a filter over an array of thousands of elements is fine', () => {
-    const t = Date.now();
     expect(run("payload.l[.x == 49999].kind", big(50_000))).toBe('a');
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
-  test('a filter that does native work per element is stopped at the budget, quickly', () => {
-    const t = Date.now();
+  test('a filter that does native work per element is stopped at the budget', () => {
     expect(() => run('payload.l[.x in payload.ids][0].x', big(6000))).toThrow(new ExprError(`needs more than ${MAX_STEPS} steps of work for one message (payload arrays or strings too large for this mapping)`));
-    expect(Date.now() - t).toBeLessThan(2000);
     expect(run('payload.l[.x in payload.ids][0].x', big(300))).toBe(0);
+  });
+
+  test('a list or an object is compared as itself, never turned into a string, and is no operand of arithmetic', () => {
+    const payload = { l: big(3000).l, big: [Array.from({ length: 100_000 }, (_, i) => `s${i}`)] };
+    expect(run('payload.l[.x == payload.big]', payload)).toEqual([]);
+    expect(run('payload.big == payload.big', payload)).toBe(true);
+    expect(run('payload.big != payload.l', payload)).toBe(true);
+    expect(run('payload.big < 3', payload)).toBe(false);
+    expect(() => run('payload.big + "x"', payload)).toThrow(/a list or an object is not a number or a string/);
   });
 
   test('copying a value many times counts', () => {

@@ -41,9 +41,23 @@ function children(n: Node): Node[] {
 }
 
 const hasRelativeFilter = (n: Node): boolean => (n.type === 'FilterExpression' && n.relative) || children(n).some(hasRelativeFilter);
+const isRelativeName = (n: Node): boolean => n.type === 'Identifier' && !n.from && n.relative === true;
+/** Whether `n` names an element (`.v`) of its own, not one of a relative filter inside it. */
+const hasRelativeName = (n: Node): boolean =>
+  isRelativeName(n) || (n.type === 'FilterExpression' && n.relative ? hasRelativeName(n.subject) : children(n).some(hasRelativeName));
+
+/**
+ * Marks as relative a filter whose condition names the element (`.v`) though jexl's parser did not
+ * (a condition that starts with a parenthesis: `list[(.v | string) == '3']`). Inner filters first.
+ */
+function markRelativeFilters(n: Node): void {
+  for (const c of children(n)) markRelativeFilters(c);
+  if (n.type === 'FilterExpression' && !n.relative && hasRelativeName(n.expr)) n.relative = true;
+}
 
 /** Refuses at load what would fail, or never give a value, or take too long on messages. */
-function check(node: Node, roots: readonly string[]): void {
+function check(node: Node, roots: readonly string[], inFilter = false): void {
+  if (isRelativeName(node) && !inFilter) throw new Error(`".${(node as { value: string }).value}" names an element of a list: it is only meaningful in a filter, e.g. payload.list[.${(node as { value: string }).value} == 1]`);
   if (node.type === 'FunctionCall') {
     if (node.pool === 'functions') throw new Error(`function ${node.name}() is not available (use a transform: ${TRANSFORM_NAMES})`);
     if (!Object.hasOwn(TRANSFORMS, node.name)) throw new Error(`unknown transform |${node.name} (available: ${TRANSFORM_NAMES})`);
@@ -55,7 +69,12 @@ function check(node: Node, roots: readonly string[]): void {
   if (node.type === 'FilterExpression' && node.relative && hasRelativeFilter(node.expr)) {
     throw new Error(`a filter inside the filter of ${describe(node.subject)} is not allowed: its work grows with the square of the payload`);
   }
-  for (const c of children(node)) check(c, roots);
+  if (node.type === 'FilterExpression') {
+    check(node.subject, roots, inFilter);
+    check(node.expr, roots, inFilter || node.relative);
+    return;
+  }
+  for (const c of children(node)) check(c, roots, inFilter);
 }
 
 /** jexl's parse error, with the bracket syntax when a field name is a keyword (`payload.counts.in`). */
@@ -103,6 +122,7 @@ export function compileExpr(source: string, pointer: string, line: number, roots
   } catch (err) {
     throw parseError(source, err as Error);
   }
+  markRelativeFilters(ast);
   check(ast, roots);
   return {
     source,

@@ -76,6 +76,13 @@ test('toIsoTime keeps milliseconds only when set', () => {
   expect(toIsoTime('0099-01-01T00:00:00Z')).toBe('0099-01-01T00:00:00Z');
 });
 
+test('number, round, percent and slug read long strings in one pass (no regex backtracking)', () => {
+  expect(() => apply('number', `${'1'.repeat(60_000)}x`, [], { ...env, budget: new Budget() })).toThrow(/is not a number/);
+  expect(apply('percent', '12.5', [], { ...env, budget: new Budget() })).toBe(0.125);
+  expect(slug(`a${'-'.repeat(60_000)}a`)).toHaveLength(60_002);
+  expect(slug(`${'-'.repeat(60_000)}a${'-'.repeat(60_000)}`)).toBe('a');
+});
+
 test('slug keeps what a device id allows', () => {
   expect(slug('a.b_c~d-e')).toBe('a.b_c~d-e');
   expect(slug('Ærø Øst')).toBe('r-st'); // letters without a decomposition are not letters of A-Z: dropped

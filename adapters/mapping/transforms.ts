@@ -61,9 +61,11 @@ function zonedTime(x: unknown, zone: string, env: TransformEnv): string {
   return toIsoTime(x);
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** One way only to read each string (no backtracking: linear in its length). */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function num(x: unknown, what: string): number {
+function num(x: unknown, what: string, env: TransformEnv): number {
+  if (typeof x === 'string') env.budget.spend(x.length / 64);
   const n = typeof x === 'string' && DECIMAL.test(x.trim()) ? Number(x) : x;
   if (typeof n !== 'number' || !Number.isFinite(n)) throw new ExprError(`${what}: ${show(x)} is not a number (decimal digits only)`);
   return n;
@@ -81,7 +83,13 @@ function str(x: unknown, what: string, env: TransformEnv): string {
  * @example slug('Entrée Hôtel-de-Ville') // 'Entree-Hotel-de-Ville'
  */
 export function slug(s: string): string {
-  const out = s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9._~-]+/g, '-').replace(/^-+|-+$/g, '');
+  const dashed = s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9._~-]+/g, '-');
+  // trimmed by hand: /^-+|-+$/ would scan a long run of '-' again from each of its positions
+  let from = 0;
+  let to = dashed.length;
+  while (from < to && dashed[from] === '-') from++;
+  while (to > from && dashed[to - 1] === '-') to--;
+  const out = dashed.slice(from, to);
   if (out === '') throw new ExprError(`slug: ${show(s)} has no letter or digit to keep`);
   return out;
 }
@@ -90,19 +98,19 @@ const lift = (f: Transform): Transform => (x, args, env) => (isMissing(x) ? x : 
 
 /** The transforms, by name. */
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
-  number: lift((x) => num(x, 'number')),
+  number: lift((x, _args, env) => num(x, 'number', env)),
   string: lift((x, _args, env) => {
     const s = typeof x === 'object' ? JSON.stringify(x) : String(x);
     env.budget.spend(s.length / 64);
     return s;
   }),
-  round: lift((x, [digits = 0]) => {
-    const d = num(digits, 'round digits');
+  round: lift((x, [digits = 0], env) => {
+    const d = num(digits, 'round digits', env);
     if (!Number.isInteger(d) || d < 0 || d > 12) throw new ExprError('round: digits must be an integer 0..12');
     const f = 10 ** d;
-    return Math.round(num(x, 'round') * f) / f;
+    return Math.round(num(x, 'round', env) * f) / f;
   }),
-  percent: lift((x) => num(x, 'percent') / 100),
+  percent: lift((x, _args, env) => num(x, 'percent', env) / 100),
   toUpperCase: lift((x, _args, env) => str(x, 'toUpperCase', env).toUpperCase()),
   toLowerCase: lift((x, _args, env) => str(x, 'toLowerCase', env).toLowerCase()),
   slug: lift((x, _args, env) => slug(typeof x === 'number' ? String(x) : str(x, 'slug', env))),

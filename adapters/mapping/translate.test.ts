@@ -182,9 +182,7 @@ test('the work of a batch is bounded as a whole', () => {
   const m = parseMapping(BASE_MAPPING.replace('payload.t\n', 'payload.l[.x in payload.ids][0].x\n'), 'probe.yaml');
   const heavy = { id: 'a', level: 1, l: Array.from({ length: 600 }, (_, x) => ({ x })), ids: Array.from({ length: 600 }, (_, i) => i) };
   expect(run(heavy, m).entities[0].temperature).toMatchObject({ value: 0 }); // one is fine
-  const t = Date.now();
   expect(feedError(() => run(Array(100).fill(heavy), m)).message).toMatch(/^payload\[\d+\]: attribute temperature .*needs more than 1100000 steps of work for a batch of 100 messages/);
-  expect(Date.now() - t).toBeLessThan(2000);
 });
 
 test('expressions cannot reach functions or prototypes: a member that is not an own JSON member is missing', () => {
