@@ -5,33 +5,15 @@
  * broker without a rejected entity.
  */
 import zlib from 'node:zlib';
-import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { createBroker } from '../../src/broker/create-broker';
-import { createApp } from '../../src/http/server';
-import { createIngest } from '../../src/ingest/create-ingest';
-import { createContextResolver } from '../../src/ngsi-ld/context';
-import { projectRoot } from '../../src/project-root';
+import { testApp } from '../../test/support/app';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
 import { STREETLIGHTING_CONTEXT } from './talq/translate';
 import { fixtureCases, GATEWAY, readInput, runCase } from './test-support.fixture';
 
 const REQ = '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5';
 /** The runtime with an empty broker in memory. */
-async function start(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
-  const broker = createBroker({ dataDir: ':memory:' });
-  const contexts = createContextResolver({});
-  const ingest = createIngest({ broker, contexts, adapters: [talqLogReportAdapter, talqGroupsAdapter], dataDir: ':memory:', maxBody: 1 << 20 });
-  const fastify = await createApp({ broker, contexts, maxBody: 1 << 20, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
-  return {
-    app: fastify,
-    close: async () => {
-      await fastify.close();
-      ingest.close();
-      broker.close();
-    },
-  };
-}
+const start = () => testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20 });
 
 let app: FastifyInstance;
 let close: () => Promise<void>;

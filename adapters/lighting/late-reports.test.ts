@@ -3,13 +3,8 @@
  * sends buffered logs after newer ones does not put a lamp back to an older state, and the lamp's level
  * is compared with its last report, not with a target a flow wrote since.
  */
-import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { createBroker } from '../../src/broker/create-broker';
-import { createApp } from '../../src/http/server';
-import { createIngest } from '../../src/ingest/create-ingest';
-import { createContextResolver } from '../../src/ngsi-ld/context';
-import { projectRoot } from '../../src/project-root';
+import { testApp } from '../../test/support/app';
 import { talqLogReportAdapter } from './index';
 import { reportedAt } from './talq/report-marker';
 import { STREETLIGHTING_CONTEXT } from './talq/translate';
@@ -20,21 +15,9 @@ const ID = `urn:ngsi-ld:Streetlight:eclor:${LAMP}`;
 const LINK = `<${STREETLIGHTING_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`;
 
 let app: FastifyInstance;
-let close: () => void;
-beforeEach(async () => {
-  const broker = createBroker({ dataDir: ':memory:' });
-  const contexts = createContextResolver({});
-  const ingest = createIngest({ broker, contexts, adapters: [talqLogReportAdapter], dataDir: ':memory:', maxBody: 1 << 20 });
-  app = await createApp({ broker, contexts, maxBody: 1 << 20, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
-  close = () => {
-    ingest.close();
-    broker.close();
-  };
-});
-afterEach(async () => {
-  await app.close();
-  close();
-});
+let close: () => Promise<void>;
+beforeEach(async () => ({ app, close } = await testApp({ adapters: [talqLogReportAdapter], maxBody: 1 << 20 })));
+afterEach(() => close());
 
 /** One log of the lamp: its level (actualLightState, percent) and, optionally, its power (W). */
 interface Log {

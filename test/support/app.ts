@@ -3,6 +3,8 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../../src/broker/create-broker';
 import { createApp } from '../../src/http/server';
+import { createIngest } from '../../src/ingest/create-ingest';
+import type { Adapter } from '../../src/ingest/types';
 import { createContextResolver } from '../../src/ngsi-ld/context';
 import { projectRoot } from '../../src/project-root';
 
@@ -11,14 +13,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(opts: { dataDir?: string; maxBody?: number; fetchImpl?: typeof fetch; cacheDir?: string } = {}): Promise<TestApp> {
+/** `adapters`: feeds mounted under /ingest (the ingest runtime in memory, as the server mounts it). */
+export async function testApp(opts: { dataDir?: string; maxBody?: number; fetchImpl?: typeof fetch; cacheDir?: string; adapters?: Adapter[] } = {}): Promise<TestApp> {
   const broker = createBroker({ dataDir: opts.dataDir ?? ':memory:' });
   const contexts = createContextResolver({ fetchImpl: opts.fetchImpl, cacheDir: opts.cacheDir, fetchTimeoutMs: 2000 });
-  const app = await createApp({ broker, contexts, maxBody: opts.maxBody ?? 2 * 1024 * 1024, log: pino({ level: 'silent' }), root: projectRoot() });
+  const maxBody = opts.maxBody ?? 2 * 1024 * 1024;
+  const ingest = opts.adapters && createIngest({ broker, contexts, adapters: opts.adapters, dataDir: ':memory:', maxBody });
+  const app = await createApp({ broker, contexts, maxBody, log: pino({ level: 'silent' }), root: projectRoot(), ...(ingest ? { ingest: ingest.routes } : {}) });
   return {
     app,
     close: async () => {
       await app.close();
+      ingest?.close();
       broker.close();
     },
   };
