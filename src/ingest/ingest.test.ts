@@ -372,3 +372,15 @@ it('a part of a message refused on its own (Translation.refused) is a dead lette
   expect(none.statusCode).toBe(422);
   expect(JSON.parse(none.body).detail).toBe('nothing written: the entity was refused ([0]: battery -1 out of 0..1)');
 });
+
+it('a replay that writes nothing keeps its dead letter (replay counted, the new reason) and files no other', async () => {
+  const first = await send('[{"id":"p8","battery":5}]', '/ingest/test/parts', 'text/plain');
+  expect(first.statusCode).toBe(415);
+  const { deadLetter } = JSON.parse(first.body);
+  const before = JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body).length;
+  const r = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${deadLetter}/replay` });
+  expect(r.statusCode).toBe(422);
+  expect(r.json()).toMatchObject({ stage: 'translate', deadLetter, detail: 'nothing written: entity urn:ngsi-ld:Device:eclor:p8: [0]: battery 5 out of 0..1' });
+  expect(JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body)).toHaveLength(before);
+  expect(JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${deadLetter}` })).body)).toMatchObject({ replays: 1, stage: 'translate', status: 422, contentType: 'text/plain' });
+});

@@ -59,6 +59,18 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   }
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };
   const outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
-  if (outcome.ok) deps.deadLetters.delete(d.id);
+  if (!outcome.ok) return outcome;
+  if (outcome.writtenCount === 0 && outcome.rejected.length > 0) {
+    // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
+    // (the same message refused again, or parts the message wrote the first time, now late) go
+    const first = outcome.rejected[0];
+    const stage = deps.deadLetters.get(first.deadLetter)?.stage ?? 'validate';
+    const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
+    for (const r of outcome.rejected) deps.deadLetters.delete(r.deadLetter);
+    const reason = first.entityId && !first.reason.startsWith('entity ') ? `entity ${first.entityId}: ${first.reason}` : first.reason;
+    deps.deadLetters.update(d.id, stage, reason, status);
+    return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
+  }
+  deps.deadLetters.delete(d.id);
   return outcome;
 }

@@ -104,7 +104,7 @@ function allOutOfOrder(out: MessageOutcome & { ok: true }): string | undefined {
   return `nothing written: every entity is older than what the broker holds (${out.rejected[0].reason})`;
 }
 
-function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
+function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome, deadLetters?: DeadLetterStore) {
   if (!out.ok) {
     const partly = out.writtenCount ? { written: out.written, ...count({ written: out.written ?? [], writtenCount: out.writtenCount }) } : {};
     return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter, ...partly }, adapter);
@@ -115,7 +115,9 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome) {
   // nothing written: a 2xx would tell the sender its message was delivered
   if (out.rejected.length && out.writtenCount === 0) {
     const detail = `nothing written: ${out.rejected.length === 1 ? 'the entity was' : `the ${out.rejected.length} entities were`} refused (${out.rejected[0].reason})`;
-    return problem(reply, 422, 'Message rejected', detail, { stage: 'validate', rejected: out.rejected }, adapter);
+    // the stage its dead letter says (translate for a part refused by the adapter, validate for an entity)
+    const stage = deadLetters?.get(out.rejected[0].deadLetter)?.stage ?? 'validate';
+    return problem(reply, 422, 'Message rejected', detail, { stage, rejected: out.rejected }, adapter);
   }
   if (out.rejected.length) {
     return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
@@ -142,7 +144,7 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
     // a compressed body's size is known only once inflated: documents that can stream always do
     if (!wrongType && adapter.handleStream && stream && (encoded || !(length <= o.maxBody))) {
       const note = 'streamed document: the body is not kept, ask the publisher to send it again';
-      return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note));
+      return answer(reply, adapter, await runStream(adapter, base, stream, o, type, note), o.deadLetters);
     }
     const bytes = stream ? await readBytes(stream, o.maxBody) : Buffer.alloc(0);
     body = adapter.decodeBody && !wrongType ? adapter.decodeBody(bytes, headers) : bytes.toString('utf8');
@@ -154,8 +156,8 @@ async function webhook(adapter: Adapter, o: IngestRoutesOptions, req: FastifyReq
     const deadLetter = deadLetterUnkept(adapter, o, base, type, { stage: e.stage, status: e.status, reason });
     return problem(reply, e.status, 'Body refused', e.message, { stage: e.stage, deadLetter }, adapter);
   }
-  if (wrongType) return answer(reply, adapter, refuseMessage(adapter, { ...base, body }, o, type, new FeedError('decode', wrongType, 415)));
-  return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type));
+  if (wrongType) return answer(reply, adapter, refuseMessage(adapter, { ...base, body }, o, type, new FeedError('decode', wrongType, 415)), o.deadLetters);
+  return answer(reply, adapter, await runMessage(adapter, { ...base, body }, o, type), o.deadLetters);
 }
 
 async function notification(route: NotificationRoute, o: IngestRoutesOptions, req: FastifyRequest, reply: FastifyReply) {
