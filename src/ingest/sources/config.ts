@@ -228,7 +228,9 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   const stateFile = (m: { url: string; clientId?: string }) =>
     stateDir && m.clientId ? path.join(stateDir, `mqtt-session-${createHash('sha256').update(`${m.url}\u0000${m.clientId}`).digest('hex').slice(0, 16)}.json`) : undefined;
   const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m) }));
-  const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log }));
+  const pollState = (p: { url: string; soapBody?: string }) =>
+    stateDir ? path.join(stateDir, `poll-${createHash('sha256').update(`${p.url}\u0000${p.soapBody ?? ''}`).digest('hex').slice(0, 16)}.json`) : undefined;
+  const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log, stateFile: pollState(p) }));
   const unfollow = mappings ? followMappingTopics(mqtt[0], mqttPlans[0]?.subscriptions ?? [], mappings, log) : undefined;
   return {
     mqtt,

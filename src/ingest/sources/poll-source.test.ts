@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { FeedError } from '../types';
@@ -197,6 +198,23 @@ describe('startPollSource', () => {
     expect(await source!.pollNow()).toMatchObject({ ok: false, error: { stage: 'decode', status: 400 } });
     expect(await source!.pollNow()).toBeUndefined(); // the same version: not again
     expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toMatchObject([{ adapter: 'test/json', stage: 'decode', bodyKept: false, reason: expect.stringMatching(/^invalid byte 0xff \(polled document of 3 bytes/) }]);
+  });
+
+  it('remembers the version it took in its state file: after a restart an unchanged document is not taken or dead-lettered again', async () => {
+    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'poll-state-')), 'poll.json');
+    handler = json('not json');
+    start({ stateFile, url: `${url}?apikey=secret` });
+    expect(await source!.pollNow()).toMatchObject({ ok: false });
+    const [dl] = deps.deadLetters.list({ limit: 10, offset: 0 }).items;
+    // the dead letter names its source, without the query (an API key)
+    expect(dl.headers['x-eclor-poll-source']).toBe(url);
+    await source!.stop();
+    start({ stateFile, url: `${url}?apikey=secret` }); // a restart
+    expect(await source!.pollNow()).toBeUndefined();
+    expect(deps.deadLetters.list({ limit: 10, offset: 0 }).total).toBe(1);
+    handler = json('{"id":"b","value":2}');
+    expect(await source!.pollNow()).toMatchObject({ ok: true });
+    fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
   });
 
   it('posts a SOAP envelope', async () => {

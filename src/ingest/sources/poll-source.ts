@@ -49,6 +49,11 @@ export interface PollSourceOptions {
   maxBytes?: number;
   /** Documents above this size go to adapter.handleStream when present; default 1 MiB. */
   streamAbove?: number;
+  /**
+   * Where the version of the document last handed over (its hash and validators) is kept, so that
+   * after a restart an unchanged document is not taken, or dead-lettered, again.
+   */
+  stateFile?: string;
 }
 
 export interface PollSource {
@@ -56,6 +61,19 @@ export interface PollSource {
   stop(): Promise<void>;
   /** Polls now (or joins the running poll); undefined when nothing was handed to the adapter. */
   pollNow(): Promise<MessageOutcome | undefined>;
+}
+
+/** Names the poll source in the messages it hands over (and so in their dead letters). */
+export const SOURCE_HEADER = 'x-eclor-poll-source';
+
+/** A URL without its query and credentials (which may hold an API key): what dead letters show. */
+export function sourceOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
 }
 
 /** Wraps the content of a SOAP 1.1 Body in an envelope, unless it already is one. */
@@ -170,6 +188,24 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   let etag: string | undefined;
   let lastModified: string | undefined;
   let lastHash: string | undefined;
+  /** The version of a document refused over maxBytes (its first maxBytes bytes' hash). */
+  let refusedVersion: string | undefined;
+  if (o.stateFile && fs.existsSync(o.stateFile)) {
+    try {
+      ({ etag, lastModified, lastHash, refusedVersion } = JSON.parse(fs.readFileSync(o.stateFile, 'utf8')) as { etag?: string; lastModified?: string; lastHash?: string; refusedVersion?: string });
+    } catch {
+      // unreadable: the document is taken once more
+    }
+  }
+  const saveState = () => {
+    if (!o.stateFile) return;
+    try {
+      fs.writeFileSync(`${o.stateFile}.tmp`, JSON.stringify({ url: sourceOf(o.url), lastHash, etag, lastModified, refusedVersion }));
+      fs.renameSync(`${o.stateFile}.tmp`, o.stateFile);
+    } catch (err) {
+      log.warn({ url: o.url, file: o.stateFile, err: (err as Error).message }, 'poll source: version seen not recorded');
+    }
+  };
   let failing = false;
   let running: Promise<MessageOutcome | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -214,7 +250,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
 
   async function hand(doc: Downloaded, type: string, params: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
-    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params }, receivedAt: new Date().toISOString() };
+    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: sourceOf(o.url) }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
     const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
     if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) {
@@ -265,6 +301,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       if (outcome.ok || outcome.error.status < 500) {
         lastHash = hash;
         ({ etag, lastModified } = doc.validators);
+        saveState();
       }
       return outcome;
     } finally {
@@ -276,15 +313,15 @@ export function startPollSource(o: PollSourceOptions): PollSource {
    * A document over maxBytes is content, not a network failure: one dead letter (without the body)
    * and a count per version of the document, not one every period.
    */
-  let refusedVersion: string | undefined;
   function refuseTooLarge(err: TooLarge): undefined {
     failing = false;
     log.warn({ url: o.url, err: err.message }, 'poll source: document refused (maxBytes)');
     if (err.version === refusedVersion) return undefined;
     refusedVersion = err.version;
+    saveState();
     deps.stats.of(adapter.name).received++;
     const reason = `${err.message} (maxBytes of this poll source): polled from ${o.url}, not kept; raise maxBytes or ask the publisher for a smaller document`;
-    const message = { query: { ...o.query }, headers: {}, receivedAt: new Date().toISOString() };
+    const message = { query: { ...o.query }, headers: { [SOURCE_HEADER]: sourceOf(o.url) }, receivedAt: new Date().toISOString() };
     deadLetterUnkept(adapter, deps, message, adapter.contentTypes[0] ?? '', { stage: 'decode', status: 413, reason });
     return undefined;
   }
