@@ -214,7 +214,7 @@ export interface RunningSources {
  * // … at shutdown
  * await sources.stop();
  */
-export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps, log: SourceLog = noLog, mappings?: MappingTopicsRegistry, stateDir?: string): RunningSources {
+export function startSources(config: SourcesConfig, adapters: Adapter[], deps: IngestDeps & { maxBody?: number }, log: SourceLog = noLog, mappings?: MappingTopicsRegistry, stateDir?: string): RunningSources {
   const byName = new Map(adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string, path: string): Adapter => {
     if (mappings && name.startsWith(MAPPING_ADAPTER_PREFIX)) return mappingByName(mappings, name.slice(MAPPING_ADAPTER_PREFIX.length));
@@ -227,7 +227,7 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   // a persistent session's filters are recorded (DATA_DIR), so that one dropped while ECLOR was down is unsubscribed
   const stateFile = (m: { url: string; clientId?: string }) =>
     stateDir && m.clientId ? path.join(stateDir, `mqtt-session-${createHash('sha256').update(`${m.url}\u0000${m.clientId}`).digest('hex').slice(0, 16)}.json`) : undefined;
-  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m) }));
+  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m), maxBytes: deps.maxBody }));
   const pollState = (p: { url: string; soapBody?: string }) =>
     stateDir ? path.join(stateDir, `poll-${createHash('sha256').update(`${p.url}\u0000${p.soapBody ?? ''}`).digest('hex').slice(0, 16)}.json`) : undefined;
   const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log, stateFile: pollState(p) }));

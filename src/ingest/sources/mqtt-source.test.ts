@@ -85,6 +85,16 @@ describe('startMqttSource', () => {
     expect(deps.stats.of('test/json')).toMatchObject({ received: 2, rejected: 1, accepted: 1 });
   });
 
+  it('a message over maxBytes (MAX_BODY) is a dead letter without its body, as a webhook body would be', async () => {
+    start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }], maxBytes: 64 });
+    await waitFor(() => count('subscribed') === 1, 'the subscription');
+    await publish('t', JSON.stringify({ id: 'big', value: 1, pad: 'x'.repeat(100) }));
+    await publish('t', '{"id":"small","value":3}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the small message');
+    expect(deps.deadLetters.list({ adapter: 'test/json', limit: 10, offset: 0 }).items).toMatchObject([{ stage: 'decode', status: 413, bodyKept: false, payload: '', query: { topic: 't' } }]);
+    expect(deps.stats.of('test/json')).toMatchObject({ received: 2, rejected: 1, accepted: 1 });
+  });
+
   it('reconnects and subscribes again after the broker restarts on the same port', async () => {
     start({ subscriptions: [{ topic: 't', adapter: jsonAdapter() }] });
     await waitFor(() => count('subscribed') === 1, 'the subscription');

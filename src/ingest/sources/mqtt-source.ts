@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { runMessage, type IngestDeps } from '../run-message';
+import { deadLetterUnkept, runMessage, type IngestDeps } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import { noLog, type SourceLog } from './log';
 
@@ -45,6 +45,8 @@ export interface MqttSourceOptions {
    * persistent session would keep sending its messages otherwise.
    */
   stateFile?: string;
+  /** Largest message handled, bytes (a webhook's MAX_BODY); a larger one is a dead letter without its body (413). Default 2 MiB. */
+  maxBytes?: number;
   username?: string;
   password?: string;
   log?: SourceLog;
@@ -248,6 +250,15 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     const topic = packet.topic;
     const lane = lanes.find((l) => topicMatches(l.sub.topic, topic));
     const payload = packet.payload;
+    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    if (lane && size > (o.maxBytes ?? 2 * 2 ** 20)) {
+      // as a webhook body over MAX_BODY: refused unread, a dead letter without the body
+      const reason = `message of ${size} bytes, larger than ${o.maxBytes ?? 2 * 2 ** 20} (MAX_BODY; the body was not kept, ask the sender to send it again)`;
+      o.deps.stats.of(lane.sub.adapter.name).received++;
+      deadLetterUnkept(lane.sub.adapter, o.deps, { query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() }, 'application/json', { stage: 'decode', status: 413, reason });
+      log.warn({ url: o.url, topic, size }, 'mqtt source: message over MAX_BODY, kept as a dead letter without its body');
+      return done();
+    }
     const body = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
     if (!lane) {
       // sent before its subscription went (a mapping removed meanwhile): acknowledged, so kept
