@@ -23,9 +23,10 @@ interface Run {
   warnings: string[];
 }
 
-/** A Node-RED-like sandbox: flow and global context kept across calls, the clock at `now`, tab env overridable. */
+/** A Node-RED-like sandbox: node, flow and global context kept across calls, the clock at `now`, tab env overridable. */
 function sandbox(now: string, env: Record<string, unknown> = {}, location: [number, number] | null = [4.8357, 45.764]): Run {
   const flow: Record<string, unknown> = {};
+  const nodeContext: Record<string, Record<string, unknown>> = {};
   const global: Record<string, unknown> = { eclor: { now: () => new Date(now), territory: { name: 'eclor', location: location ?? undefined } }, suncalc };
   const warnings: string[] = [];
   const store = (m: Record<string, unknown>) => ({ get: (k: string) => m[k], set: (k: string, v: unknown) => void (m[k] = v) });
@@ -33,8 +34,8 @@ function sandbox(now: string, env: Record<string, unknown> = {}, location: [numb
     const n = nodes.find((x) => x.id === id)!;
     const tabEnv = Object.fromEntries((tabOf(id).env ?? []).map((e) => [e.name, e.type === 'num' ? Number(e.value) : e.type === 'json' ? JSON.parse(e.value) : e.value]));
     const node = { warn: (w: string) => warnings.push(w), status: () => undefined, error: (e: string) => warnings.push(e) };
-    const f = new Function('msg', 'node', 'flow', 'global', 'env', n.func!) as (...a: unknown[]) => Msg | Msg[];
-    return f(msg, node, store(flow), store(global), { get: (k: string) => (k in env ? env[k] : tabEnv[k]) });
+    const f = new Function('msg', 'node', 'context', 'flow', 'global', 'env', n.func!) as (...a: unknown[]) => Msg | Msg[];
+    return f(msg, node, store((nodeContext[id] ??= {})), store(flow), store(global), { get: (k: string) => (k in env ? env[k] : tabEnv[k]) });
   }) as Run;
   return Object.assign(run, { flow, global, warnings });
 }
@@ -56,7 +57,8 @@ describe('rule 1 · adaptive lighting', () => {
     expect(night('al-night', { payload: count(2, 'trafficFlow, lane2, anyVehicle', 100) })).toBeNull();
     const noPlace = sandbox('2026-01-15T22:00:00Z', {}, null);
     expect(noPlace('al-night', { payload: count(1, 'x', 1) })).toBeNull();
-    expect(noPlace.warnings[0]).toMatch(/no "location"/);
+    expect(noPlace('al-night', { payload: count(2, 'x', 1) })).toBeNull();
+    expect(noPlace.warnings).toEqual([expect.stringMatching(/no "location"/)]); // said once, not per entity
   });
 
   it.each([
