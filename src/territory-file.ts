@@ -18,6 +18,11 @@ export function readTerritoryFile(file: string): Record<string, unknown> {
   } catch (err) {
     throw new Error(`TERRITORY_FILE ${file} cannot be read: ${(err as Error).message}`);
   }
+  return parseTerritoryText(text, file);
+}
+
+/** The document of a territory file's text (`file` names the format and the faults). */
+export function parseTerritoryText(text: string, file: string): Record<string, unknown> {
   const yaml = /\.ya?ml$/i.test(file);
   let doc: unknown;
   try {

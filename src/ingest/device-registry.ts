@@ -6,7 +6,7 @@
  * Checked at start; the devices are read again when the file changes (`watchDevices`).
  */
 import fs from 'node:fs';
-import { readTerritoryFile } from '../territory-file';
+import { parseTerritoryText, readTerritoryFile } from '../territory-file';
 import { METER_CLOCKS, type DeviceInfo, type DeviceRegistry, type MeterClock } from './types';
 import { isTimeZone } from './zoned-time';
 
@@ -69,11 +69,13 @@ export function watchDevices(file: string, territory: Territory, log: RegistryLo
   const reload = (now: fs.Stats, before: fs.Stats) => {
     if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
     try {
-      if (now.size === 0 || fs.readFileSync(file, 'utf8').trim() === '') {
+      // read once: an empty text is a file being written, not a territory without devices
+      const text = fs.readFileSync(file, 'utf8');
+      if (text.trim() === '') {
         log.warn({ file }, 'TERRITORY_FILE is empty (being written?): the last good device registry stays in use');
         return;
       }
-      const next = loadTerritory(file);
+      const next = territoryFrom(parseTerritoryText(text, file), file);
       if (next.territory !== territory.territory || next.timeZone !== territory.timeZone) {
         log.warn({ file }, 'TERRITORY_FILE names another territory or timeZone: it takes effect at the next start, the last good device registry stays in use');
         return;

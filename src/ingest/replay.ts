@@ -9,7 +9,7 @@
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
 import { clockFault } from './observations';
-import { asFeedError, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, refusalStage, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter, type Translation } from './types';
 
 /** One refused entity written again, after the same checks as in a message. */
@@ -64,7 +64,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
     // (the same message refused again, or parts the message wrote the first time, now late) go
     const first = outcome.rejected[0];
-    const stage = deps.deadLetters.get(first.deadLetter)?.stage ?? 'validate';
+    const stage = refusalStage(outcome, deps.deadLetters);
     const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
     for (const r of outcome.rejected) deps.deadLetters.delete(r.deadLetter);
     const reason = first.entityId && !first.reason.startsWith('entity ') ? `entity ${first.entityId}: ${first.reason}` : first.reason;

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { errorTypeOf } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
 import { replay } from './replay';
-import { asFeedError, deadLetterUnkept, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, deadLetterUnkept, refusalStage, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter, type IngestProblem } from './types';
 
 /**
@@ -115,8 +115,7 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome, dead
   // nothing written: a 2xx would tell the sender its message was delivered
   if (out.rejected.length && out.writtenCount === 0) {
     const detail = `nothing written: ${out.rejected.length === 1 ? 'the entity was' : `the ${out.rejected.length} entities were`} refused (${out.rejected[0].reason})`;
-    // the stage its dead letter says (translate for a part refused by the adapter, validate for an entity)
-    const stage = deadLetters?.get(out.rejected[0].deadLetter)?.stage ?? 'validate';
+    const stage = deadLetters ? refusalStage(out, deadLetters) : 'validate';
     return problem(reply, 422, 'Message rejected', detail, { stage, rejected: out.rejected }, adapter);
   }
   if (out.rejected.length) {

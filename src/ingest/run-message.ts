@@ -202,13 +202,25 @@ export function deadLetterUnkept(
   return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
 }
 
+/** The dead letter of a whole buffered message, its body kept (replayable). Returns its id. */
+function deadLetterKept(adapter: Adapter, deps: Pick<IngestDeps, 'deadLetters'>, msg: IngestMessage, contentType: string, error: FeedError): number {
+  return deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+}
+
 /** A buffered message refused before its adapter ran (its media type): counted, and a dead letter with its body. */
 export function refuseMessage(adapter: Adapter, msg: IngestMessage, deps: IngestDeps, contentType: string, error: FeedError): MessageOutcome {
   const stats = deps.stats.of(adapter.name);
   stats.received++;
   stats.rejected++;
-  const deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
-  return { ok: false, error, deadLetter };
+  return { ok: false, error, deadLetter: deadLetterKept(adapter, deps, msg, contentType, error) };
+}
+
+/**
+ * The stage of a message none of whose entities was written: the one its first refusal's dead letter
+ * says (translate for a part the adapter refused, validate for an entity).
+ */
+export function refusalStage(out: { rejected: Array<{ deadLetter: number }> }, deadLetters: Pick<IngestDeps['deadLetters'], 'get'>): FeedError['stage'] {
+  return deadLetters.get(out.rejected[0].deadLetter)?.stage ?? 'validate';
 }
 
 /** Runs a buffered message; never throws. */
@@ -227,7 +239,7 @@ export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: Ing
     stats.rejected++;
     let deadLetter = existingDeadLetter;
     if (deadLetter === undefined) {
-      deadLetter = deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+      deadLetter = deadLetterKept(adapter, deps, msg, contentType, error);
     } else {
       deps.deadLetters.update(deadLetter, error.stage, error.message, error.status);
     }

@@ -64,10 +64,10 @@ export interface PollSource {
 }
 
 /** Names the poll source in the messages it hands over (and so in their dead letters). */
-export const SOURCE_HEADER = 'x-eclor-poll-source';
+const SOURCE_HEADER = 'x-eclor-poll-source';
 
 /** A URL without its query and credentials (which may hold an API key): what dead letters show. */
-export function sourceOf(url: string): string {
+function sourceOf(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;
