@@ -3,8 +3,9 @@
  * Models `schema.json` of their type (the copies in ../shared/reference/smart-data-models/, the
  * schemas' remote `$ref` ids mapped to the local `_common/*.json` copies by their `$id`).
  * SDM schemas describe the keyValues form, so entities are projected first: attribute → its value
- * (`value`, `object`, `valueList` … per attribute type; a typed literal `{ "@type", "@value" }`
- * gives its `@value`; a multi-attribute gives its default instance).
+ * (`value`, `object`, `valueList` … per attribute type; a multi-attribute gives its default
+ * instance), exactly as the broker's simplified form does: a typed literal `{ "@type", "@value" }`
+ * stays an object, so an entity only passes if its dates are the strings the schemas require.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,14 +22,10 @@ export const SDM_REFERENCE_DIR = path.resolve(__dirname, '../../shared/reference
 
 type Instance = { type?: AttributeType; datasetId?: string } & Record<string, unknown>;
 
-function literal(v: unknown): unknown {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && '@value' in v ? (v as { '@value': unknown })['@value'] : v;
-}
-
 /**
  * Normalized NGSI-LD entity → keyValues.
  * @example
- * toKeyValues({ id: 'urn:x', type: 'Alert', dateIssued: { type: 'Property', value: { '@type': 'DateTime', '@value': '2026-01-01T00:00:00Z' } } })
+ * toKeyValues({ id: 'urn:x', type: 'Alert', dateIssued: { type: 'Property', value: '2026-01-01T00:00:00Z' } })
  * // { id: 'urn:x', type: 'Alert', dateIssued: '2026-01-01T00:00:00Z' }
  */
 export function toKeyValues(entity: Entity): Record<string, unknown> {
@@ -42,7 +39,7 @@ export function toKeyValues(entity: Entity): Record<string, unknown> {
     const list = (Array.isArray(attr) ? attr : [attr]) as Instance[];
     const inst = list.find((i) => i.datasetId === undefined) ?? list[0];
     const member = inst?.type !== undefined && inst.type in VALUE_MEMBER ? VALUE_MEMBER[inst.type] : 'value';
-    out[name] = literal(inst?.[member]);
+    out[name] = inst?.[member];
   }
   return out;
 }

@@ -79,7 +79,7 @@ describe('failures are FeedError(translate, 422) naming the attribute and the li
     expect(e.fillingLevel).toEqual({ type: 'Property', value: 0.5, observedAt: '2026-09-02T06:00:00Z' });
     expect(e.refDevice).toEqual({ type: 'Relationship', object: 'urn:ngsi-ld:Device:x' });
     expect(e.area).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } });
-    expect(e.dateLastEmptying).toEqual({ type: 'Property', value: { '@type': 'DateTime', '@value': '2026-09-01T22:00:00Z' } });
+    expect(e.dateLastEmptying).toEqual({ type: 'Property', value: '2026-09-01T22:00:00Z' });
     expect(e.location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } });
     const fails: Array<[unknown, RegExp]> = [
       [{ ...ok, time: 'yesterday' }, /^observedAt \(probe\.yaml line 9\): .*"yesterday" is not a time/],

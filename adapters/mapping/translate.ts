@@ -63,7 +63,7 @@ function attribute(a: CompiledAttribute, value: unknown, observedAt: string, fai
   let v = value as JsonValue;
   if (a.valueType === 'DateTime') {
     try {
-      v = { '@type': 'DateTime', '@value': toIsoTime(value) } as unknown as JsonValue;
+      v = toIsoTime(value);
     } catch (err) {
       bad((err as Error).message);
     }

@@ -56,7 +56,7 @@ describe('LoRaWAN meters', () => {
     expect((await chirpstack('up', leak)).statusCode).toBe(204);
     const silent = decodedUp('dec0de0000000004', { volume_m3: 1.6, meter_datetime: '2026-09-02T11:00:00Z' }, '2026-09-02T11:00:05Z');
     expect((await chirpstack('up', silent)).statusCode).toBe(204);
-    expect(await get(LEAK, 'Alert')).toMatchObject({ validFrom: { value: { '@value': '2026-09-02T10:00:00.000Z' } } });
+    expect(await get(LEAK, 'Alert')).toMatchObject({ validFrom: { value: '2026-09-02T10:00:00.000Z' } });
     expect((await get(LEAK, 'Alert')).validTo).toBeUndefined();
     const meter = await get(METER, 'WaterConsumption');
     expect(meter.waterConsumption).toMatchObject({ value: 1600, observedAt: '2026-09-02T11:00:00.000Z' });
@@ -64,7 +64,7 @@ describe('LoRaWAN meters', () => {
 
     const clear = decodedUp('dec0de0000000004', { volume_m3: 1.7, meter_datetime: '2026-09-02T12:00:00Z', alarms: {} }, '2026-09-02T12:00:05Z');
     expect((await chirpstack('up', clear)).statusCode).toBe(204);
-    expect((await get(LEAK, 'Alert')).validTo).toMatchObject({ value: { '@value': '2026-09-02T12:00:00.000Z' } });
+    expect((await get(LEAK, 'Alert')).validTo).toMatchObject({ value: '2026-09-02T12:00:00.000Z' });
     expect((await get(METER, 'WaterConsumption')).alarmInProgress).toMatchObject({ value: 0 });
   });
 

@@ -1,7 +1,7 @@
 /**
  * Small builders of normalized NGSI-LD attributes shared by the water translators (pure).
- * DateTime values use the typed form `{ "@type": "DateTime", "@value": … }` as the Smart Data
- * Models normalized examples do.
+ * Date values are ISO 8601 strings: the form the Smart Data Models schemas validate, in the
+ * simplified (keyValues) representation too; a typed literal would stay an object there.
  */
 import type { GeoProperty, JsonValue, Property, Relationship, TypedValue } from '../../src/ngsi-ld/types';
 
@@ -35,9 +35,9 @@ export function property(value: JsonValue | TypedValue, meta: PropertyMeta = {})
   return p;
 }
 
-/** A DateTime-typed Property. */
+/** A date Property (`dateObserved`, `validFrom` …): its value is the ISO 8601 string. */
 export function dateTime(iso: string): Property {
-  return { type: 'Property', value: { '@type': 'DateTime', '@value': iso } };
+  return { type: 'Property', value: iso };
 }
 
 export function relationship(object: string): Relationship {

@@ -27,7 +27,7 @@ test('keyValues projection', () => {
       id: 'urn:x',
       type: 'Alert',
       '@context': ['c'],
-      dateIssued: { type: 'Property', value: { '@type': 'DateTime', '@value': '2026-01-01T00:00:00Z' } },
+      dateIssued: { type: 'Property', value: '2026-01-01T00:00:00Z' },
       alertSource: { type: 'Relationship', object: 'urn:y' },
       multi: [{ type: 'Property', value: 2, datasetId: 'urn:d' }, { type: 'Property', value: 1 }],
     }),

@@ -201,7 +201,7 @@ describe('createRemoteWriter', () => {
 });
 
 describe('createRemoteEpisodeReader', () => {
-  const at = (t: string) => ({ type: 'Property', value: { '@type': 'DateTime', '@value': t } });
+  const at = (t: string) => ({ type: 'Property', value: t });
   it("reads validFrom/validTo of the entities that exist, in the tenant, with the mark's context", async () => {
     const [open, closed, absent, other] = [newId(), newId(), newId(), newId()];
     await createRemoteWriter(client, 'episodes')({

@@ -5,7 +5,7 @@ const CTX = 'https://example.org/alert-context.jsonld';
 const T = (h: number) => `2026-09-02T${String(h).padStart(2, '0')}:00:00.000Z`;
 const alert = (id = 'urn:ngsi-ld:Alert:x:leak') => ({ id, type: 'Alert', category: { type: 'Property', value: 'environment' } });
 const mark = (active: boolean, h: number, id?: string): EpisodeMark => ({ entity: alert(id), active, time: T(h), context: CTX });
-const at = (t: string) => ({ type: 'Property', value: { '@type': 'DateTime', '@value': t } });
+const at = (t: string) => ({ type: 'Property', value: t });
 const translation = (...episodes: EpisodeMark[]): Translation => ({ entities: [{ id: 'urn:ngsi-ld:Meter:x', type: 'Meter' }], context: [CTX], mode: 'merge', episodes });
 
 describe('applyMark', () => {

@@ -54,7 +54,8 @@ export interface EpisodeTracker {
   forget(ids: Iterable<string>): void;
 }
 
-const dateTime = (t: string) => ({ type: 'Property', value: { '@type': 'DateTime', '@value': t } });
+/** A date Property: an ISO 8601 string, so that its simplified form is the date-time string the Smart Data Models schemas require. */
+const dateTime = (t: string) => ({ type: 'Property', value: t });
 
 /** The write that opens an episode at `time`. */
 export function openedEpisode(entity: Entity, time: string): Entity {

@@ -42,9 +42,13 @@ describe('screenEntity', () => {
 
   test("partly older: its locations and dates without observedAt are dropped too (they are the older message's)", () => {
     const place = { type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } };
-    const dated = { type: 'Property', value: { '@type': 'DateTime', '@value': at(11) } };
+    const dated = { type: 'Property', value: at(11) };
     const r = screenEntity(meter(11, { location: place, dateObserved: dated }), stored) as { entity: Entity };
     expect(Object.keys(r.entity)).toEqual(['id', 'type', 'waterConsumption', 'refDevice']);
+    // a client's typed literal is a date too; a plain text is not
+    const typed = { type: 'Property', value: { '@type': 'DateTime', '@value': at(11) } };
+    const text = { type: 'Property', value: 'meter 11' };
+    expect(Object.keys((screenEntity(meter(11, { dateLastValueReported: typed, name: text }), stored) as { entity: Entity }).entity)).toEqual(['id', 'type', 'waterConsumption', 'refDevice', 'name']);
     // nothing stale: they stay
     expect(Object.keys((screenEntity(meter(13, { location: place, dateObserved: dated }), stored) as { entity: Entity }).entity)).toContain('location');
   });

@@ -27,6 +27,7 @@
  * entity deleted meanwhile then holds nothing, and its late reading is written). Episode marks
  * (src/ingest/episodes.ts) have their own rules for late frames and do not go through this.
  */
+import { isDateTime } from '../ngsi-ld/entity/terms';
 import type { Entity } from '../ngsi-ld/types';
 import type { Translation } from './types';
 
@@ -111,7 +112,11 @@ export function clockFault(e: Entity, receivedAt: string): string | undefined {
 }
 
 const isGeo = (i: Instance): boolean => (i as { type?: unknown }).type === 'GeoProperty';
-const isDateValue = (i: Instance): boolean => ((i as { value?: { '@type'?: unknown } }).value?.['@type'] ?? '') === 'DateTime';
+/** A date value such as `dateObserved`: an ISO 8601 string, or (written by a client) a typed DateTime literal. */
+const isDateValue = (i: Instance): boolean => {
+  const v = (i as { value?: unknown }).value;
+  return isDateTime(v) || (typeof v === 'object' && v !== null && (v as { '@type'?: unknown })['@type'] === 'DateTime');
+};
 
 /** Whether an entity carries any `observedAt` (without parsing it). */
 function observes(e: Entity): boolean {

@@ -67,7 +67,7 @@ it('water: an Axioma W1 alarm frame (fPort 103) opens a burst Alert at once and 
   expect(res.statusCode).toBe(204);
   const [alert] = await query('type=Alert', 'Alert');
   expect(alert.id).toBe('urn:ngsi-ld:Alert:demo:W1-0001:burst');
-  expect(alert.validFrom).toMatchObject({ value: { '@value': '2026-09-02T23:41:07.000Z' } });
+  expect(alert.validFrom).toMatchObject({ value: '2026-09-02T23:41:07.000Z' });
   expect(alert.validTo).toBeUndefined();
   const [meter] = await query('type=WaterConsumptionObserved&id=urn:ngsi-ld:WaterConsumptionObserved:demo:W1-0001', 'WaterConsumption');
   expect(meter.waterConsumption).toMatchObject({ value: 6054, observedAt: '2026-09-02T23:09:34.000Z' });

@@ -93,8 +93,8 @@ describe('rule 1 · adaptive lighting', () => {
 describe('rule 2 · water leak', () => {
   const alert = (kind: string, validFrom?: string, validTo?: string) => ({
     id: `urn:ngsi-ld:Alert:eclor:W1:${kind}`, type: 'Alert', data: P({ kind, meterId: 'W1' }),
-    ...(validFrom ? { validFrom: P({ '@type': 'DateTime', '@value': validFrom }) } : {}),
-    ...(validTo ? { validTo: P({ '@type': 'DateTime', '@value': validTo }) } : {}),
+    ...(validFrom ? { validFrom: P(validFrom) } : {}),
+    ...(validTo ? { validTo: P(validTo) } : {}),
     location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [4.8, 45.7] } },
   });
 
@@ -165,11 +165,11 @@ describe('rule 4 · car park full', () => {
     expect(step(0.5, 50)).toEqual([null, null, null]);
     expect(step(0.9, 10)[0]).toBeNull();
     const [opened, , full] = step(0.91, 9);
-    expect(opened).toMatchObject({ id: 'urn:ngsi-ld:Alert:eclor:parking:P1', category: { value: 'traffic' }, validFrom: { value: { '@value': '2026-01-15T22:00:00.000Z' } } });
+    expect(opened).toMatchObject({ id: 'urn:ngsi-ld:Alert:eclor:parking:P1', category: { value: 'traffic' }, validFrom: { value: '2026-01-15T22:00:00.000Z' } });
     expect(full).toMatchObject({ id: 'urn:ngsi-ld:VariableMessageSign:eclor:P1', message: { value: 'FULL' }, status: { value: 'full' } });
     expect(step(0.86, 14)).toEqual([null, null, null]);
     const [, closed, free] = step(0.84, 16);
-    expect(closed).toEqual({ id: 'urn:ngsi-ld:Alert:eclor:parking:P1', type: 'Alert', validTo: P({ '@type': 'DateTime', '@value': '2026-01-15T22:00:00.000Z' }) });
+    expect(closed).toEqual({ id: 'urn:ngsi-ld:Alert:eclor:parking:P1', type: 'Alert', validTo: P('2026-01-15T22:00:00.000Z') });
     expect(free).toMatchObject({ message: { value: '16 FREE SPACES' }, status: { value: 'spacesAvailable' } });
   });
 });

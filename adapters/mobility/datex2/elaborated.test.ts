@@ -14,7 +14,7 @@ describe('ElaboratedData forecasts', () => {
   it.each(['true', '1'])('skips a value marked <forecast>%s</forecast>: the observed value stays', (flag) => {
     const t = handle(doc(speed('L2', 88), speed('L2', 40, '2026-11-22T23:10:00Z', `<forecast>${flag}</forecast>`)));
     expect(t.entities).toHaveLength(1);
-    expect(t.entities[0]).toMatchObject({ averageVehicleSpeed: { value: 88, observedAt: '2026-11-22T22:50:00Z' }, dateObserved: { value: { '@value': '2026-11-22T22:50:00Z' } } });
+    expect(t.entities[0]).toMatchObject({ averageVehicleSpeed: { value: 88, observedAt: '2026-11-22T22:50:00Z' }, dateObserved: { value: '2026-11-22T22:50:00Z' } });
   });
   it('keeps a value marked <forecast>false</forecast>', () => {
     expect(handle(doc(speed('L2', 40, undefined, '<forecast>false</forecast>'))).entities[0]).toMatchObject({ averageVehicleSpeed: { value: 40 } });
@@ -30,7 +30,7 @@ describe('values of one location with different times', () => {
   it.each([['flow first', [flowAt, speedDefault]], ['speed first', [speedDefault, flowAt]]])('%s: dateObserved is the latest of the times', (_order, data) => {
     const [e] = handle(doc(...data)).entities;
     expect(e).toMatchObject({
-      dateObserved: { value: { '@value': '2026-11-22T22:50:00Z' } },
+      dateObserved: { value: '2026-11-22T22:50:00Z' },
       intensity: { value: 2000, observedAt: '2026-11-22T22:40:00Z' },
       averageVehicleSpeed: { value: 95, observedAt: '2026-11-22T22:50:00Z' },
     });
@@ -39,7 +39,7 @@ describe('values of one location with different times', () => {
     const newer = speed('L1', 60, '2026-11-22T22:45:00.500Z');
     const older = speed('L1', 70, '2026-11-22T22:45:00Z');
     for (const data of [[newer, older], [older, newer]]) {
-      expect(handle(doc(...data)).entities[0]).toMatchObject({ averageVehicleSpeed: { value: 60 }, dateObserved: { value: { '@value': '2026-11-22T22:45:00.500Z' } } });
+      expect(handle(doc(...data)).entities[0]).toMatchObject({ averageVehicleSpeed: { value: 60 }, dateObserved: { value: '2026-11-22T22:45:00.500Z' } });
     }
   });
 });
@@ -53,7 +53,7 @@ describe('measured values of one index with different times', () => {
       const xml = `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements><measurementSiteReference id="S"/>${values.join('')}</siteMeasurements></payloadPublication></d2LogicalModel>`;
       const t = handle(xml);
       expect(t.entities).toHaveLength(1);
-      expect(t.entities[0]).toMatchObject({ dateObserved: { value: { '@value': '2026-11-22T22:49:00Z' } }, intensity: { value: 600 }, averageVehicleSpeed: { value: 80 } });
+      expect(t.entities[0]).toMatchObject({ dateObserved: { value: '2026-11-22T22:49:00Z' }, intensity: { value: 600 }, averageVehicleSpeed: { value: 80 } });
     }
   });
 });

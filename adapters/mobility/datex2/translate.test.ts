@@ -58,7 +58,7 @@ describe('traffic', () => {
   it('speed carries unitCode KMH and dateObserved is a DateTime', () => {
     const [e] = run('MeasuredData', { kind: 'siteMeasurements', siteId: 'S', time: '2025-01-01T00:00:00Z', values: [{ index: 1, speed: 87.5 }] });
     expect(e.averageVehicleSpeed).toEqual({ type: 'Property', value: 87.5, unitCode: 'KMH', observedAt: '2025-01-01T00:00:00Z' });
-    expect(e.dateObserved).toEqual({ type: 'Property', value: { '@type': 'DateTime', '@value': '2025-01-01T00:00:00Z' } });
+    expect(e.dateObserved).toEqual({ type: 'Property', value: '2025-01-01T00:00:00Z' });
   });
 });
 

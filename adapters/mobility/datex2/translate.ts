@@ -66,7 +66,7 @@ export function parkingLocalId(raw: string): string {
 const urn = (type: string, territory: string, ...parts: string[]): string => ['urn:ngsi-ld', type, localId(territory), ...parts].join(':');
 
 const prop = (value: Property['value'], extra: Partial<Property> = {}): Property => ({ type: 'Property', value, ...extra });
-const dateTime = (iso: string): Property => prop({ '@type': 'DateTime', '@value': iso });
+const dateTime = (iso: string): Property => prop(iso);
 const geo = (g: SiteGeometry): GeoProperty => ({ type: 'GeoProperty', value: g });
 const rel = (object: string): Relationship => ({ type: 'Relationship', object });
 const round = (x: number, digits = 6): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -252,8 +252,8 @@ export function refusalOf({ publication, record }: ParsedRecord, opts: Translate
 /** The time of an attribute (`observedAt`, or a DateTime value such as `dateObserved`) in ms, else NaN. */
 function timeOf(attr: unknown): number {
   if (typeof attr !== 'object' || attr === null) return NaN;
-  const { observedAt, value } = attr as { observedAt?: string; value?: { '@value'?: string } };
-  return Date.parse(observedAt ?? value?.['@value'] ?? '');
+  const { observedAt, value } = attr as { observedAt?: string; value?: unknown };
+  return Date.parse(observedAt ?? (typeof value === 'string' ? value : ''));
 }
 
 /**

@@ -31,7 +31,7 @@ describe('ChirpStack', () => {
 
   test('without time, the arrival time is the reception time; the meter time stays the observation time', () => {
     const t = parseChirpStack(msg(up('0101010101010101'), { event: 'up' }), env);
-    expect(t.entities[1].dateLastValueReported).toEqual({ type: 'Property', value: { '@type': 'DateTime', '@value': '2026-09-03T00:00:00.000Z' } });
+    expect(t.entities[1].dateLastValueReported).toEqual({ type: 'Property', value: '2026-09-03T00:00:00.000Z' });
     expect(t.entities[0].waterConsumption).toMatchObject({ observedAt: '2026-09-02T23:09:34.000Z' });
   });
 

@@ -151,7 +151,7 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
       return;
     }
     const id = String(done.entity.id);
-    const time = Date.parse((done.entity.dateObserved as { value: { '@value': string } }).value['@value']);
+    const time = Date.parse((done.entity.dateObserved as { value: string }).value);
     const seen = latest.get(id);
     if (!seen || !(time < seen.time)) latest.set(id, { entity: done.entity, time });
     if (done.unknown.length > 0) {
