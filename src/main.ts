@@ -13,7 +13,7 @@ import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
 import { createBatchingWriter } from './ingest/batching-writer';
-import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter } from './client';
+import { createNgsiLdClient, createRemoteCompletenessReader, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
 import { createMappingRegistry } from '../adapters/mapping';
 import { ADAPTERS } from '../adapters';
@@ -47,6 +47,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
     readEpisodes: remote && createRemoteEpisodeReader(remote),
     readObservations: remote && createRemoteObservationReader(remote),
+    readComplete: remote && createRemoteCompletenessReader(remote),
   });
   // MQTT mappings are subscribed on the first MQTT broker and follow the registry's reloads.
   const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings, config.dataDir);

@@ -102,6 +102,13 @@ export const datex2Adapter: Adapter = {
   name: 'mobility/datex2',
   path: '/ingest/mobility/datex2',
   contentTypes: ['application/xml', 'text/xml', 'application/soap+xml'],
+  /**
+   * A TrafficFlowObserved is an observation: the Smart Data Models require its `dateObserved`. A site
+   * table alone gives none, so its sites wait (GET /ingest/waiting) and are written, location and
+   * lanes included, with their first measurement. Car parks are written from their table or status
+   * alone (a status without location is still the car park's news).
+   */
+  requires: { TrafficFlowObserved: ['dateObserved'] },
 
   /**
    * A buffered document in the encoding of its byte-order mark, else of its XML declaration

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../../test/support/app';
 import type { Entity } from '../ngsi-ld/types';
-import { createNgsiLdClient, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
+import { createNgsiLdClient, createRemoteCompletenessReader, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter, NgsiLdClientError, type NgsiLdClient } from './index';
 import { REMOTE_BATCH } from './remote-writer';
 
 const DEVICE = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
@@ -221,6 +221,19 @@ describe('createRemoteEpisodeReader', () => {
 
   it('a tenant that does not exist yet holds no episode', async () => {
     expect((await createRemoteEpisodeReader(client, 'no-such-tenant')([newId()], DEVICE)).size).toBe(0);
+  });
+});
+
+describe('createRemoteCompletenessReader', () => {
+  it('names the entities that hold every attribute asked, under any context of the translation', async () => {
+    const [both, one, absent] = [newId(), newId(), newId()];
+    const OTHER = 'https://raw.githubusercontent.com/smart-data-models/dataModel.WaterConsumption/master/context.jsonld'; // built in
+    await createRemoteWriter(client, 'complete')({ context: [DEVICE], entities: [device(both, { serialNumber: prop('A') }), device(one, { serialNumber: prop('B') })] });
+    await createRemoteWriter(client, 'complete')({ context: [OTHER], entities: [device(both, { laneCount: prop(2) })], mode: 'merge' });
+    const read = createRemoteCompletenessReader(client, 'complete');
+    expect(await read([both, one, absent], ['serialNumber', 'laneCount'], [DEVICE, OTHER])).toEqual(new Set([both]));
+    expect(await read([both, one, absent], ['serialNumber'], [DEVICE])).toEqual(new Set([both, one]));
+    expect((await createRemoteCompletenessReader(client, 'no-such-tenant')([both], ['serialNumber'], [DEVICE])).size).toBe(0);
   });
 });
 

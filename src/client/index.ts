@@ -1,6 +1,6 @@
 /** NGSI-LD client for any broker (see README.md in this folder). */
 export { createNgsiLdClient } from './create-client';
-export { createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter } from './remote-writer';
+export { createRemoteCompletenessReader, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter } from './remote-writer';
 export { backoffDelay } from './backoff';
 export { CORE_CONTEXT_V16, CORE_CONTEXT_V18 } from './payload';
 export {

@@ -3,10 +3,11 @@
  * createWriter's function, over the NGSI-LD client, REMOTE_BATCH entities per request. `mode: 'merge'` is a batch upsert with
  * `options=update` (as in-process: missing entities are created, attributes not sent are kept).
  * Retries are the client's; a broker still failing after them throws. Also the episodes' state
- * reader (src/ingest/episodes.ts) and the observation-times reader (src/ingest/observations.ts) over
- * the client.
+ * reader (src/ingest/episodes.ts), the observation-times reader (src/ingest/observations.ts) and
+ * the completeness reader (src/ingest/join-parts.ts) over the client.
  */
 import { statesOf, type EpisodeReader } from '../ingest/episodes';
+import type { CompletenessReader } from '../ingest/join-parts';
 import { observedTimes, type ObservationReader, type ObservedTimes } from '../ingest/observations';
 import { slices, withPartial, type WriteOutcome } from '../ingest/write';
 import type { Translation } from '../ingest/types';
@@ -87,5 +88,27 @@ export function createRemoteObservationReader(client: NgsiLdClient, tenant?: str
       for (const e of await entitiesById(client, ids, { context, tenant })) if (typeof e.id === 'string') out.set(e.id, observedTimes(e, out.get(e.id), reportedAt));
     }
     return out;
+  };
+}
+
+/**
+ * Which entities an external broker holds with every one of `attrs` (Query Entities by id, keyValues).
+ * A read carries one @context: with several, each is read and an attribute counts under any of them.
+ * @example
+ * const readComplete = createRemoteCompletenessReader(client);
+ * await readComplete([siteId], ['dateObserved'], [TRANSPORTATION_CONTEXT]); // Set {} until the site is observed
+ */
+export function createRemoteCompletenessReader(client: NgsiLdClient, tenant?: string): CompletenessReader {
+  return async (ids, attrs, contexts) => {
+    const held = new Map<string, Set<string>>();
+    for (const context of contexts.length ? contexts : [undefined]) {
+      for (const e of await entitiesById(client, ids, { attrs: [...attrs], options: 'keyValues', context, tenant })) {
+        if (typeof e.id !== 'string') continue;
+        const names = held.get(e.id) ?? new Set<string>();
+        for (const a of attrs) if (e[a] !== undefined) names.add(a);
+        held.set(e.id, names);
+      }
+    }
+    return new Set([...held].filter(([, names]) => names.size === attrs.length).map(([id]) => id));
   };
 }

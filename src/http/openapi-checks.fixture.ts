@@ -26,6 +26,7 @@ const INGEST: Record<string, string[]> = {
   '/ingest/dead-letters/{id}': ['get', 'delete'],
   '/ingest/dead-letters/{id}/replay': ['post'],
   '/ingest/stats': ['get'],
+  '/ingest/waiting': ['get'],
   '/ingest/mappings': ['get'],
   '/ingest/mapping/{name}': ['post'],
   ...Object.fromEntries(ADAPTERS.map((a) => [a.path, ['post']])),

@@ -12,6 +12,9 @@ import { createEpisodeTracker, type EpisodeReader } from './episodes';
 import { embeddedObservationReader } from './observation-reader';
 import { createObservationGuard, type ObservationReader } from './observations';
 import { createEntityValidator } from './validate';
+import { embeddedCompletenessReader } from './completeness-reader';
+import type { CompletenessReader } from './join-parts';
+import { openPartStore } from './parts';
 import { createWriter, type WriteOutcome } from './write';
 
 export interface IngestOptions {
@@ -34,6 +37,8 @@ export interface IngestOptions {
   readEpisodes?: EpisodeReader;
   /** Where the observation times of `ordered` adapters' entities are read; default the embedded broker (an external one: src/client createRemoteObservationReader). */
   readObservations?: ObservationReader;
+  /** Whether the broker holds an entity complete (adapters with `requires`); default the embedded broker (an external one: src/client createRemoteCompletenessReader). */
+  readComplete?: CompletenessReader;
 }
 
 /**
@@ -42,7 +47,9 @@ export interface IngestOptions {
  * await app.register(ingestRoutes(ingest.routes));
  */
 export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; close(): void } {
-  const deadLetters = openDeadLetterStore(o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'ingest.sqlite'));
+  const file = o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'ingest.sqlite');
+  const deadLetters = openDeadLetterStore(file);
+  const parts = openPartStore(file);
   const territory = loadTerritory(o.territoryFile);
   const registry = o.territoryFile ? watchDevices(o.territoryFile, territory, o.log ?? { info() {}, warn() {} }) : undefined;
   const routes: IngestRoutesOptions = {
@@ -56,6 +63,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
     episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
     observations: createObservationGuard(o.readObservations ?? embeddedObservationReader(o.broker, o.contexts, o.tenant)),
+    parts: { store: parts, readComplete: o.readComplete ?? embeddedCompletenessReader(o.broker, o.contexts, o.tenant) },
     // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
     bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };
@@ -64,6 +72,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     close: () => {
       registry?.close();
       deadLetters.close();
+      parts.close();
     },
   };
 }

@@ -8,14 +8,19 @@
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
+import { joinParts } from './join-parts';
 import { clockFault } from './observations';
 import { asFeedError, refusalStage, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter, type Translation } from './types';
 
-/** One refused entity written again, after the same checks as in a message. */
+/**
+ * One refused entity written again, after the same checks as in a message. It is merged: the entity
+ * may be one part of those its message or others write (a lamp's report, a site's measurements), and
+ * a replace would delete the rest.
+ */
 async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
   const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
-  let t: Translation = { entities: [entity as Entity], context };
+  let t: Translation = { entities: [entity as Entity], context, mode: 'merge' };
   const guard = adapter.ordered ? deps.observations : undefined;
   let screened = false;
   try {
@@ -30,8 +35,17 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     }
     const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
     if (why) throw new FeedError('validate', why, 422);
+    // a part whose entity is not complete yet waits, as in a message
+    const joined = adapter.requires && deps.parts ? await joinParts(t, adapter.requires, deps.parts.store, deps.parts.readComplete, adapter.name, d.receivedAt) : undefined;
+    if (joined?.held.length) {
+      guard?.forget(joined.held);
+      deps.stats.of(adapter.name).held += joined.held.length;
+      return { ok: true, written: [], writtenCount: 0, held: joined.held, heldCount: joined.held.length, rejected: [] };
+    }
+    if (joined) t = joined.translation;
     const res = await deps.write(t);
     if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
+    for (const id of joined?.completed ?? []) deps.parts!.store.delete(id);
     return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
   } catch (err) {
     guard?.forget([String(entity.id)]);
@@ -60,7 +74,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };
   const outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
   if (!outcome.ok) return outcome;
-  if (outcome.writtenCount === 0 && outcome.rejected.length > 0) {
+  if (outcome.writtenCount === 0 && !outcome.heldCount && outcome.rejected.length > 0) {
     // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
     // (the same message refused again, or parts the message wrote the first time, now late) go
     const first = outcome.rejected[0];

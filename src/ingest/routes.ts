@@ -9,6 +9,8 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { errorTypeOf } from '../ngsi-ld/errors';
 import type { DeadLetterStore } from './dead-letters';
+import type { PartStore } from './parts';
+import type { AdapterStats, IngestStats } from './stats';
 import { replay } from './replay';
 import { asFeedError, deadLetterUnkept, refusalStage, refuseMessage, runMessage, runStream, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter, type IngestProblem } from './types';
@@ -100,7 +102,7 @@ function decodedBody(req: FastifyRequest): { stream: Readable | undefined; encod
 
 /** Nothing written because every entity is older than what the broker holds: the 409 detail, else undefined. */
 function allOutOfOrder(out: MessageOutcome & { ok: true }): string | undefined {
-  if (!out.rejected.length || out.writtenCount !== 0 || !out.rejected.every((r) => r.outOfOrder)) return undefined;
+  if (!out.rejected.length || out.writtenCount !== 0 || out.heldCount || !out.rejected.every((r) => r.outOfOrder)) return undefined;
   return `nothing written: every entity is older than what the broker holds (${out.rejected[0].reason})`;
 }
 
@@ -113,18 +115,24 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome, dead
   // the whole message is older than what the broker holds: nothing written, each entity a dead letter
   if (late) return problem(reply, 409, 'Message out of order', late, { stage: 'validate', rejected: out.rejected }, adapter);
   // nothing written: a 2xx would tell the sender its message was delivered
-  if (out.rejected.length && out.writtenCount === 0) {
+  if (out.rejected.length && out.writtenCount === 0 && !out.heldCount) {
     const detail = `nothing written: ${out.rejected.length === 1 ? 'the entity was' : `the ${out.rejected.length} entities were`} refused (${out.rejected[0].reason})`;
     const stage = deadLetters ? refusalStage(out, deadLetters) : 'validate';
     return problem(reply, 422, 'Message rejected', detail, { stage, rejected: out.rejected }, adapter);
   }
   if (out.rejected.length) {
-    return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), rejected: out.rejected }));
+    return reply.code(207).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ...waiting(out), rejected: out.rejected }));
   }
+  // parts kept until their entity is complete (Adapter.requires): accepted, not all written yet
+  if (out.heldCount) return reply.code(202).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ...waiting(out) }));
   const status = adapter.successStatus ?? 204;
   if (status === 204) return reply.code(204).send();
   return reply.code(status).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ignored: out.ignored }));
 }
+
+/** The entities kept waiting for the members their type requires (`heldCount` when `held` does not list them all). */
+const waiting = (out: { held?: string[]; heldCount?: number }) =>
+  out.heldCount ? { held: out.held, ...(out.heldCount > (out.held ?? []).length ? { heldCount: out.heldCount } : {}) } : {};
 
 /** `writtenCount`, when `written` does not list every id (a streamed document). */
 const count = (out: { written: string[]; writtenCount: number }) => (out.writtenCount > out.written.length ? { writtenCount: out.writtenCount } : {});
@@ -179,6 +187,34 @@ async function notification(route: NotificationRoute, o: IngestRoutesOptions, re
   return reply.code(204).send();
 }
 
+/** `adapter`, `limit` (default 20, at most 1000) and `offset` of a listing; undefined when they are not whole numbers. */
+function paging(req: FastifyRequest): { adapter?: string; limit: number; offset: number } | undefined {
+  const q = req.query as Record<string, string | undefined>;
+  const whole = (v: string | undefined, dflt: number) => (v === undefined ? dflt : /^\d{1,15}$/.test(v) ? Number(v) : NaN);
+  const limit = Math.min(whole(q.limit, 20), 1000);
+  const offset = whole(q.offset, 0);
+  return Number.isNaN(limit) || Number.isNaN(offset) ? undefined : { adapter: q.adapter, limit, offset };
+}
+
+const badPaging = (reply: FastifyReply) => problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000, offset below 10^15)');
+
+/** GET /ingest/waiting: the entity parts kept until their entity is complete (src/ingest/parts.ts), paged as the dead letters. */
+function waitingRoutes(app: FastifyInstance, parts: PartStore) {
+  app.get('/ingest/waiting', async (req, reply) => {
+    const page = paging(req);
+    if (!page) return badPaging(reply);
+    const { items, total } = parts.list(page);
+    return reply.header('x-total-count', String(total)).send(items);
+  });
+}
+
+/** The counters, with the entity parts waiting now per adapter (`waiting`; kept across restarts, unlike the counters). */
+function withWaiting(stats: IngestStats, parts: PartStore | undefined): Record<string, AdapterStats & { waiting?: number }> {
+  const waiting = parts && parts.count() > 0 ? parts.counts() : {};
+  for (const name of Object.keys(waiting)) stats.of(name);
+  return Object.fromEntries(Object.entries(stats.snapshot()).map(([name, s]) => [name, waiting[name] ? { ...s, waiting: waiting[name] } : s]));
+}
+
 function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: DeadLetterStore) {
   const byName = new Map(o.adapters.map((a) => [a.name, a]));
   const adapterOf = (name: string) => byName.get(name) ?? (name.startsWith(MAPPING_ADAPTER_PREFIX) ? o.mappings?.get(name.slice(MAPPING_ADAPTER_PREFIX.length)) : undefined);
@@ -189,12 +225,9 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
   };
   const shownId = (req: FastifyRequest) => JSON.stringify((req.params as { id: string }).id.slice(0, 40));
   app.get('/ingest/dead-letters', async (req, reply) => {
-    const q = req.query as Record<string, string | undefined>;
-    const whole = (v: string | undefined, dflt: number) => (v === undefined ? dflt : /^\d{1,15}$/.test(v) ? Number(v) : NaN);
-    const limit = Math.min(whole(q.limit, 20), 1000);
-    const offset = whole(q.offset, 0);
-    if (Number.isNaN(limit) || Number.isNaN(offset)) return problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000, offset below 10^15)');
-    const { items, total } = dl.list({ adapter: q.adapter, limit, offset });
+    const page = paging(req);
+    if (!page) return badPaging(reply);
+    const { items, total } = dl.list(page);
     return reply.header('x-total-count', String(total)).send(items);
   });
   const find = (req: FastifyRequest) => {
@@ -230,7 +263,7 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
     const late = allOutOfOrder(out);
     if (late) return problem(reply, 409, 'Replay out of order', late, { stage: 'validate', replayed: d.id, rejected: out.rejected });
     // what the replay could not write is in new dead letters of its own (rejected[].deadLetter)
-    return reply.code(out.rejected.length ? 207 : 200).send({ replayed: d.id, written: out.written, rejected: out.rejected });
+    return reply.code(out.rejected.length ? 207 : 200).send({ replayed: d.id, written: out.written, ...waiting(out), rejected: out.rejected });
   });
 }
 
@@ -252,7 +285,8 @@ export function ingestRoutes(o: IngestRoutesOptions) {
       return webhook(adapter, o, req, reply);
     });
     deadLetterRoutes(app, o, o.deadLetters);
-    app.get('/ingest/stats', async () => o.stats.snapshot());
+    app.get('/ingest/stats', async () => withWaiting(o.stats, o.parts?.store));
+    if (o.parts) waitingRoutes(app, o.parts.store);
     const status = o.mappings?.status?.bind(o.mappings);
     if (status) app.get('/ingest/mappings', async () => status());
   };

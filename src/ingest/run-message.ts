@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
+import { joinParts, type CompletenessReader } from './join-parts';
+import type { PartStore } from './parts';
 import { clockFault, type ObservationGuard } from './observations';
 import type { EntityValidator } from './validate';
 import { PartialWriteError, type WriteOutcome } from './write';
@@ -25,6 +27,8 @@ export interface IngestDeps {
   episodes: EpisodeTracker;
   /** Keeps `ordered` adapters' writes from going back in time (src/ingest/observations.ts); absent: no check. */
   observations?: ObservationGuard;
+  /** Parts of entities waiting for the members their type requires (adapters with `requires`), and how the broker is asked whether an entity is complete. */
+  parts?: { store: PartStore; readComplete: CompletenessReader };
   /** Puts the store written to in bulk-load mode for a streamed document; returns how to leave it (EntityStore.bulk). */
   bulk?: () => () => void;
 }
@@ -36,6 +40,9 @@ export type MessageOutcome =
       written: string[];
       /** how many were written */
       writtenCount: number;
+      /** ids of the entities kept waiting for the members their type requires (Adapter.requires), listed as `written` */
+      held?: string[];
+      heldCount?: number;
       ignored?: string;
       /** `outOfOrder`: refused because the broker holds newer observations (src/ingest/observations.ts). */
       rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
@@ -85,6 +92,8 @@ export async function writeTranslations(
   const stats = deps.stats.of(adapter.name);
   const written = progress.written;
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
+  const held: string[] = [];
+  let heldCount = 0;
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
@@ -130,6 +139,17 @@ export async function writeTranslations(
       };
       t = { ...raw, entities: raw.entities.filter(ok) };
     }
+    // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts)
+    let completed: string[] = [];
+    if (adapter.requires && deps.parts) {
+      const j = await joinParts(t, adapter.requires, deps.parts.store, deps.parts.readComplete, adapter.name, msg.receivedAt);
+      t = j.translation;
+      completed = j.completed;
+      guard?.forget(j.held); // not written (the guard took them as written)
+      stats.held += j.held.length;
+      heldCount += j.held.length;
+      for (const id of j.held) if (held.length < listed) held.push(id);
+    }
     // nothing deleted on an entity that is not written
     if (t.remove?.length && rejected.length) {
       const refused = new Set(rejected.map((r) => r.entityId));
@@ -153,6 +173,10 @@ export async function writeTranslations(
     // not written after all (the guard took them as written); the out-of-order ones changed nothing there
     guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
+    if (completed.length) {
+      const done = new Set(res.written);
+      for (const id of completed) if (done.has(id)) deps.parts!.store.delete(id);
+    }
     stats.retried += res.retries;
     stats.written += res.written.length;
     progress.writtenCount += res.written.length;
@@ -172,7 +196,7 @@ export async function writeTranslations(
   if (ignored && progress.writtenCount === 0) stats.ignored++;
   // accepted: the whole message went through (a message partly refused is counted in `rejected`)
   if (rejected.length === 0) stats.accepted++;
-  return { ok: true, written, writtenCount: progress.writtenCount, ignored, rejected };
+  return { ok: true, written, writtenCount: progress.writtenCount, ...(heldCount ? { held, heldCount } : {}), ignored, rejected };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface AdapterStats {
   written: number;
   /** Messages or entities rejected (each one is a dead letter). */
   rejected: number;
+  /** Entity parts kept waiting for the members their type requires (Adapter.requires); written with the entity's next part. */
+  held: number;
   /** Write attempts repeated after a broker failure. */
   retried: number;
   /** Messages acknowledged without entities (e.g. LoRaWAN join events). */
@@ -24,7 +26,7 @@ export function createStats(): IngestStats {
   return {
     of(adapter) {
       let s = all.get(adapter);
-      if (!s) all.set(adapter, (s = { received: 0, accepted: 0, written: 0, rejected: 0, retried: 0, ignored: 0 }));
+      if (!s) all.set(adapter, (s = { received: 0, accepted: 0, written: 0, held: 0, rejected: 0, retried: 0, ignored: 0 }));
       return s;
     },
     snapshot: () => Object.fromEntries([...all.entries()].map(([k, v]) => [k, { ...v }])),

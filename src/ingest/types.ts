@@ -164,6 +164,14 @@ export interface Adapter {
    */
   reportedAt?: ReportedAt;
   /**
+   * Members an entity of a type must hold before it is written (the Smart Data Models `required`),
+   * for a feed that gives them in other messages than the entity's other parts (a DATEX II site
+   * table: the location of a TrafficFlowObserved, whose `dateObserved` comes with its measurements).
+   * A part lacking one, of an entity the broker does not hold complete, waits (src/ingest/parts.ts)
+   * and is written with the entity's next parts once they hold them all. Merge-mode translations.
+   */
+  requires?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Bytes → text of a buffered body (e.g. an XML document in the encoding it declares, or the charset
    * of its Content-Type, given in `headers`); default UTF-8. Throws FeedError.
    */

@@ -98,13 +98,33 @@ it('lighting: a TALQ log report with a lamp failure gives a defective Streetligh
 describe('mobility: the reference DATEX II publications', () => {
   const ref = (f: string) => fs.readFileSync(path.join(REF, 'datex2', f), 'utf8');
   const hasRef = fs.existsSync(REF);
-  (hasRef ? it : it.skip)('site table → located TrafficFlowObserved; measured data → flow and speed (the reference files cover different sites)', async () => {
-    expect((await post('/ingest/mobility/datex2', ref('ndw-MeasurementSiteTable.xml'), 'application/xml')).statusCode).toBe(204);
+  (hasRef ? it : it.skip)('site table → its sites wait for a measurement; measured data → flow and speed, with the waiting site parts (the reference files cover different sites)', async () => {
+    const table = await post('/ingest/mobility/datex2', ref('ndw-MeasurementSiteTable.xml'), 'application/xml');
+    expect(table.statusCode).toBe(202);
+    const site = 'urn:ngsi-ld:TrafficFlowObserved:demo:PZH01_MST_0629_00';
+    expect(JSON.parse(table.body)).toEqual({ written: [], held: [1, 2, 3, 4].map((i) => `${site}:${i}`) });
+    const waiting = await app.inject({ method: 'GET', url: '/ingest/waiting?adapter=mobility/datex2&limit=2' });
+    expect(waiting.headers['x-total-count']).toBe('4');
+    expect(waiting.json()[0]).toMatchObject({ entity: { id: `${site}:1`, laneId: expect.anything() }, missing: ['dateObserved'], adapter: 'mobility/datex2' });
+    expect((await app.inject({ method: 'GET', url: '/ingest/stats' })).json()['mobility/datex2']).toMatchObject({ held: 4, waiting: 4 });
+
     expect((await post('/ingest/mobility/datex2', ref('ndw-trafficspeed-excerpt-5sites.xml'), 'application/xml')).statusCode).toBe(204);
-    const flows = await query('type=TrafficFlowObserved&limit=1000', 'Transportation');
-    expect(flows.some((f) => f.id.toString().includes('PZH01_MST_0629_00') && f.laneId)).toBe(true); // this excerpt has no coordinates
+    let flows = await query('type=TrafficFlowObserved&limit=1000', 'Transportation');
     expect(flows.some((f) => f.id.toString().includes('PZH01_MST_0065_00') && (f.intensity || f.averageVehicleSpeed))).toBe(true);
     expect(flows.every((f) => (f.averageVehicleSpeed?.value ?? 0) as number >= 0)).toBe(true); // -1 means no data
+    expect(flows.every((f) => f.dateObserved)).toBe(true); // the table's site has no measurement: not on the broker
+    expect(flows.some((f) => f.id.toString().startsWith(site))).toBe(false);
+
+    // the table's site measured: written with its lanes, no longer waiting
+    const measured = ref('ndw-trafficspeed-excerpt-5sites.xml').replaceAll('PZH01_MST_0065_00', 'PZH01_MST_0629_00');
+    expect((await post('/ingest/mobility/datex2', measured, 'application/xml')).statusCode).toBe(204);
+    flows = await query(`type=TrafficFlowObserved&id=${site}:1`, 'Transportation');
+    expect(flows[0]).toMatchObject({ laneId: expect.anything(), dateObserved: expect.anything() });
+    expect((await app.inject({ method: 'GET', url: '/ingest/waiting?adapter=mobility/datex2' })).json()).toHaveLength(0);
+
+    // a table sent again for a site on the broker is written at once
+    const again = await post('/ingest/mobility/datex2', ref('ndw-MeasurementSiteTable.xml'), 'application/xml');
+    expect(again.statusCode).toBe(204);
   });
   (hasRef ? it : it.skip)('parking table + status → OffStreetParking with available and total spots', async () => {
     expect((await post('/ingest/mobility/datex2', ref('vrs_bondorf-ParkingTable-static.xml'), 'application/xml')).statusCode).toBe(204);

@@ -1,0 +1,58 @@
+/** Replay of an entity's dead letter, with the write stage recorded. */
+import { openDeadLetterStore, type DeadLetterStore } from './dead-letters';
+import { createEpisodeTracker } from './episodes';
+import { openPartStore, type PartStore } from './parts';
+import { replay } from './replay';
+import type { IngestDeps } from './run-message';
+import { createStats } from './stats';
+import type { Adapter, Translation } from './types';
+
+const CTX = 'https://example.org/transport.jsonld';
+const SITE = 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1';
+const adapter: Adapter = { name: 'test/sites', path: '/ingest/test/sites', contentTypes: ['application/xml'], handle: () => ({ entities: [], context: [] }) };
+
+let deadLetters: DeadLetterStore;
+let parts: PartStore;
+let writes: Translation[];
+let deps: IngestDeps;
+beforeEach(() => {
+  deadLetters = openDeadLetterStore(':memory:');
+  parts = openPartStore(':memory:');
+  writes = [];
+  deps = {
+    env: { devices: { get: () => undefined }, territory: 'demo' },
+    deadLetters,
+    stats: createStats(),
+    write: async (t) => {
+      writes.push(t);
+      return { written: t.entities.map((e) => String(e.id)), failed: [], retries: 0 };
+    },
+    episodes: createEpisodeTracker(async () => new Map()),
+    parts: { store: parts, readComplete: async () => new Set<string>() },
+  };
+});
+afterEach(() => {
+  deadLetters.close();
+  parts.close();
+});
+
+const entityLetter = (entity: Record<string, unknown>) =>
+  deadLetters.get(deadLetters.add({ adapter: adapter.name, stage: 'validate', reason: 'broker refused', status: 422, contentType: 'application/xml', query: {}, headers: {}, payload: JSON.stringify({ '@context': [CTX], ...entity }), receivedAt: '2026-11-23T01:00:00.000Z' }))!;
+
+it("an entity is merged (it may be one part of an entity that others write: a replace would delete them), and its dead letter goes", async () => {
+  const d = entityLetter({ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: 600 } });
+  expect(await replay(d, adapter, deps)).toMatchObject({ ok: true, written: [SITE] });
+  expect(writes).toEqual([{ entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: 600 } }], context: [CTX], mode: 'merge' }]);
+  expect(deadLetters.get(d.id)).toBeUndefined();
+});
+
+it('a part lacking what its type requires waits, as in a message; its entity complete, it is written with the rest', async () => {
+  const sites = { ...adapter, requires: { TrafficFlowObserved: ['dateObserved'] } };
+  const d = entityLetter({ id: SITE, type: 'TrafficFlowObserved', laneId: { type: 'Property', value: 1 } });
+  expect(await replay(d, sites, deps)).toMatchObject({ ok: true, writtenCount: 0, held: [SITE], heldCount: 1 });
+  expect([writes, parts.has(SITE), deps.stats.of(sites.name).held]).toEqual([[], true, 1]);
+  const m = entityLetter({ id: SITE, type: 'TrafficFlowObserved', dateObserved: { type: 'Property', value: '2026-11-23T00:59:00Z' } });
+  expect(await replay(m, sites, deps)).toMatchObject({ ok: true, written: [SITE] });
+  expect(writes[0].entities[0]).toMatchObject({ laneId: { value: 1 }, dateObserved: { value: '2026-11-23T00:59:00Z' } });
+  expect(parts.has(SITE)).toBe(false);
+});
