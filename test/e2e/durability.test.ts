@@ -77,3 +77,38 @@ it('keeps every acknowledged entity through kill -9', async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
   expect(missing).toEqual([]);
 }, 120000);
+
+it('keeps the DATEX II site parts waiting for their first measurement through kill -9', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-dur-'));
+  const fixture = (name: string) => fs.readFileSync(path.join(ROOT, 'adapters/mobility/fixtures', `${name}.input.xml`), 'utf8');
+  const post = (port: number, body: string) =>
+    fetch(`http://127.0.0.1:${port}/ingest/mobility/datex2`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+  let { child, port } = await startServer(dataDir);
+  const table = await post(port, fixture('v2-site-table-soap'));
+  expect(table.status).toBe(202);
+  const held = ((await table.json()) as { held: string[] }).held;
+  expect(held.length).toBeGreaterThan(1);
+  let exited = new Promise((ok) => child.on('exit', ok));
+  child.kill('SIGKILL');
+  await exited;
+
+  ({ child, port } = await startServer(dataDir));
+  try {
+    const waiting = await fetch(`http://127.0.0.1:${port}/ingest/waiting?limit=1000`);
+    expect(((await waiting.json()) as Array<{ entity: { id: string } }>).map((p) => p.entity.id).sort()).toEqual([...held].sort());
+    // the measurement of one site: written with the site's table part, which waits no more
+    expect((await post(port, fixture('v2-soap-measured-data'))).status).toBe(204);
+    const site = held.find((id) => id.endsWith('PZH01_MST_0629_00:4'))!; // indexes 4 and 8 are measured
+    const link = '<https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"';
+    const got = await fetch(`http://127.0.0.1:${port}/ngsi-ld/v1/entities/${encodeURIComponent(site)}?options=keyValues`, { headers: { link } });
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ laneId: expect.anything(), dateObserved: expect.any(String) });
+    const left = (await (await fetch(`http://127.0.0.1:${port}/ingest/waiting?limit=1000`)).json()) as Array<{ entity: { id: string } }>;
+    expect(left.map((p) => p.entity.id)).not.toContain(site);
+  } finally {
+    exited = new Promise((ok) => child.on('exit', ok));
+    child.kill('SIGKILL');
+    await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120000);
