@@ -62,7 +62,7 @@ it('one id twice in a message: once complete, its later parts go through', async
 });
 
 it('no removal on an entity that waits; a waiting part from another context brings its context', async () => {
-  parts.put({ entity: site('urn:s1'), context: ['https://example.org/other.jsonld'], adapter: 'a', missing: ['dateObserved'], since: T0, updatedAt: T0 });
+  parts.put([{ entity: site('urn:s1'), context: ['https://example.org/other.jsonld'], adapter: 'a', missing: ['dateObserved'], since: T0, updatedAt: T0 }]);
   const remove = [{ id: 'urn:s2', attribute: 'laneId', context: CTX }, { id: 'urn:p', attribute: 'x', context: CTX }];
   const j = await joinParts(merge([measured('urn:s1'), site('urn:s2')], { remove }), REQ, parts, reader, 'a', T0);
   expect(j.translation.context).toEqual([CTX, 'https://example.org/other.jsonld']);

@@ -75,13 +75,15 @@ export async function joinParts(t: Translation, requires: Requirements, parts: P
     state.set(id, { entity: merged, context: prior ? [...new Set([...prior.context, ...t.context])] : t.context, adapter, missing, since: prior?.since ?? now, updatedAt: now });
   }
   const held: string[] = [];
+  const waitingParts: WaitingPart[] = [];
   const completed: string[] = [];
   for (const [id, part] of state) {
     if (part) {
-      parts.put(part);
+      waitingParts.push(part);
       held.push(id);
     } else if (parts.has(id)) completed.push(id);
   }
+  if (waitingParts.length) parts.put(waitingParts);
   if (held.length === 0 && completed.length === 0 && entities.length === t.entities.length) return { translation: t, held, completed };
   const waiting = new Set(held);
   const remove = t.remove?.filter((r) => !waiting.has(r.id));

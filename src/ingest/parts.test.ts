@@ -17,9 +17,8 @@ const part = (id: string, adapter = 'mobility/datex2'): WaitingPart => ({
 it('keeps parts across a reopen, and knows their ids without reading them', () => {
   const file = path.join(dir, 'ingest.sqlite');
   let parts = openPartStore(file);
-  parts.put(part('urn:a'));
-  parts.put(part('urn:b', 'mapping/x'));
-  parts.put({ ...part('urn:a'), missing: ['dateObserved', 'location'], updatedAt: '2026-11-23T02:00:00.000Z' }); // replaced
+  parts.put([part('urn:a'), part('urn:b', 'mapping/x')]);
+  parts.put([{ ...part('urn:a'), missing: ['dateObserved', 'location'], updatedAt: '2026-11-23T02:00:00.000Z' }]); // replaced
   parts.close();
   parts = openPartStore(file);
   expect([parts.has('urn:a'), parts.has('urn:b'), parts.has('urn:c')]).toEqual([true, true, false]);
@@ -35,7 +34,7 @@ it('keeps parts across a reopen, and knows their ids without reading them', () =
 
 it('shares the dead letters file', () => {
   const parts = openPartStore(':memory:');
-  parts.put(part('urn:a'));
+  parts.put([part('urn:a')]);
   expect(parts.list({ limit: 1, offset: 0 }).items[0].entity.id).toBe('urn:a');
   parts.close();
 });

@@ -23,8 +23,8 @@ export interface WaitingPart {
 export interface PartStore {
   has(id: string): boolean;
   get(id: string): WaitingPart | undefined;
-  /** Keeps (or replaces) the part of `id`. */
-  put(part: WaitingPart): void;
+  /** Keeps (or replaces) these parts, in one transaction. */
+  put(parts: WaitingPart[]): void;
   delete(id: string): void;
   list(o: { adapter?: string; limit: number; offset: number }): { items: WaitingPart[]; total: number };
   count(adapter?: string): number;
@@ -68,7 +68,7 @@ const fromRow = (r: Row): WaitingPart => ({
 /**
  * @example
  * const parts = openPartStore('./data/ingest.sqlite');
- * parts.put({ entity: { id: 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1', type: 'TrafficFlowObserved', location }, context, adapter: 'mobility/datex2', missing: ['dateObserved'], since, updatedAt: since });
+ * parts.put([{ entity: { id: 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1', type: 'TrafficFlowObserved', location }, context, adapter: 'mobility/datex2', missing: ['dateObserved'], since, updatedAt: since }]);
  */
 export function openPartStore(file: string): PartStore {
   const db = new Database(file);
@@ -94,11 +94,13 @@ export function openPartStore(file: string): PartStore {
       const row = s.get.get(id) as Row | undefined;
       return row ? fromRow(row) : undefined;
     },
-    put(p) {
-      const id = String(p.entity.id);
-      s.put.run(id, p.adapter, JSON.stringify(p.entity), JSON.stringify(p.context), JSON.stringify(p.missing), p.since, p.updatedAt);
-      held.add(id);
-    },
+    put: db.transaction((list: WaitingPart[]) => {
+      for (const p of list) {
+        const id = String(p.entity.id);
+        s.put.run(id, p.adapter, JSON.stringify(p.entity), JSON.stringify(p.context), JSON.stringify(p.missing), p.since, p.updatedAt);
+        held.add(id);
+      }
+    }),
     delete(id) {
       if (!held.delete(id)) return;
       s.del.run(id);
