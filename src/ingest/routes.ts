@@ -126,6 +126,8 @@ function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome, dead
   // parts kept until their entity is complete (Adapter.requires): accepted, not all written yet
   if (out.heldCount) return reply.code(202).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ...waiting(out) }));
   const status = adapter.successStatus ?? 204;
+  // acknowledged, nothing to write (a join event, a keep-alive): a 200 that says why, not a silent 204
+  if (status === 204 && out.ignored && out.writtenCount === 0) return reply.code(200).header('content-type', 'application/json').send(JSON.stringify({ written: [], ignored: out.ignored }));
   if (status === 204) return reply.code(204).send();
   return reply.code(status).header('content-type', 'application/json').send(JSON.stringify({ written: out.written, ...count(out), ignored: out.ignored }));
 }

@@ -61,6 +61,16 @@ describe('rule 1 · adaptive lighting', () => {
     expect(noPlace.warnings).toEqual([expect.stringMatching(/no "location"/)]); // said once, not per entity
   });
 
+  it('a site without location is said once, not for each lane at each measurement; once located, again if it loses it', () => {
+    const night = sandbox('2026-06-21T20:30:00Z');
+    const unlocated = (index: number) => ({ ...count(index, 'x', 1), location: undefined });
+    for (const i of [1, 2, 1, 2]) expect(night('al-night', { payload: unlocated(i) })).toBeNull();
+    expect(night.warnings).toEqual(['site S1 has no location (urn:ngsi-ld:TrafficFlowObserved:eclor:S1:1): send its DATEX II measurement site table']);
+    expect(night('al-night', { payload: count(1, 'x', 1) })).not.toBeNull();
+    night('al-night', { payload: unlocated(1) });
+    expect(night.warnings).toHaveLength(2);
+  });
+
   it.each([
     [900, 'M3', 1], [810, 'M3', 1], [800, 'M4', 0.75], [270, 'M4', 0.75], [260, 'M5', 0.5], [126, 'M5', 0.5], [120, 'M6', 0.3], [0, 'M6', 0.3],
   ])('%i veh/h of 1800 → %s, level %d (all-vehicle lanes summed, length classes and speeds left out)', (total, mClass, level) => {
