@@ -25,8 +25,8 @@ it('keeps parts across a reopen, and knows their ids without reading them', () =
   expect(parts.get('urn:a')).toEqual({ ...part('urn:a'), missing: ['dateObserved', 'location'], updatedAt: '2026-11-23T02:00:00.000Z' });
   expect(parts.get('urn:c')).toBeUndefined();
   expect([parts.count(), parts.count('mapping/x'), parts.counts()]).toEqual([2, 1, { 'mobility/datex2': 1, 'mapping/x': 1 }]);
-  parts.delete('urn:a');
-  parts.delete('urn:a'); // gone already: nothing
+  parts.delete(['urn:a']);
+  parts.delete(['urn:a', 'urn:z']); // gone already, never there: nothing
   expect(parts.list({ limit: 10, offset: 0 })).toEqual({ items: [part('urn:b', 'mapping/x')], total: 1 });
   expect(parts.list({ adapter: 'mobility/datex2', limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
   parts.close();

@@ -25,7 +25,8 @@ export interface PartStore {
   get(id: string): WaitingPart | undefined;
   /** Keeps (or replaces) these parts, in one transaction. */
   put(parts: WaitingPart[]): void;
-  delete(id: string): void;
+  /** Drops these parts (written), in one transaction. */
+  delete(ids: Iterable<string>): void;
   list(o: { adapter?: string; limit: number; offset: number }): { items: WaitingPart[]; total: number };
   count(adapter?: string): number;
   /** Parts waiting per adapter. */
@@ -101,10 +102,9 @@ export function openPartStore(file: string): PartStore {
         held.add(id);
       }
     }),
-    delete(id) {
-      if (!held.delete(id)) return;
-      s.del.run(id);
-    },
+    delete: db.transaction((ids: Iterable<string>) => {
+      for (const id of ids) if (held.delete(id)) s.del.run(id);
+    }),
     list({ adapter, limit, offset }) {
       const rows = (adapter === undefined ? s.listAll.all(limit, offset) : s.listOne.all(adapter, limit, offset)) as Row[];
       return { items: rows.map(fromRow), total: count(adapter) };

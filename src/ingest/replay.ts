@@ -45,7 +45,7 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     if (joined) t = joined.translation;
     const res = await deps.write(t);
     if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
-    for (const id of joined?.completed ?? []) deps.parts!.store.delete(id);
+    if (joined?.completed.length) deps.parts!.store.delete(joined.completed);
     return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
   } catch (err) {
     guard?.forget([String(entity.id)]);

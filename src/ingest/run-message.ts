@@ -175,7 +175,7 @@ export async function writeTranslations(
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     if (completed.length) {
       const done = new Set(res.written);
-      for (const id of completed) if (done.has(id)) deps.parts!.store.delete(id);
+      deps.parts!.store.delete(completed.filter((id) => done.has(id)));
     }
     stats.retried += res.retries;
     stats.written += res.written.length;
