@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTerritory, territoryFrom, watchDevices } from './device-registry';
+import { loadTerritory, registryLocation, territoryFrom, watchDevices } from './device-registry';
 
 describe('territory file', () => {
   test('defaults: territory eclor, no time zone, no devices', () => {
@@ -22,6 +22,34 @@ describe('territory file', () => {
     expect(territoryFrom({ devices: [device] }).devices.get(device.devEui)).not.toHaveProperty('meterClock');
     expect(() => territoryFrom({ devices: [{ ...device, meterClock: 'local' }] }, 'terr.json')).toThrow("terr.json: devices[0].meterClock 'local' needs the territory's timeZone");
     expect(() => territoryFrom({ timeZone: 'Europe/Paris', devices: [{ ...device, meterClock: 'CET' }] }, 'terr.json')).toThrow('terr.json: devices[0].meterClock must be utc or local');
+  });
+});
+
+describe('assets: places of devices that are not LoRaWAN devices, by their feed address', () => {
+  const UUID = 'E1D2C3B4-A596-4877-9A8B-7C6D5E4F3A21';
+  test('looked up case-insensitively; a DevEUI of the devices list comes first', () => {
+    const t = territoryFrom({
+      devices: [{ devEui: '0101010101010101', meterId: 'M-1', location: [4.8, 45.7] }],
+      assets: [{ address: UUID, location: [4.835, 45.764] }, { address: '0101010101010101', location: [1, 1] }, { address: ' zone-nord ', location: [4.83, 45.77] }],
+    });
+    expect(t.devices.asset?.(UUID.toLowerCase())).toEqual({ address: UUID, location: [4.835, 45.764] });
+    expect(registryLocation(t.devices, UUID.toLowerCase())).toEqual([4.835, 45.764]);
+    expect(registryLocation(t.devices, 'ZONE-NORD')).toEqual([4.83, 45.77]);
+    expect(registryLocation(t.devices, '0101010101010101')).toEqual([4.8, 45.7]);
+    expect(registryLocation(t.devices, 'elsewhere')).toBeUndefined();
+    expect(registryLocation({ get: () => undefined }, UUID)).toBeUndefined(); // a registry without assets
+  });
+
+  test.each([
+    [{ assets: {} }, 'terr.json: assets must be an array'],
+    [{ assets: [{ location: [4.8, 45.7] }] }, 'terr.json: assets[0].address must be a feed address of 1-256 characters'],
+    [{ assets: [{ address: '  ', location: [4.8, 45.7] }] }, 'terr.json: assets[0].address must be'],
+    [{ assets: [{ address: 'a' }] }, 'terr.json: assets[0].location must be [longitude, latitude]'],
+    [{ assets: [{ address: 'a', location: [45.7, 200] }] }, 'terr.json: assets[0].location must be [longitude, latitude]'],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7] }, { address: 'A', location: [4.8, 45.7] }] }, "terr.json: assets[1].address 'A' is listed twice"],
+    [{ devices: [{ devEui: '0101010101010101', meterId: 'M-1', location: [4.8, '45.7'] }] }, 'terr.json: devices[0].location must be [longitude, latitude]'],
+  ])('%j is refused at start', (doc, message) => {
+    expect(() => territoryFrom(doc, 'terr.json')).toThrow(message);
   });
 });
 
@@ -59,8 +87,9 @@ describe('territory file on disk', () => {
     };
     try {
       await new Promise((r) => setTimeout(r, 200)); // the watcher's first look at the file
-      write({ devices: [device('0101010101010101', 'M-1'), device('0202020202020202', 'M-2')] }, 1_700_000_100);
+      write({ devices: [device('0101010101010101', 'M-1'), device('0202020202020202', 'M-2')], assets: [{ address: 'lamp-7', location: [4.8, 45.7] }] }, 1_700_000_100);
       await until(() => watched.devices.get('0202020202020202')?.meterId === 'M-2');
+      expect(watched.devices.asset?.('LAMP-7')?.location).toEqual([4.8, 45.7]); // assets come with the devices
       write('{ "devices": [', 1_700_000_200);
       await until(() => logged.some((m) => m.includes('the last good device registry stays in use')));
       expect(watched.devices.get('0202020202020202')?.meterId).toBe('M-2');

@@ -2,12 +2,12 @@
  * The territory's device registry: a JSON or YAML file (TERRITORY_FILE, src/territory-file.ts) listing the devices the partners
  * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
  * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1",
- * "meterClock": "local" }] }`.
+ * "meterClock": "local" }], "assets": [{ "address": "<TALQ address, probe id …>", "location": [lon, lat] }] }`.
  * Checked at start; the devices are read again when the file changes (`watchDevices`).
  */
 import fs from 'node:fs';
 import { parseTerritoryText, readTerritoryFile } from '../territory-file';
-import { METER_CLOCKS, type DeviceInfo, type DeviceRegistry, type MeterClock } from './types';
+import { METER_CLOCKS, type AssetInfo, type DeviceInfo, type DeviceRegistry, type MeterClock } from './types';
 import { isTimeZone } from './zoned-time';
 
 export interface Territory {
@@ -21,7 +21,7 @@ const EUI = /^[0-9a-fA-F]{16}$/;
 
 /** Builds a registry from a parsed territory document; throws with the path of a bad entry. */
 export function territoryFrom(doc: unknown, source = 'territory file'): Territory {
-  const d = (doc ?? {}) as { territory?: unknown; timeZone?: unknown; devices?: unknown };
+  const d = (doc ?? {}) as { territory?: unknown; timeZone?: unknown; devices?: unknown; assets?: unknown };
   const territory = d.territory ?? 'eclor';
   if (typeof territory !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(territory)) throw new Error(`${source}: territory must be 1-64 letters, digits, '_' or '-'`);
   const timeZone = d.timeZone;
@@ -34,14 +34,41 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
     const where = `${source}: devices[${i}]`;
     if (typeof x.devEui !== 'string' || !EUI.test(x.devEui)) throw new Error(`${where}.devEui must be 16 hex digits`);
     if (typeof x.meterId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(x.meterId)) throw new Error(`${where}.meterId must be 1-64 letters, digits, '.', '_' or '-'`);
-    if (x.location !== undefined && !(Array.isArray(x.location) && x.location.length === 2 && x.location.every((n) => typeof n === 'number' && Number.isFinite(n)))) {
-      throw new Error(`${where}.location must be [longitude, latitude]`);
-    }
+    if (x.location !== undefined && !isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
     if (x.meterClock !== undefined && !METER_CLOCKS.includes(x.meterClock as MeterClock)) throw new Error(`${where}.meterClock must be ${METER_CLOCKS.join(' or ')}`);
     if (x.meterClock === 'local' && timeZone === undefined) throw new Error(`${where}.meterClock 'local' needs the territory's timeZone`);
     byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec, ...(x.meterClock ? { meterClock: x.meterClock } : {}) });
   });
-  return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()) } };
+  const assets = assetsFrom(d.assets ?? [], source);
+  return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()), asset: (address) => assets.get(address.toLowerCase()) } };
+}
+
+const isPosition = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && Math.abs(v[0] as number) <= 180 && Math.abs(v[1] as number) <= 90;
+
+/** The `assets` list: address (case-insensitive, once) → location. */
+function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
+  if (!Array.isArray(list)) throw new Error(`${source}: assets must be an array`);
+  const out = new Map<string, AssetInfo>();
+  list.forEach((raw: unknown, i) => {
+    const x = (raw ?? {}) as { address?: unknown; location?: unknown };
+    const where = `${source}: assets[${i}]`;
+    if (typeof x.address !== 'string' || x.address.trim() === '' || x.address.length > 256) throw new Error(`${where}.address must be a feed address of 1-256 characters`);
+    if (!isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
+    const key = x.address.trim().toLowerCase();
+    if (out.has(key)) throw new Error(`${where}.address '${x.address}' is listed twice`);
+    out.set(key, { address: x.address.trim(), location: x.location });
+  });
+  return out;
+}
+
+/**
+ * Where the registry puts a device or asset of this address: a LoRaWAN device's location, else an
+ * asset's; undefined when it does not know.
+ * @example registryLocation(env.devices, 'e1d2c3b4-a596-4877-9a8b-7c6d5e4f3a21') // [4.835, 45.764]
+ */
+export function registryLocation(registry: DeviceRegistry, address: string): [number, number] | undefined {
+  return registry.get(address)?.location ?? registry.asset?.(address)?.location;
 }
 
 /** Reads TERRITORY_FILE; no file → the default territory 'eclor' with no devices. */
@@ -87,5 +114,5 @@ export function watchDevices(file: string, territory: Territory, log: RegistryLo
     }
   };
   fs.watchFile(file, { interval: intervalMs, persistent: false }, reload);
-  return { devices: { get: (eui) => current.get(eui) }, close: () => fs.unwatchFile(file, reload) };
+  return { devices: { get: (eui) => current.get(eui), asset: (address) => current.asset?.(address) }, close: () => fs.unwatchFile(file, reload) };
 }

@@ -111,8 +111,21 @@ export type MeterClock = 'utc' | 'local';
 export const MAPPING_ADAPTER_PREFIX = 'mapping/';
 export const METER_CLOCKS: readonly MeterClock[] = ['utc', 'local'];
 
+/**
+ * A located asset of the territory that is not a LoRaWAN device, by the address its feed gives it (a
+ * TALQ lamp, cabinet or group, a water-quality probe): the territory file's `assets`, for feeds that
+ * do not say where their devices are.
+ */
+export interface AssetInfo {
+  address: string;
+  /** [longitude, latitude] */
+  location: [number, number];
+}
+
 export interface DeviceRegistry {
   get(devEui: string): DeviceInfo | undefined;
+  /** An asset by its feed address (case-insensitive). */
+  asset?(address: string): AssetInfo | undefined;
 }
 
 /** One incoming message as the runtime hands it to an adapter. */

@@ -127,6 +127,16 @@ describe('translateLogReport', () => {
   });
 });
 
+it("a lamp whose gateway gives no location is placed by the territory's assets, by its TALQ address", () => {
+  const located = { ...env, devices: { get: () => undefined, asset: (a: string) => (a === DEV ? { address: DEV, location: [4.83, 45.76] as [number, number] } : undefined) } };
+  const msg = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }] }));
+  const t = translateLogReport(decodeLogReport(msg), located, msg.receivedAt).translation;
+  expect(t.entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.83, 45.76] } });
+  // a location the lamp reports wins
+  const own = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }, { data: attr('location', { latitude: 45.7, longitude: 4.8 }, 'AttributeLocation') }] }));
+  expect(translateLogReport(decodeLogReport(own), located, own.receivedAt).translation.entities[0].location).toMatchObject({ value: { coordinates: [4.8, 45.7] } });
+});
+
 describe('translateGroups', () => {
   it('expands nested groups of the same list and cuts cycles', () => {
     const t = translateGroups([
@@ -142,6 +152,19 @@ describe('translateGroups', () => {
     // a group without members loses the ones it had
     expect(t.remove).toEqual([{ id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', attribute: 'refStreetlight', context: expect.stringContaining('Streetlighting') }]);
     expect(translateGroups([], env).ignored).toBe('empty TALQ group list');
+  });
+
+  it("is placed where the registry puts it, else at its registered lamps (a MultiPoint of several), else nowhere", () => {
+    const places: Record<string, [number, number]> = { 'zone-ouest': [4.80, 45.75], d1: [4.81, 45.76], d2: [4.82, 45.77], d3: [4.81, 45.76] };
+    const located = { ...env, devices: { get: () => undefined, asset: (a: string) => (places[a] ? { address: a, location: places[a] } : undefined) } };
+    const group = (address: string, ...devices: string[]) => ({ address, ownerCMS: 'c', members: devices.map((d) => ({ resource: 'devices', address: d })) });
+    const t = translateGroups([group('zone-ouest', 'd1'), group('g1', 'd1', 'd2', 'd3', 'unknown'), group('g2', 'd2'), group('g3', 'unknown')], located);
+    expect(t.entities.map((e) => e.location?.value)).toEqual([
+      { type: 'Point', coordinates: [4.80, 45.75] }, // its own place
+      { type: 'MultiPoint', coordinates: [[4.81, 45.76], [4.82, 45.77]] }, // d3 stands where d1 does: once
+      { type: 'Point', coordinates: [4.82, 45.77] },
+      undefined,
+    ]);
   });
 
   it('expands a chain of 5,000 nested groups without overflowing the stack', () => {

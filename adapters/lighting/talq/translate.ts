@@ -17,7 +17,8 @@
  *   (`{device}/{functionId}` of the latest one).
  */
 import { FeedError, type AdapterEnv, type AttributeRemoval, type RefusedPart, type Translation } from '../../../src/ingest/types';
-import type { Entity } from '../../../src/ngsi-ld/types';
+import { registryLocation } from '../../../src/ingest/device-registry';
+import type { Entity, GeoProperty } from '../../../src/ngsi-ld/types';
 import { deviceAddressOf, functionAddressOf } from './address';
 import { isNoValue } from './coerce';
 import { entityId } from './entity-id';
@@ -153,7 +154,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
       entity.talqGateway = { type: 'Property', value: gateway };
     }
     if (!entity.location) {
-      const known = env.devices.get(device)?.location;
+      const known = registryLocation(env.devices, device);
       if (known) entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: known } };
     }
     return entity;
@@ -167,6 +168,25 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
       : `no Streetlight or StreetlightControlCabinet data: ${[...new Set(notes.skipped.map((s) => s.reason))].slice(0, 5).join('; ')}`;
   }
   return { translation, notes };
+}
+
+/**
+ * Where a group is: its own place in the territory registry, else the places the registry gives its
+ * member lamps (one: that Point; several: a MultiPoint, each once); undefined when it knows none.
+ */
+function groupLocation(address: string, devices: string[], env: AdapterEnv): GeoProperty['value'] | undefined {
+  const own = registryLocation(env.devices, address);
+  if (own) return { type: 'Point', coordinates: own };
+  const seen = new Set<string>();
+  const points: Array<[number, number]> = [];
+  for (const d of devices) {
+    const p = registryLocation(env.devices, d);
+    if (!p || seen.has(String(p))) continue;
+    seen.add(String(p));
+    points.push(p);
+  }
+  if (points.length === 0) return undefined;
+  return points.length === 1 ? { type: 'Point', coordinates: points[0] } : { type: 'MultiPoint', coordinates: points };
 }
 
 /**
@@ -215,8 +235,11 @@ export function translateGroups(groups: TalqGroup[], env: AdapterEnv): Translati
   };
   const remove: AttributeRemoval[] = [];
   const entities: Entity[] = groups.map((g) => {
-    const lights = [...devicesOf(g)].map((d) => entityId('Streetlight', env.territory, d));
+    const devices = [...devicesOf(g)];
+    const lights = devices.map((d) => entityId('Streetlight', env.territory, d));
     const entity: Entity = { id: entityId('StreetlightGroup', env.territory, g.address), type: 'StreetlightGroup' };
+    const location = groupLocation(g.address, devices, env);
+    if (location) entity.location = { type: 'GeoProperty', value: location };
     if (lights.length > 0) entity.refStreetlight = { type: 'Relationship', object: lights };
     // a group left without members: its former members go (the lighting commands fan out to them)
     else remove.push({ id: String(entity.id), attribute: 'refStreetlight', context: STREETLIGHTING_CONTEXT });

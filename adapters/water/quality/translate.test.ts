@@ -98,3 +98,11 @@ describe('field names', () => {
     expect(() => run({ ...base, chlorine_total: 0.4 })).toThrow('reading has no measurement (pH, turbidity, conductivity, temperature, freeChlorine); unknown measurement fields: chlorine_total');
   });
 });
+
+test("a probe without location in its reading is placed by the territory's assets (a probe id that is no DevEUI), else refused", () => {
+  const located: AdapterEnv = { ...env, devices: { get: () => undefined, asset: (a) => (a === 'CHL-07' ? { address: 'CHL-07', location: [4.85, 45.74] } : undefined) } };
+  const reading = { probeId: 'CHL-07', timestamp: '2026-09-02T06:00:00Z', pH: 7.2 };
+  const at = (body: unknown, e: AdapterEnv) => translateQuality({ body: JSON.stringify(body), query: {}, headers: {}, receivedAt: '2026-09-03T00:00:00Z' }, e);
+  expect(at(reading, located).entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.85, 45.74] } });
+  expect(() => at(reading, env)).toThrow('probe CHL-07 has no location (payload or registry)');
+});

@@ -19,6 +19,7 @@
  * latest is written (each reading replaces the probe's entity; an earlier one after it would take the
  * probe back in time), as the CSV files' latest line per meter.
  */
+import { registryLocation } from '../../../src/ingest/device-registry';
 import { FeedError, type AdapterEnv, type IngestMessage, type RefusedPart, type Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { CONTEXT, dateTime, point, property, urn } from '../ngsi';
@@ -65,7 +66,7 @@ const MAX_READINGS = 10000;
 function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
   const raw = r.obj.location;
   if (raw === undefined || raw === null) {
-    const known = env.devices.get(probeId)?.location;
+    const known = registryLocation(env.devices, probeId);
     if (!known) throw new FeedError('translate', `${r.where}: probe ${probeId} has no location (payload or registry)`, 422);
     return known;
   }
