@@ -9,7 +9,7 @@ import type { Expand, QExpr, QTerm, TypeExpr } from './ast';
 import { canonicalStr, compareStr } from './canonical';
 import { memberValue, resolveAttr } from './paths';
 import { regexMatch } from './regex';
-import { comparable, type Comparable } from './values';
+import { comparable, formOf, type Comparable } from './values';
 
 /** attr_index rows of one entity grouped by path. */
 export type RowMap = Map<string, IndexRow[]>;
@@ -79,10 +79,12 @@ function matchTerm(t: QTerm, rowsByPath: RowMap, expand: Expand): boolean {
   } else if (t.kind === 'compare') {
     const lit = comparable(t.value);
     const op = t.op === '!=' ? '==' : t.op;
-    test = (v) => v.cls === lit.cls && OPS[op](cmp(v, lit));
+    const form = formOf(t.value)?.re;
+    test = (v) => v.cls === lit.cls && (!form || form.test(v.v as string)) && OPS[op](cmp(v, lit));
   } else if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
-    test = (v) => v.cls === from.cls && cmp(v, from) >= 0 && cmp(v, to) <= 0;
+    const form = formOf(t.from)?.re;
+    test = (v) => v.cls === from.cls && (!form || form.test(v.v as string)) && cmp(v, from) >= 0 && cmp(v, to) <= 0;
   } else {
     const lits = t.values.map(comparable);
     test = (v) => lits.some((l) => l.cls === v.cls && cmp(v, l) === 0);

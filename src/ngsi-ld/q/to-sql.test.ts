@@ -9,6 +9,9 @@ const JSON_SUB = "e.rid IN (SELECT ai.rid FROM attr_index ai, json_each(ai.json,
 /** On an observedAt path: the values read from the document. */
 const TIMES = (not = '') => `${not}EXISTS (SELECT 1 FROM json_each(q_times(json_extract(e.doc, ?), ?)) je WHERE`;
 const AJ = `$.attrs."${A}"`;
+/** A date or date-time compares with stored dates and date-times only (values.ts formOf). */
+const DATED = (expr: string) => ` AND (${expr} GLOB ? OR ${expr} GLOB ?)`;
+const DATED_GLOBS = ['[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]', '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'];
 /** Existence: the path's rows in both partial indexes. */
 const EXISTS = (not = '') =>
   `e.rid ${not}IN (SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.num IS NULL UNION ALL SELECT ai.rid FROM attr_index ai WHERE ai.path = (SELECT p.pid FROM paths p WHERE p.path = ?) AND ai.num IS NOT NULL)`;
@@ -18,19 +21,19 @@ const cases: Array<[string, string, unknown[]]> = [
   ['!a', EXISTS('NOT '), [A, A]],
   ['a>5', `${SUB} AND ai.kind = 'n' AND ai.num > ?)`, [A, 5]],
   ['a=="x"', `${SUB} AND ai.num IS NULL AND ai.str = ?)`, [A, 'x']],
-  ['a<2024-01-01T02:00:00+02:00', `${SUB} AND ai.num IS NULL AND ai.str < ?)`, [A, '2024-01-01T00:00:00.000Z']],
+  ['a<2024-01-01T02:00:00+02:00', `${SUB} AND ai.num IS NULL AND ai.str < ?${DATED('ai.str')})`, [A, '2024-01-01T00:00:00.000Z', ...DATED_GLOBS]],
   ['a==true', `${SUB} AND ai.kind = 'b' AND ai.num = ?)`, [A, 1]],
   ['a!=1', `(${EXISTS()} AND ${NOT_SUB} AND ai.kind = 'n' AND ai.num = ?))`, [A, A, A, 1]],
   ['a==1..5', `${SUB} AND ai.kind = 'n' AND ai.num BETWEEN ? AND ?)`, [A, 1, 5]],
   ['a==1,2,"x"', `(${SUB} AND ai.kind = 'n' AND ai.num IN (?, ?)) OR ${SUB} AND ai.num IS NULL AND ai.str IN (?)))`, [A, 1, 2, A, 'x']],
   ['a~=^x', `${SUB} AND ai.num IS NULL AND ai.kind = 's' AND regexp(?, ai.str))`, [A, '^x']],
-  ['a.observedAt>2024-01-01', `${TIMES()} je.type = 'text' AND q_canon(je.value) > ?)`, [AJ, `${A} observedAt`, '2024-01-01']],
+  ['a.observedAt>2024-01-01', `${TIMES()} je.type = 'text' AND q_canon(je.value) > ?${DATED('q_canon(je.value)')})`, [AJ, `${A} observedAt`, '2024-01-01', ...DATED_GLOBS]],
   ['a.observedAt', 'q_times(json_extract(e.doc, ?), ?) IS NOT NULL', [AJ, `${A} observedAt`]],
   ['!a.observedAt', 'q_times(json_extract(e.doc, ?), ?) IS NULL', [AJ, `${A} observedAt`]],
   [
     'a.observedAt!=2024-01-01',
-    `(q_times(json_extract(e.doc, ?), ?) IS NOT NULL AND ${TIMES('NOT ')} je.type = 'text' AND q_canon(je.value) = ?))`,
-    [AJ, `${A} observedAt`, AJ, `${A} observedAt`, '2024-01-01'],
+    `(q_times(json_extract(e.doc, ?), ?) IS NOT NULL AND ${TIMES('NOT ')} je.type = 'text' AND q_canon(je.value) = ?${DATED('q_canon(je.value)')}))`,
+    [AJ, `${A} observedAt`, AJ, `${A} observedAt`, '2024-01-01', ...DATED_GLOBS],
   ],
   ['a.b.observedAt~=^2024', `${TIMES()} je.type = 'text' AND regexp(?, q_canon(je.value)))`, [AJ, `${A} https://x.org/b observedAt`, '^2024']],
   ['a.observedAt[k]', '0', []],

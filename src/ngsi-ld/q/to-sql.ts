@@ -13,12 +13,12 @@
  * - a multi-valued target (array, several instances) matches when any value matches;
  * - `!=`, `!~=`: the attribute exists and no value matches (`==` / `~=`).
  */
-import type { Expand, QExpr, QTerm } from './ast';
+import type { Expand, QExpr, QTerm, QValue } from './ast';
 import { resolveAttr, type ResolvedAttr } from './paths';
 
 /** attr_index.path holds the id of the path string in table `paths` (schema.ts); an uncorrelated scalar sub-select, evaluated once. */
 export const PATH_ID = '(SELECT p.pid FROM paths p WHERE p.path = ?)';
-import { comparable, type ValueClass } from './values';
+import { comparable, formOf, type ValueClass } from './values';
 
 /** A boolean SQL expression and its positional parameters. */
 export interface SqlFragment {
@@ -83,12 +83,14 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[
   if (t.kind === 'compare') {
     const c = comparable(t.value);
     const col = column(c.cls, json);
-    return [{ sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?`, params: [c.v] }];
+    const [form, formParams] = formGuard(t.value, col.expr);
+    return [{ sql: `${col.guard}${col.expr} ${SQL_OP[t.op]} ?${form}`, params: [c.v, ...formParams] }];
   }
   if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
     const col = column(from.cls, json);
-    return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?`, params: [from.v, to.v] }];
+    const [form, formParams] = formGuard(t.from, col.expr);
+    return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?${form}`, params: [from.v, to.v, ...formParams] }];
   }
   // a value list: one IN per value class, so that each can use its index
   const values = t.values.map(comparable);
@@ -98,6 +100,12 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[
     const col = column(cls, json);
     return [{ sql: `${col.guard}${col.expr} IN (${vs.map(() => '?').join(', ')})`, params: vs }];
   });
+}
+
+/** A date or date-time compares with stored dates or date-times only (values.ts formOf): the SQL that says so. */
+function formGuard(v: QValue, expr: string): [string, unknown[]] {
+  const form = formOf(v);
+  return form ? [` AND (${form.globs.map(() => `${expr} GLOB ?`).join(' OR ')})`, form.globs] : ['', []];
 }
 
 /** The column a value class compares with, and the guard on the row kind. */

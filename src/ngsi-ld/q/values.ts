@@ -70,6 +70,26 @@ export function comparable(v: QValue): Comparable {
   return { cls: 's', v: canonicalStr(v.value) };
 }
 
+/**
+ * The stored strings a date-time or date literal compares with: dates and date-times in their
+ * canonical forms (canonical.ts: a date-time is stored as `toISOString()` gives it), which order as
+ * times. Other text is no date: `q=x>2026-01-01T00:00:00Z` is not true of `"low"`, which sorts after
+ * digits. As SQLite GLOBs (the SQL path) and a RegExp (the in-memory path, which must agree).
+ */
+const DATED = {
+  globs: ['[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]', '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'],
+  re: /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/,
+};
+
+/**
+ * The form stored strings must have to compare with `v`: for a date or date-time, a date or
+ * date-time; undefined for values of other types.
+ * @example formOf({ type: 'date', value: '2026-01-01' })?.re.test('low'); // false
+ */
+export function formOf(v: QValue): { globs: string[]; re: RegExp } | undefined {
+  return v.type === 'dateTime' || v.type === 'date' ? DATED : undefined;
+}
+
 /** Human name of a value type for error messages. */
 export function valueTypeName(v: QValue): string {
   return v.type === 'dateTime' ? 'date-time' : v.type === 'uri' ? 'URI' : v.type;
