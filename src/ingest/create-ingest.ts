@@ -37,7 +37,7 @@ export interface IngestOptions {
   readEpisodes?: EpisodeReader;
   /** Where the observation times of `ordered` adapters' entities are read; default the embedded broker (an external one: src/client createRemoteObservationReader). */
   readObservations?: ObservationReader;
-  /** Whether the broker holds an entity complete (adapters with `requires`); default the embedded broker (an external one: src/client createRemoteCompletenessReader). */
+  /** Which entities the broker holds with given attributes (adapters' `requires`, translations' `fallback`); default the embedded broker (an external one: src/client createRemoteCompletenessReader). */
   readComplete?: CompletenessReader;
 }
 
@@ -63,7 +63,8 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
     episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
     observations: createObservationGuard(o.readObservations ?? embeddedObservationReader(o.broker, o.contexts, o.tenant)),
-    parts: { store: parts, readComplete: o.readComplete ?? embeddedCompletenessReader(o.broker, o.contexts, o.tenant) },
+    parts,
+    readComplete: o.readComplete ?? embeddedCompletenessReader(o.broker, o.contexts, o.tenant),
     // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
     bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };

@@ -47,6 +47,7 @@ describe('assets: places of devices that are not LoRaWAN devices, by their feed 
     [{ assets: [{ address: 'a' }] }, 'terr.json: assets[0].location must be [longitude, latitude]'],
     [{ assets: [{ address: 'a', location: [45.7, 200] }] }, 'terr.json: assets[0].location must be [longitude, latitude]'],
     [{ assets: [{ address: 'a', location: [4.8, 45.7] }, { address: 'A', location: [4.8, 45.7] }] }, "terr.json: assets[1].address 'A' is listed twice"],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7], lcoation: [0, 0] }] }, 'terr.json: assets[0] has unknown members (lcoation): an asset is { address, location }'],
     [{ devices: [{ devEui: '0101010101010101', meterId: 'M-1', location: [4.8, '45.7'] }] }, 'terr.json: devices[0].location must be [longitude, latitude]'],
   ])('%j is refused at start', (doc, message) => {
     expect(() => territoryFrom(doc, 'terr.json')).toThrow(message);

@@ -53,6 +53,8 @@ function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
   list.forEach((raw: unknown, i) => {
     const x = (raw ?? {}) as { address?: unknown; location?: unknown };
     const where = `${source}: assets[${i}]`;
+    const unknown = Object.keys(x).filter((k) => k !== 'address' && k !== 'location');
+    if (unknown.length) throw new Error(`${where} has unknown members (${unknown.join(', ')}): an asset is { address, location }`);
     if (typeof x.address !== 'string' || x.address.trim() === '' || x.address.length > 256) throw new Error(`${where}.address must be a feed address of 1-256 characters`);
     if (!isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
     const key = x.address.trim().toLowerCase();

@@ -28,7 +28,8 @@ beforeEach(() => {
       return { written: t.entities.map((e) => String(e.id)), failed: [], retries: 0 };
     },
     episodes: createEpisodeTracker(async () => new Map()),
-    parts: { store: parts, readComplete: async () => new Set<string>() },
+    parts,
+    readComplete: async () => new Set<string>(),
   };
 });
 afterEach(() => {

@@ -36,7 +36,7 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
     if (why) throw new FeedError('validate', why, 422);
     // a part whose entity is not complete yet waits, as in a message
-    const joined = adapter.requires && deps.parts ? await joinParts(t, adapter.requires, deps.parts.store, deps.parts.readComplete, adapter.name, d.receivedAt) : undefined;
+    const joined = adapter.requires && deps.parts && deps.readComplete ? await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, d.receivedAt) : undefined;
     if (joined?.held.length) {
       guard?.forget(joined.held);
       deps.stats.of(adapter.name).held += joined.held.length;
@@ -45,7 +45,7 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     if (joined) t = joined.translation;
     const res = await deps.write(t);
     if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
-    if (joined?.completed.length) deps.parts!.store.delete(joined.completed);
+    if (joined?.completed.length) deps.parts!.delete(joined.completed);
     return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
   } catch (err) {
     guard?.forget([String(entity.id)]);

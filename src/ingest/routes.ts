@@ -287,8 +287,8 @@ export function ingestRoutes(o: IngestRoutesOptions) {
       return webhook(adapter, o, req, reply);
     });
     deadLetterRoutes(app, o, o.deadLetters);
-    app.get('/ingest/stats', async () => withWaiting(o.stats, o.parts?.store));
-    if (o.parts) waitingRoutes(app, o.parts.store);
+    app.get('/ingest/stats', async () => withWaiting(o.stats, o.parts));
+    if (o.parts) waitingRoutes(app, o.parts);
     const status = o.mappings?.status?.bind(o.mappings);
     if (status) app.get('/ingest/mappings', async () => status());
   };

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
+import { withoutHeldFallbacks } from './fallbacks';
 import { joinParts, type CompletenessReader } from './join-parts';
 import type { PartStore } from './parts';
 import { clockFault, type ObservationGuard } from './observations';
@@ -27,8 +28,10 @@ export interface IngestDeps {
   episodes: EpisodeTracker;
   /** Keeps `ordered` adapters' writes from going back in time (src/ingest/observations.ts); absent: no check. */
   observations?: ObservationGuard;
-  /** Parts of entities waiting for the members their type requires (adapters with `requires`), and how the broker is asked whether an entity is complete. */
-  parts?: { store: PartStore; readComplete: CompletenessReader };
+  /** Parts of entities waiting for the members their type requires (adapters with `requires`). */
+  parts?: PartStore;
+  /** Which entities the broker holds with given attributes: complete ones (`requires`), ones whose fallbacks are not written (Translation.fallback). */
+  readComplete?: CompletenessReader;
   /** Puts the store written to in bulk-load mode for a streamed document; returns how to leave it (EntityStore.bulk). */
   bulk?: () => () => void;
 }
@@ -141,8 +144,8 @@ export async function writeTranslations(
     }
     // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts)
     let completed: string[] = [];
-    if (adapter.requires && deps.parts) {
-      const j = await joinParts(t, adapter.requires, deps.parts.store, deps.parts.readComplete, adapter.name, msg.receivedAt);
+    if (adapter.requires && deps.parts && deps.readComplete) {
+      const j = await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, msg.receivedAt);
       t = j.translation;
       completed = j.completed;
       guard?.forget(j.held); // not written (the guard took them as written)
@@ -150,6 +153,8 @@ export async function writeTranslations(
       heldCount += j.held.length;
       for (const id of j.held) if (held.length < listed) held.push(id);
     }
+    // a fallback attribute (a registry location) is not written where the broker holds one
+    if (t.fallback && deps.readComplete) t = await withoutHeldFallbacks(t, deps.readComplete);
     // nothing deleted on an entity that is not written
     if (t.remove?.length && rejected.length) {
       const refused = new Set(rejected.map((r) => r.entityId));
@@ -175,7 +180,7 @@ export async function writeTranslations(
     if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
     if (completed.length) {
       const done = new Set(res.written);
-      deps.parts!.store.delete(completed.filter((id) => done.has(id)));
+      deps.parts!.delete(completed.filter((id) => done.has(id)));
     }
     stats.retried += res.retries;
     stats.written += res.written.length;

@@ -56,6 +56,12 @@ export interface Translation {
    * that is not there is no error; a removal on an entity refused or not written is not made.
    */
   remove?: AttributeRemoval[];
+  /**
+   * Attributes of the entities that are fallbacks: written only where the broker holds none (a
+   * lamp's location from the territory registry must not replace the one the lamp reported, or one
+   * set through the API). Short names of `context`.
+   */
+  fallback?: Array<{ id: string; attribute: string }>;
 }
 
 /** An attribute to delete (Translation.remove): the entity, the attribute's short name and the @context defining it. */

@@ -61,6 +61,20 @@ describe('rule 1 · adaptive lighting', () => {
     expect(noPlace.warnings).toEqual([expect.stringMatching(/no "location"/)]); // said once, not per entity
   });
 
+  it('a DATEX II elaborated location (no index, no description) is one segment of its own, its flow the whole traffic, near its geometry', () => {
+    const night = sandbox('2026-06-21T20:30:00Z');
+    const line = { type: 'LineString', coordinates: [[4.83, 45.76], [4.84, 45.77]] };
+    const link = (id: string) => ({ id: `urn:ngsi-ld:TrafficFlowObserved:eclor:${id}`, type: 'TrafficFlowObserved', intensity: P(900, { observedAt: '2026-06-21T20:25:00Z' }), location: { type: 'GeoProperty', value: line } });
+    const msg = night('al-night', { payload: link('LINK-200991') }) as { segment: object; query: { idPattern: string } };
+    expect(msg.segment).toMatchObject({ site: 'LINK-200991', geometry: 'LineString', coordinates: line.coordinates });
+    expect(new RegExp(msg.query.idPattern).test(link('LINK-200991').id)).toBe(true);
+    expect(new RegExp(msg.query.idPattern).test(link('LINK-2009910').id)).toBe(false); // that location alone
+    expect(night('al-night', { payload: link('LINK-7') })).not.toBeNull(); // another location, the same minute: its own segment
+    const out = night('al-class', { payload: [link('LINK-200991')], segment: msg.segment }) as { lighting: object; query: object };
+    expect(out.lighting).toMatchObject({ site: 'LINK-200991', vehPerHour: 900 });
+    expect(out.query).toMatchObject({ geometry: 'LineString', coordinates: line.coordinates });
+  });
+
   it('a site without location is said once, not for each lane at each measurement; once located, again if it loses it', () => {
     const night = sandbox('2026-06-21T20:30:00Z');
     const unlocated = (index: number) => ({ ...count(index, 'x', 1), location: undefined });
@@ -86,7 +100,8 @@ describe('rule 1 · adaptive lighting', () => {
     const out = run('al-class', { payload: [count(1, 'trafficFlow, lane1, anyVehicle', 900)], segment: { site: 'S1', coordinates: [0, 0] } }) as { lighting: object };
     expect(out.lighting).toMatchObject({ share: 0.225, mClass: 'M4' });
     expect(run('al-class', { payload: [count(3, 'trafficFlow, lane1, length lessThan 5.6 m', 9)], segment: { site: 'S1' } })).toBeNull();
-    expect(run.warnings[0]).toMatch(/no all-vehicle flow/);
+    expect(run('al-class', { payload: [count(3, 'trafficFlow, lane1, length lessThan 5.6 m', 9)], segment: { site: 'S1' } })).toBeNull();
+    expect(run.warnings).toEqual([expect.stringMatching(/no all-vehicle flow/)]); // once per site, not at every measurement
   });
 
   it('writes only the lights whose level changes, never a light held by a water leak, with a fresh observedAt', () => {

@@ -14,11 +14,11 @@ export interface TestApp {
 }
 
 /** `adapters`: feeds mounted under /ingest (the ingest runtime in memory, as the server mounts it). */
-export async function testApp(opts: { dataDir?: string; maxBody?: number; fetchImpl?: typeof fetch; cacheDir?: string; adapters?: Adapter[] } = {}): Promise<TestApp> {
+export async function testApp(opts: { dataDir?: string; maxBody?: number; fetchImpl?: typeof fetch; cacheDir?: string; adapters?: Adapter[]; territoryFile?: string } = {}): Promise<TestApp> {
   const broker = createBroker({ dataDir: opts.dataDir ?? ':memory:' });
   const contexts = createContextResolver({ fetchImpl: opts.fetchImpl, cacheDir: opts.cacheDir, fetchTimeoutMs: 2000 });
   const maxBody = opts.maxBody ?? 2 * 1024 * 1024;
-  const ingest = opts.adapters && createIngest({ broker, contexts, adapters: opts.adapters, dataDir: ':memory:', maxBody });
+  const ingest = opts.adapters && createIngest({ broker, contexts, adapters: opts.adapters, dataDir: ':memory:', maxBody, territoryFile: opts.territoryFile });
   const app = await createApp({ broker, contexts, maxBody, log: pino({ level: 'silent' }), root: projectRoot(), ...(ingest ? { ingest: ingest.routes } : {}) });
   return {
     app,

@@ -132,6 +132,7 @@ it("a lamp whose gateway gives no location is placed by the territory's assets, 
   const msg = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }] }));
   const t = translateLogReport(decodeLogReport(msg), located, msg.receivedAt).translation;
   expect(t.entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.83, 45.76] } });
+  expect(t.fallback).toEqual([{ id: t.entities[0].id, attribute: 'location' }]); // not over a location the broker holds
   // a location the lamp reports wins
   const own = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }, { data: attr('location', { latitude: 45.7, longitude: 4.8 }, 'AttributeLocation') }] }));
   expect(translateLogReport(decodeLogReport(own), located, own.receivedAt).translation.entities[0].location).toMatchObject({ value: { coordinates: [4.8, 45.7] } });
@@ -149,8 +150,9 @@ describe('translateGroups', () => {
       { id: 'urn:ngsi-ld:StreetlightGroup:eclor:b', type: 'StreetlightGroup', refStreetlight: { type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d2', 'urn:ngsi-ld:Streetlight:eclor:d1'] } },
       { id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', type: 'StreetlightGroup' },
     ]);
-    // a group without members loses the ones it had
-    expect(t.remove).toEqual([{ id: 'urn:ngsi-ld:StreetlightGroup:eclor:empty', attribute: 'refStreetlight', context: expect.stringContaining('Streetlighting') }]);
+    // a group without members loses the ones it had; one the registry cannot place loses its place
+    const removed = (id: string, attribute: string) => ({ id: `urn:ngsi-ld:StreetlightGroup:eclor:${id}`, attribute, context: expect.stringContaining('Streetlighting') });
+    expect(t.remove).toEqual([removed('a', 'location'), removed('b', 'location'), removed('empty', 'location'), removed('empty', 'refStreetlight')]);
     expect(translateGroups([], env).ignored).toBe('empty TALQ group list');
   });
 
@@ -165,6 +167,8 @@ describe('translateGroups', () => {
       { type: 'Point', coordinates: [4.82, 45.77] },
       undefined,
     ]);
+    // placed by the registry, always: a place it cannot give any more goes (not the old members')
+    expect(t.remove).toEqual([{ id: 'urn:ngsi-ld:StreetlightGroup:eclor:g3', attribute: 'location', context: expect.stringContaining('Streetlighting') }]);
   });
 
   it('expands a chain of 5,000 nested groups without overflowing the stack', () => {

@@ -146,6 +146,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   });
 
   const kept = [...byId.entries()].filter(([id]) => !refusedIds.has(id));
+  const fallback: Array<{ id: string; attribute: string }> = [];
   const entities: Entity[] = kept.sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs, actuator }]) => {
     const entity: Entity = { id, type };
     for (const name of [...attrs.keys()].sort()) entity[name] = attrs.get(name)!.attribute;
@@ -155,12 +156,17 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     }
     if (!entity.location) {
       const known = registryLocation(env.devices, device);
-      if (known) entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: known } };
+      if (known) {
+        entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: known } };
+        fallback.push({ id, attribute: 'location' });
+      }
     }
     return entity;
   });
 
   const translation: Translation = { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge' };
+  // the registry's place of a device does not replace the one it reported before, or one set through the API
+  if (fallback.length) translation.fallback = fallback;
   if (refusedIds.size) translation.refused = [...refusedIds.values()];
   if (entities.length === 0 && !refusedIds.size) {
     translation.ignored = entries.length === 0
@@ -238,8 +244,10 @@ export function translateGroups(groups: TalqGroup[], env: AdapterEnv): Translati
     const devices = [...devicesOf(g)];
     const lights = devices.map((d) => entityId('Streetlight', env.territory, d));
     const entity: Entity = { id: entityId('StreetlightGroup', env.territory, g.address), type: 'StreetlightGroup' };
+    // the registry places groups (TALQ does not): a group it cannot place any more loses its old place
     const location = groupLocation(g.address, devices, env);
     if (location) entity.location = { type: 'GeoProperty', value: location };
+    else remove.push({ id: String(entity.id), attribute: 'location', context: STREETLIGHTING_CONTEXT });
     if (lights.length > 0) entity.refStreetlight = { type: 'Relationship', object: lights };
     // a group left without members: its former members go (the lighting commands fan out to them)
     else remove.push({ id: String(entity.id), attribute: 'refStreetlight', context: STREETLIGHTING_CONTEXT });

@@ -104,5 +104,5 @@ test("a probe without location in its reading is placed by the territory's asset
   const reading = { probeId: 'CHL-07', timestamp: '2026-09-02T06:00:00Z', pH: 7.2 };
   const at = (body: unknown, e: AdapterEnv) => translateQuality({ body: JSON.stringify(body), query: {}, headers: {}, receivedAt: '2026-09-03T00:00:00Z' }, e);
   expect(at(reading, located).entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.85, 45.74] } });
-  expect(() => at(reading, env)).toThrow('probe CHL-07 has no location (payload or registry)');
+  expect(() => at(reading, env)).toThrow('probe CHL-07 has no location (payload, registry devices or assets)');
 });

@@ -67,7 +67,7 @@ function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
   const raw = r.obj.location;
   if (raw === undefined || raw === null) {
     const known = registryLocation(env.devices, probeId);
-    if (!known) throw new FeedError('translate', `${r.where}: probe ${probeId} has no location (payload or registry)`, 422);
+    if (!known) throw new FeedError('translate', `${r.where}: probe ${probeId} has no location (payload, registry devices or assets)`, 422);
     return known;
   }
   const ok = Array.isArray(raw) && raw.length === 2 && raw.every((n) => typeof n === 'number' && Number.isFinite(n));

@@ -1,0 +1,74 @@
+/**
+ * The territory file's assets on the real runtime (fastify inject, embedded broker in memory): a lamp
+ * its gateway does not locate is placed by the registry, but a place the lamp reported, or one set
+ * through the API, is not replaced by it; groups are placed by the registry only.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { testApp } from '../../test/support/app';
+import { talqGroupsAdapter, talqLogReportAdapter } from './index';
+import { STREETLIGHTING_CONTEXT } from './talq/translate';
+import { GATEWAY } from './test-support.fixture';
+
+const LAMP = 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c21';
+const ID = `urn:ngsi-ld:Streetlight:eclor:${LAMP}`;
+const GROUP = 'urn:ngsi-ld:StreetlightGroup:eclor:zone-est';
+const LINK = `<${STREETLIGHTING_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`;
+const REGISTRY: [number, number] = [4.8358, 45.7641];
+
+let dir: string;
+let app: FastifyInstance;
+let close: () => Promise<void>;
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-assets-'));
+  const territoryFile = path.join(dir, 'territory.json');
+  fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: LAMP.toUpperCase(), location: REGISTRY }] }));
+  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+});
+afterEach(async () => {
+  await close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const log = (at: string, attributeName: string, attributeValue: unknown, fn = 'lampMonitor1') => ({ data: { type: 'AttributeLogData', srcAddress: `${LAMP}/${fn}`, timestamp: at, attributeName, attributeValue } });
+const power = (at: string, w: number) => log(at, 'activePower', { type: 'AttributeFloat', value: w });
+const gps = (at: string, latitude: number, longitude: number) => log(at, 'location', { type: 'AttributeLocation', value: { latitude, longitude } }, 'basic1');
+const send = async (...entries: unknown[]) => {
+  const r = await app.inject({
+    method: 'POST',
+    url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5`,
+    headers: { 'content-type': 'application/json', 'talq-api-version': '2.7.1' },
+    payload: JSON.stringify({ address: 'logger-1', entries }),
+  });
+  expect(r.statusCode).toBe(201);
+};
+const get = async (id: string) => {
+  const r = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}?options=keyValues`, headers: { link: LINK, accept: 'application/json' } });
+  expect(r.statusCode).toBe(200);
+  return JSON.parse(r.body) as { location?: { type: string; coordinates: number[] } };
+};
+const groups = async (...members: string[]) => {
+  const payload = JSON.stringify([{ address: 'zone-est', ownerCMS: 'cms', members: members.map((address) => ({ resource: 'devices', address })) }]);
+  expect((await app.inject({ method: 'POST', url: '/ingest/lighting/talq-groups', headers: { 'content-type': 'application/json' }, payload })).statusCode).toBe(204);
+};
+
+it('places a lamp its gateway does not locate, but never over a place it reported or one set through the API', async () => {
+  await send(power('2025-01-15T05:00:00Z', 40));
+  expect((await get(ID)).location).toEqual({ type: 'Point', coordinates: REGISTRY });
+  await send(gps('2025-01-15T05:01:00Z', 45.77, 4.84));
+  await send(power('2025-01-15T05:02:00Z', 41));
+  expect((await get(ID)).location?.coordinates).toEqual([4.84, 45.77]);
+  const set = await app.inject({ method: 'PATCH', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}/attrs`, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [4.9, 45.8] } } }) });
+  expect(set.statusCode).toBe(204);
+  await send(power('2025-01-15T05:03:00Z', 42));
+  expect((await get(ID)).location?.coordinates).toEqual([4.9, 45.8]);
+});
+
+it('places a group at its registered lamps, and takes the place away when its lamps are no longer registered ones', async () => {
+  await groups(LAMP, 'not-registered');
+  expect((await get(GROUP)).location).toEqual({ type: 'Point', coordinates: REGISTRY });
+  await groups('not-registered');
+  expect((await get(GROUP)).location).toBeUndefined();
+});

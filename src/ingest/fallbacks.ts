@@ -1,0 +1,32 @@
+/**
+ * Fallback attributes (Translation.fallback): an attribute the adapter writes only where the broker
+ * holds none, dropped from the entities that already have one. One read per attribute name.
+ */
+import type { Entity } from '../ngsi-ld/types';
+import type { CompletenessReader } from './join-parts';
+import type { Translation } from './types';
+
+/**
+ * @example
+ * t = await withoutHeldFallbacks({ ...t, fallback: [{ id: lampId, attribute: 'location' }] }, readComplete);
+ * // the lamp's registry location is gone if the broker holds a location for it
+ */
+export async function withoutHeldFallbacks(t: Translation, readComplete: CompletenessReader): Promise<Translation> {
+  if (!t.fallback?.length) return t;
+  const byAttribute = new Map<string, string[]>();
+  for (const f of t.fallback) byAttribute.set(f.attribute, [...(byAttribute.get(f.attribute) ?? []), f.id]);
+  const drop = new Map<string, Set<string>>(); // entity id → attributes it holds already
+  for (const [attribute, ids] of byAttribute) {
+    for (const id of await readComplete([...new Set(ids)], [attribute], t.context)) drop.set(id, (drop.get(id) ?? new Set()).add(attribute));
+  }
+  const { fallback: _done, ...rest } = t;
+  if (drop.size === 0) return rest;
+  const entities = t.entities.map((e) => {
+    const held = drop.get(String(e.id));
+    if (!held) return e;
+    const kept: Entity = { ...e };
+    for (const a of held) delete kept[a];
+    return kept;
+  });
+  return { ...rest, entities };
+}
