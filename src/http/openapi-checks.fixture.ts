@@ -27,6 +27,7 @@ const INGEST: Record<string, string[]> = {
   '/ingest/dead-letters/{id}/replay': ['post'],
   '/ingest/stats': ['get'],
   '/ingest/waiting': ['get'],
+  '/ingest/waiting/{id}': ['delete'],
   '/ingest/mappings': ['get'],
   '/ingest/mapping/{name}': ['post'],
   ...Object.fromEntries(ADAPTERS.map((a) => [a.path, ['post']])),

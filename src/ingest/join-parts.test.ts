@@ -54,6 +54,13 @@ it('a part of an entity the broker holds complete is written at once', async () 
   expect(j).toMatchObject({ translation: { entities: [site('urn:s1')] }, held: ['urn:s2'] });
 });
 
+it('a waiting part whose entity another message completed meanwhile is written with the next part, and waits no more', async () => {
+  await joinParts(merge([site('urn:s1')]), REQ, parts, reader, 'a', T0);
+  complete.add('urn:s1'); // a measurement written while the part was being held
+  const j = await joinParts(merge([site('urn:s1', { name: { type: 'Property', value: 'A1' } })]), REQ, parts, reader, 'a', T1);
+  expect(j).toMatchObject({ held: [], completed: ['urn:s1'], translation: { entities: [site('urn:s1', { name: { type: 'Property', value: 'A1' } })] } });
+});
+
 it('one id twice in a message: once complete, its later parts go through', async () => {
   const j = await joinParts(merge([site('urn:s1'), measured('urn:s1'), site('urn:s1', { name: { type: 'Property', value: 'B' } })]), REQ, parts, reader, 'a', T0);
   expect(j.translation.entities).toEqual([{ ...site('urn:s1'), ...measured('urn:s1') }, site('urn:s1', { name: { type: 'Property', value: 'B' } })]);

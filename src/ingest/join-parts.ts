@@ -35,11 +35,12 @@ const lacking = (e: Entity, required: readonly string[]): string[] => required.f
  */
 export async function joinParts(t: Translation, requires: Requirements, parts: PartStore, readComplete: CompletenessReader, adapter: string, now: string): Promise<Joined> {
   if (t.mode !== 'merge') return { translation: t, held: [], completed: [] };
-  // new incomplete parts: is their entity complete on the broker already? (one read per type)
+  // incomplete parts, waiting ones too: is their entity complete on the broker already? (one read per
+  // type; a part held while a concurrent message wrote the entity's first observation is written now)
   const ask = new Map<string, string[]>();
   for (const e of t.entities) {
     const required = requires[e.type as string];
-    if (!required || parts.has(String(e.id)) || lacking(e, required).length === 0) continue;
+    if (!required || lacking(e, required).length === 0) continue;
     const ids = ask.get(e.type as string) ?? [];
     ids.push(String(e.id));
     ask.set(e.type as string, ids);
@@ -59,15 +60,14 @@ export async function joinParts(t: Translation, requires: Requirements, parts: P
       continue;
     }
     const prior = state.has(id) ? state.get(id) : parts.get(id);
-    if (prior === null || (prior === undefined && onBroker.has(id))) {
+    if (prior === null) {
       entities.push(e);
-      state.set(id, null);
       continue;
     }
     const merged = prior ? ({ ...prior.entity, ...e } as Entity) : e;
     if (prior) context = [...context, ...prior.context.filter((c) => !context.includes(c))];
     const missing = lacking(merged, required);
-    if (missing.length === 0) {
+    if (missing.length === 0 || onBroker.has(id)) {
       entities.push(merged);
       state.set(id, null);
       continue;

@@ -108,7 +108,7 @@ function allOutOfOrder(out: MessageOutcome & { ok: true }): string | undefined {
 
 function answer(reply: FastifyReply, adapter: Adapter, out: MessageOutcome, deadLetters?: DeadLetterStore) {
   if (!out.ok) {
-    const partly = out.writtenCount ? { written: out.written, ...count({ written: out.written ?? [], writtenCount: out.writtenCount }) } : {};
+    const partly = { ...(out.writtenCount ? { written: out.written, ...count({ written: out.written ?? [], writtenCount: out.writtenCount }) } : {}), ...waiting(out) };
     return problem(reply, out.error.status, `Message rejected at the ${out.error.stage} stage`, out.error.message, { stage: out.error.stage, deadLetter: out.deadLetter, ...partly }, adapter);
   }
   const late = allOutOfOrder(out);
@@ -200,13 +200,23 @@ function paging(req: FastifyRequest): { adapter?: string; limit: number; offset:
 
 const badPaging = (reply: FastifyReply) => problem(reply, 400, 'Bad paging', 'limit and offset are non-negative integers (limit at most 1000, offset below 10^15)');
 
-/** GET /ingest/waiting: the entity parts kept until their entity is complete (src/ingest/parts.ts), paged as the dead letters. */
+/**
+ * GET /ingest/waiting: the entity parts kept until their entity is complete (src/ingest/parts.ts),
+ * paged as the dead letters; DELETE /ingest/waiting/{entity id}: forgets one (a site that will never
+ * report).
+ */
 function waitingRoutes(app: FastifyInstance, parts: PartStore) {
   app.get('/ingest/waiting', async (req, reply) => {
     const page = paging(req);
     if (!page) return badPaging(reply);
     const { items, total } = parts.list(page);
     return reply.header('x-total-count', String(total)).send(items);
+  });
+  app.delete('/ingest/waiting/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!parts.has(id)) return problem(reply, 404, 'No such waiting part', `No part of entity ${JSON.stringify(id.slice(0, 300))} waits`);
+    parts.delete([id]);
+    return reply.code(204).send();
   });
 }
 
@@ -265,7 +275,7 @@ function deadLetterRoutes(app: FastifyInstance, o: IngestRoutesOptions, dl: Dead
     const late = allOutOfOrder(out);
     if (late) return problem(reply, 409, 'Replay out of order', late, { stage: 'validate', replayed: d.id, rejected: out.rejected });
     // what the replay could not write is in new dead letters of its own (rejected[].deadLetter)
-    return reply.code(out.rejected.length ? 207 : 200).send({ replayed: d.id, written: out.written, ...waiting(out), rejected: out.rejected });
+    return reply.code(out.rejected.length ? 207 : out.heldCount ? 202 : 200).send({ replayed: d.id, written: out.written, ...waiting(out), rejected: out.rejected });
   });
 }
 

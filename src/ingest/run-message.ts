@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
+import { createExclusive, type Exclusive } from './exclusive';
 import { withoutHeldFallbacks } from './fallbacks';
 import { joinParts, type CompletenessReader } from './join-parts';
 import type { PartStore } from './parts';
@@ -54,15 +55,29 @@ export type MessageOutcome =
       ok: false;
       error: FeedError;
       deadLetter: number;
-      /** A message that failed part-way (a streamed document, a broker failing between batches): what was written (listed as for `ok`). */
+      /** A message that failed part-way (a streamed document, a broker failing between batches): what was written, and held (listed as for `ok`). */
       written?: string[];
       writtenCount?: number;
+      held?: string[];
+      heldCount?: number;
     };
 
-/** What a message has written so far: kept by the caller, so that a stream failing part-way can say it. */
+/** What a message has written (and held) so far: kept by the caller, so that a stream failing part-way can say it. */
 export interface WriteProgress {
   written: string[];
   writtenCount: number;
+  held: string[];
+  heldCount: number;
+}
+
+const noProgress = (): WriteProgress => ({ written: [], writtenCount: 0, held: [], heldCount: 0 });
+
+/** The join sections of each part store's adapters (src/ingest/exclusive.ts). */
+const JOINS = new WeakMap<PartStore, Exclusive>();
+function joins(parts: PartStore): Exclusive {
+  let j = JOINS.get(parts);
+  if (!j) JOINS.set(parts, (j = createExclusive()));
+  return j;
 }
 
 /** Turns anything thrown by an adapter or the writer into a FeedError (an adapter bug is a 500-free translate error). */
@@ -90,13 +105,12 @@ export async function writeTranslations(
   deps: IngestDeps,
   contentType: string,
   listed = Infinity,
-  progress: WriteProgress = { written: [], writtenCount: 0 },
+  progress: WriteProgress = noProgress(),
 ): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   const written = progress.written;
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
-  const held: string[] = [];
-  let heldCount = 0;
+  const held = progress.held;
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
@@ -142,45 +156,54 @@ export async function writeTranslations(
       };
       t = { ...raw, entities: raw.entities.filter(ok) };
     }
-    // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts)
+    // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts);
+    // one message of the adapter at a time from its join to its write, so that none holds a part while
+    // another writes the entity's first observation
+    const { requires } = adapter;
+    const { parts, readComplete } = deps;
+    const join = requires && parts && readComplete ? { requires, parts, readComplete, release: await joins(parts)(adapter.name) } : undefined;
     let completed: string[] = [];
-    if (adapter.requires && deps.parts && deps.readComplete) {
-      const j = await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, msg.receivedAt);
-      t = j.translation;
-      completed = j.completed;
-      guard?.forget(j.held); // not written (the guard took them as written)
-      stats.held += j.held.length;
-      heldCount += j.held.length;
-      for (const id of j.held) if (held.length < listed) held.push(id);
-    }
-    // a fallback attribute (a registry location) is not written where the broker holds one
-    if (t.fallback && deps.readComplete) t = await withoutHeldFallbacks(t, deps.readComplete);
-    // nothing deleted on an entity that is not written
-    if (t.remove?.length && rejected.length) {
-      const refused = new Set(rejected.map((r) => r.entityId));
-      t = { ...t, remove: t.remove.filter((r) => !refused.has(r.id)) };
-    }
     let res: WriteOutcome;
     try {
-      res = await deps.write(t);
-    } catch (err) {
-      deps.episodes.forget(episodeIds); // not written: read their state again next time
-      guard?.forget(t.entities.map((e) => String(e.id)));
-      if (!(err instanceof PartialWriteError)) throw err;
-      // the first batches were written before the broker failed: the outcome says them
-      stats.written += err.written.length;
-      progress.writtenCount += err.written.length;
-      for (const id of err.written) if (written.length < listed) written.push(id);
-      throw err.cause;
+      if (join) {
+        const j = await joinParts(t, join.requires, join.parts, join.readComplete, adapter.name, msg.receivedAt);
+        t = j.translation;
+        completed = j.completed;
+        guard?.forget(j.held); // not written (the guard took them as written)
+        stats.held += j.held.length;
+        progress.heldCount += j.held.length;
+        for (const id of j.held) if (held.length < listed) held.push(id);
+      }
+      // a fallback attribute (a registry location) is not written where the broker holds one
+      if (t.fallback && deps.readComplete) t = await withoutHeldFallbacks(t, deps.readComplete);
+      // nothing deleted on an entity that is not written
+      if (t.remove?.length && rejected.length) {
+        const refused = new Set(rejected.map((r) => r.entityId));
+        t = { ...t, remove: t.remove.filter((r) => !refused.has(r.id)) };
+      }
+      try {
+        res = await deps.write(t);
+      } catch (err) {
+        deps.episodes.forget(episodeIds); // not written: read their state again next time
+        guard?.forget(t.entities.map((e) => String(e.id)));
+        if (!(err instanceof PartialWriteError)) throw err;
+        // the first batches were written before the broker failed: the outcome says them
+        stats.written += err.written.length;
+        progress.writtenCount += err.written.length;
+        for (const id of err.written) if (written.length < listed) written.push(id);
+        throw err.cause;
+      } finally {
+        guard?.settle(screenedIds);
+      }
+      // not written after all (the guard took them as written); the out-of-order ones changed nothing there
+      guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
+      if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
+      if (join && completed.length) {
+        const done = new Set(res.written);
+        join.parts.delete(completed.filter((id) => done.has(id)));
+      }
     } finally {
-      guard?.settle(screenedIds);
-    }
-    // not written after all (the guard took them as written); the out-of-order ones changed nothing there
-    guard?.forget([...rejected.filter((r) => !r.outOfOrder).map((r) => r.entityId), ...res.failed.map((f) => f.entityId)]);
-    if (episodeIds.size) deps.episodes.forget([...rejected.map((r) => r.entityId), ...res.failed.map((f) => f.entityId)].filter((id) => episodeIds.has(id)));
-    if (completed.length) {
-      const done = new Set(res.written);
-      deps.parts!.delete(completed.filter((id) => done.has(id)));
+      join?.release();
     }
     stats.retried += res.retries;
     stats.written += res.written.length;
@@ -201,7 +224,7 @@ export async function writeTranslations(
   if (ignored && progress.writtenCount === 0) stats.ignored++;
   // accepted: the whole message went through (a message partly refused is counted in `rejected`)
   if (rejected.length === 0) stats.accepted++;
-  return { ok: true, written, writtenCount: progress.writtenCount, ...(heldCount ? { held, heldCount } : {}), ignored, rejected };
+  return { ok: true, written, writtenCount: progress.writtenCount, ...(progress.heldCount ? { held, heldCount: progress.heldCount } : {}), ignored, rejected };
 }
 
 /**
@@ -209,10 +232,18 @@ export async function writeTranslations(
  * batches of a large one before the broker failed): the error saying so (each entity written is
  * whole, the rest is not written) and what was written, for the answer.
  */
-function failedPart(error: FeedError, progress: WriteProgress): { error: FeedError; written?: string[]; writtenCount?: number } {
-  if (progress.writtenCount === 0) return { error };
-  const said = `${error.message}; ${progress.writtenCount} entities of the message, before the fault, were written, the rest was not`;
-  return { error: new FeedError(error.stage, said, error.status), written: progress.written, writtenCount: progress.writtenCount };
+function failedPart(error: FeedError, progress: WriteProgress): { error: FeedError; written?: string[]; writtenCount?: number; held?: string[]; heldCount?: number } {
+  if (progress.writtenCount === 0 && progress.heldCount === 0) return { error };
+  const done = [
+    progress.writtenCount ? `${progress.writtenCount} entities of the message, before the fault, were written` : '',
+    progress.heldCount ? `${progress.heldCount} entity parts wait for what their type requires (GET /ingest/waiting)` : '',
+  ].filter(Boolean);
+  const said = `${error.message}; ${done.join(' and ')}, the rest was not`;
+  return {
+    error: new FeedError(error.stage, said, error.status),
+    ...(progress.writtenCount ? { written: progress.written, writtenCount: progress.writtenCount } : {}),
+    ...(progress.heldCount ? { held: progress.held, heldCount: progress.heldCount } : {}),
+  };
 }
 
 /**
@@ -257,7 +288,7 @@ export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: Ing
   const stats = deps.stats.of(adapter.name);
   stats.received++;
   let stage: FeedError['stage'] = 'decode';
-  const progress: WriteProgress = { written: [], writtenCount: 0 };
+  const progress = noProgress();
   try {
     const t = adapter.handle(msg, deps.env);
     stage = 'write';
@@ -291,7 +322,7 @@ export async function runStream(
   const stats = deps.stats.of(adapter.name);
   stats.received++;
   let leaveBulk: (() => void) | undefined;
-  const progress: WriteProgress = { written: [], writtenCount: 0 };
+  const progress = noProgress();
   try {
     leaveBulk = deps.bulk?.();
     return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED, progress);

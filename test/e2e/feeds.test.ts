@@ -127,6 +127,25 @@ describe('mobility: the reference DATEX II publications', () => {
     const again = await post('/ingest/mobility/datex2', ref('ndw-MeasurementSiteTable.xml'), 'application/xml');
     expect(again.statusCode).toBe(204);
   });
+  it('a streamed site table that breaks part-way says what it left waiting', async () => {
+    // ~2.4 MB (over MAX_BODY: streamed) of site records, then broken XML
+    const table = fs.readFileSync(path.join(ROOT, 'adapters/mobility/fixtures/v2-site-table-soap.input.xml'), 'utf8');
+    const [from, to] = [table.indexOf('<measurementSiteRecord '), table.indexOf('</measurementSiteRecord>') + '</measurementSiteRecord>'.length];
+    const records = Array.from({ length: 900 }, (_, i) => table.slice(from, to).replace('PZH01_MST_0629_00', `BRK_${i}`)).join('\n');
+    const res = await post('/ingest/mobility/datex2', `${table.slice(0, from)}${records}<broken`, 'application/xml');
+    expect(res.statusCode).toBe(400);
+    const body = JSON.parse(res.body);
+    expect(body.detail).toMatch(/entity parts wait for what their type requires \(GET \/ingest\/waiting\), the rest was not$/);
+    expect(body.heldCount).toBeGreaterThan(100);
+    const waiting = await app.inject({ method: 'GET', url: '/ingest/waiting?limit=0' });
+    expect(Number(waiting.headers['x-total-count'])).toBe(body.heldCount);
+    // a site that will never report: its part can be forgotten
+    const forget = (id: string) => app.inject({ method: 'DELETE', url: `/ingest/waiting/${encodeURIComponent(id)}` });
+    expect((await forget('urn:ngsi-ld:TrafficFlowObserved:demo:BRK_0:1')).statusCode).toBe(204);
+    const again = await forget('urn:ngsi-ld:TrafficFlowObserved:demo:BRK_0:1');
+    expect([again.statusCode, again.json().title]).toEqual([404, 'No such waiting part']);
+    expect(Number((await app.inject({ method: 'GET', url: '/ingest/waiting?limit=0' })).headers['x-total-count'])).toBe(body.heldCount - 1);
+  });
   (hasRef ? it : it.skip)('parking table + status → OffStreetParking with available and total spots', async () => {
     expect((await post('/ingest/mobility/datex2', ref('vrs_bondorf-ParkingTable-static.xml'), 'application/xml')).statusCode).toBe(204);
     expect((await post('/ingest/mobility/datex2', ref('vrs_bondorf-ParkingStatus-realtime.xml'), 'application/xml')).statusCode).toBe(204);

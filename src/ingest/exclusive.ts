@@ -1,0 +1,28 @@
+/**
+ * One at a time per key, for asynchronous sections (the join stage of an adapter with `requires`,
+ * through its write: a site table held while a measurement of the same site is being written would
+ * otherwise wait for the next one). Callers of one key run in the order they asked.
+ */
+export type Exclusive = (key: string) => Promise<() => void>;
+
+/**
+ * @example
+ * const exclusive = createExclusive();
+ * const release = await exclusive('mobility/datex2');
+ * try { … } finally { release(); }
+ */
+export function createExclusive(): Exclusive {
+  const tails = new Map<string, Promise<void>>();
+  return async (key) => {
+    const before = tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    tails.set(key, tail);
+    await before;
+    return () => {
+      release();
+      if (tails.get(key) === tail) tails.delete(key);
+    };
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The join stage on the real runtime (fastify inject, embedded broker in memory) with a slow writer:
+ * a site's static part and its first observation sent at the same time end up written together.
+ */
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { createBroker } from '../broker/create-broker';
+import { createApp } from '../http/server';
+import { createContextResolver } from '../ngsi-ld/context';
+import { projectRoot } from '../project-root';
+import { createIngest } from './create-ingest';
+import type { Adapter } from './types';
+import { createWriter } from './write';
+
+const CTX = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld';
+const ID = 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1';
+
+/** `{ "laneId": n }` is a site's static part, `{ "at": "<time>", "intensity": n }` an observation. */
+const sites: Adapter = {
+  name: 'test/sites',
+  path: '/ingest/test/sites',
+  contentTypes: ['application/json'],
+  requires: { TrafficFlowObserved: ['dateObserved'] },
+  handle(msg) {
+    const p = JSON.parse(msg.body) as { laneId?: number; at?: string; intensity?: number };
+    const e = p.at
+      ? { id: ID, type: 'TrafficFlowObserved', dateObserved: { type: 'Property', value: p.at }, intensity: { type: 'Property', value: p.intensity ?? 0, observedAt: p.at } }
+      : { id: ID, type: 'TrafficFlowObserved', laneId: { type: 'Property', value: p.laneId ?? 1 } };
+    return { entities: [e], context: [CTX], mode: 'merge' };
+  },
+};
+
+let app: FastifyInstance;
+let close: () => void;
+beforeEach(async () => {
+  const broker = createBroker({ dataDir: ':memory:' });
+  const contexts = createContextResolver({});
+  const inner = createWriter({ broker, contexts });
+  // a broker that takes its time (an external one, batched): writes land well after the join
+  const write: typeof inner = async (t) => {
+    await new Promise((r) => setTimeout(r, 30));
+    return inner(t);
+  };
+  const ingest = createIngest({ broker, contexts, adapters: [sites], dataDir: ':memory:', maxBody: 4096, write });
+  app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
+  close = () => {
+    ingest.close();
+    broker.close();
+  };
+});
+afterEach(async () => {
+  await app.close();
+  close();
+});
+
+const send = (body: object) => app.inject({ method: 'POST', url: '/ingest/test/sites', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+it('a static part and the first observation sent at once are written together; nothing waits', async () => {
+  // the observation's write is still on its way when the static part joins: the part must not wait for another observation
+  const [observation, table] = await Promise.all([send({ at: '2026-11-23T01:00:00Z', intensity: 600 }), send({ laneId: 2 })]);
+  expect([observation.statusCode, table.statusCode]).toEqual([204, 204]);
+  const got = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}?options=keyValues`, headers: { link: `<${CTX}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
+  expect(got.json()).toMatchObject({ laneId: 2, dateObserved: '2026-11-23T01:00:00Z', intensity: 600 });
+  expect((await app.inject({ method: 'GET', url: '/ingest/waiting' })).json()).toEqual([]);
+});
+
+it('the other order: a static part waits, and the observation sent at once writes it', async () => {
+  const [table, observation] = await Promise.all([send({ laneId: 3 }), send({ at: '2026-11-23T01:00:00Z', intensity: 600 })]);
+  expect([table.statusCode, observation.statusCode]).toEqual([202, 204]);
+  const got = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}?options=keyValues`, headers: { link: `<${CTX}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
+  expect(got.json()).toMatchObject({ laneId: 3, dateObserved: '2026-11-23T01:00:00Z' });
+  expect((await app.inject({ method: 'GET', url: '/ingest/waiting' })).json()).toEqual([]);
+});
