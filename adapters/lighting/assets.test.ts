@@ -66,6 +66,22 @@ it('places a lamp its gateway does not locate, but never over a place it reporte
   expect((await get(ID)).location?.coordinates).toEqual([4.9, 45.8]);
 });
 
+it("gives a cabinet the group the inventory says it feeds, as it does its place, and never over one the broker holds", async () => {
+  const territoryFile = path.join(dir, 'territory.json');
+  const CABINET = 'c4b1f0e2-8d7a-4c3b-b2a1-6e5f4d3c2b10';
+  fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: 'zone-est' }] }));
+  await close();
+  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+  const cabinet = (at: string, localOverride: string) => ({ data: { type: 'AttributeLogData', srcAddress: `${CABINET}/segmentController1`, timestamp: at, attributeName: 'localOverride', attributeValue: { type: 'AttributeEnum', value: localOverride } } });
+  await send(cabinet('2025-01-15T05:00:00Z', 'NONE'));
+  const id = `urn:ngsi-ld:StreetlightControlCabinet:eclor:${CABINET}`;
+  expect(await get(id)).toMatchObject({ location: { coordinates: REGISTRY }, refStreetlightGroup: GROUP, workingMode: 'automatic' });
+  const set = await app.inject({ method: 'PATCH', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}/attrs`, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ refStreetlightGroup: { type: 'Relationship', object: 'urn:ngsi-ld:StreetlightGroup:eclor:other' } }) });
+  expect(set.statusCode).toBe(204);
+  await send(cabinet('2025-01-15T05:01:00Z', 'OFF'));
+  expect(await get(id)).toMatchObject({ refStreetlightGroup: 'urn:ngsi-ld:StreetlightGroup:eclor:other' });
+});
+
 it('places a group at its registered lamps, and takes the place away when its lamps are no longer registered ones', async () => {
   await groups(LAMP, 'not-registered');
   expect((await get(GROUP)).location).toEqual({ type: 'Point', coordinates: REGISTRY });

@@ -51,15 +51,16 @@ function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
   if (!Array.isArray(list)) throw new Error(`${source}: assets must be an array`);
   const out = new Map<string, AssetInfo>();
   list.forEach((raw: unknown, i) => {
-    const x = (raw ?? {}) as { address?: unknown; location?: unknown };
+    const x = (raw ?? {}) as { address?: unknown; location?: unknown; group?: unknown };
     const where = `${source}: assets[${i}]`;
-    const unknown = Object.keys(x).filter((k) => k !== 'address' && k !== 'location');
-    if (unknown.length) throw new Error(`${where} has unknown members (${unknown.join(', ')}): an asset is { address, location }`);
+    const unknown = Object.keys(x).filter((k) => k !== 'address' && k !== 'location' && k !== 'group');
+    if (unknown.length) throw new Error(`${where} has unknown members (${unknown.join(', ')}): an asset is { address, location, group? }`);
     if (typeof x.address !== 'string' || x.address.trim() === '' || x.address.length > 256) throw new Error(`${where}.address must be a feed address of 1-256 characters`);
     if (!isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
     const key = x.address.trim().toLowerCase();
     if (out.has(key)) throw new Error(`${where}.address '${x.address}' is listed twice`);
-    out.set(key, { address: x.address.trim(), location: x.location });
+    if (x.group !== undefined && (typeof x.group !== 'string' || x.group.trim() === '' || x.group.length > 256)) throw new Error(`${where}.group must be a TALQ group address of 1-256 characters`);
+    out.set(key, { address: x.address.trim(), location: x.location, ...(typeof x.group === 'string' ? { group: x.group.trim() } : {}) });
   });
   return out;
 }

@@ -126,6 +126,8 @@ export interface AssetInfo {
   address: string;
   /** [longitude, latitude] */
   location: [number, number];
+  /** The TALQ group address a lighting cabinet feeds (its StreetlightGroup). */
+  group?: string;
 }
 
 export interface DeviceRegistry {

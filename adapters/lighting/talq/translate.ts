@@ -161,6 +161,12 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
         fallback.push({ id, attribute: 'location' });
       }
     }
+    // the group a cabinet feeds: TALQ does not say it, the operator's inventory may
+    const group = type === 'StreetlightControlCabinet' ? env.devices.asset?.(device)?.group : undefined;
+    if (group) {
+      entity.refStreetlightGroup = { type: 'Relationship', object: entityId('StreetlightGroup', env.territory, group) };
+      fallback.push({ id, attribute: 'refStreetlightGroup' });
+    }
     return entity;
   });
 
