@@ -83,7 +83,7 @@ function matchTerm(t: QTerm, rowsByPath: RowMap, expand: Expand): boolean {
     test = (v) => v.cls === lit.cls && (!form || form.test(v.v as string)) && OPS[op](cmp(v, lit));
   } else if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
-    const form = formOf(t.from)?.re;
+    const form = (formOf(t.from) ?? formOf(t.to))?.re;
     test = (v) => v.cls === from.cls && (!form || form.test(v.v as string)) && cmp(v, from) >= 0 && cmp(v, to) <= 0;
   } else {
     const lits = t.values.map(comparable);

@@ -97,6 +97,8 @@ const cases: Array<[string, number[]]> = [
   ['temperature>2024-01-01', []], // 'hot' sorts after digits, but is no date
   ['status>2024-01-01T00:00:00Z', []], // nor is 'on'
   ['status==2024-01-01..2099-01-01', []],
+  ['status>10:00:00', []], // nor a time
+  ['status=="0"..2099-01-01', []], // the date bound decides, whichever it is
   ['temperature==true', []],
   ['status=="on"', [1, 7]],
   ['https://x.org/status=="on"', [1, 7]],

@@ -89,7 +89,7 @@ function predicates(t: Exclude<QTerm, { kind: 'exists' }>, json: boolean): Pred[
   if (t.kind === 'range') {
     const [from, to] = [comparable(t.from), comparable(t.to)];
     const col = column(from.cls, json);
-    const [form, formParams] = formGuard(t.from, col.expr);
+    const [form, formParams] = formGuard(formOf(t.from) ? t.from : t.to, col.expr);
     return [{ sql: `${col.guard}${col.expr} BETWEEN ? AND ?${form}`, params: [from.v, to.v, ...formParams] }];
   }
   // a value list: one IN per value class, so that each can use its index

@@ -81,13 +81,16 @@ const DATED = {
   re: /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\.\d{3}Z)?$/,
 };
 
+/** The stored strings a time literal compares with: times (`hh:mm…`). */
+const TIMED = { globs: ['[0-9][0-9]:[0-9][0-9]*'], re: /^\d{2}:\d{2}/ };
+
 /**
  * The form stored strings must have to compare with `v`: for a date or date-time, a date or
- * date-time; undefined for values of other types.
+ * date-time; for a time, a time; undefined for values of other types.
  * @example formOf({ type: 'date', value: '2026-01-01' })?.re.test('low'); // false
  */
 export function formOf(v: QValue): { globs: string[]; re: RegExp } | undefined {
-  return v.type === 'dateTime' || v.type === 'date' ? DATED : undefined;
+  return v.type === 'dateTime' || v.type === 'date' ? DATED : v.type === 'time' ? TIMED : undefined;
 }
 
 /** Human name of a value type for error messages. */
