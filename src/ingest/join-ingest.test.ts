@@ -2,15 +2,10 @@
  * The join stage on the real runtime (fastify inject, embedded broker in memory) with a slow writer:
  * a site's static part and its first observation sent at the same time end up written together.
  */
-import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { createBroker } from '../broker/create-broker';
-import { createApp } from '../http/server';
-import { createContextResolver } from '../ngsi-ld/context';
-import { projectRoot } from '../project-root';
-import { createIngest } from './create-ingest';
-import type { Adapter } from './types';
-import { createWriter } from './write';
+import { testApp } from '../../test/support/app';
+import type { Adapter, Translation } from './types';
+import type { WriteOutcome } from './write';
 
 const CTX = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld';
 const ID = 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1';
@@ -31,27 +26,14 @@ const sites: Adapter = {
 };
 
 let app: FastifyInstance;
-let close: () => void;
-beforeEach(async () => {
-  const broker = createBroker({ dataDir: ':memory:' });
-  const contexts = createContextResolver({});
-  const inner = createWriter({ broker, contexts });
-  // a broker that takes its time (an external one, batched): writes land well after the join
-  const write: typeof inner = async (t) => {
-    await new Promise((r) => setTimeout(r, 30));
-    return inner(t);
-  };
-  const ingest = createIngest({ broker, contexts, adapters: [sites], dataDir: ':memory:', maxBody: 4096, write });
-  app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
-  close = () => {
-    ingest.close();
-    broker.close();
-  };
-});
-afterEach(async () => {
-  await app.close();
-  close();
-});
+let close: () => Promise<void>;
+// a broker that takes its time (an external one, batched): writes land well after the join
+const slow = (inner: (t: Translation) => Promise<WriteOutcome>) => async (t: Translation) => {
+  await new Promise((r) => setTimeout(r, 30));
+  return inner(t);
+};
+beforeEach(async () => ({ app, close } = await testApp({ adapters: [sites], maxBody: 4096, write: slow })));
+afterEach(() => close());
 
 const send = (body: object) => app.inject({ method: 'POST', url: '/ingest/test/sites', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 
