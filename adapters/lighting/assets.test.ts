@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../../test/support/app';
+import type { Translation } from '../../src/ingest/types';
+import type { WriteOutcome } from '../../src/ingest/write';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
 import { STREETLIGHTING_CONTEXT } from './talq/translate';
 import { GATEWAY } from './test-support.fixture';
@@ -64,6 +66,18 @@ it('places a lamp its gateway does not locate, but never over a place it reporte
   expect(set.statusCode).toBe(204);
   await send(power('2025-01-15T05:03:00Z', 42));
   expect((await get(ID)).location?.coordinates).toEqual([4.9, 45.8]);
+});
+
+it('a report without a place sent with one that has it, to a slow broker: the reported place stays', async () => {
+  await close();
+  const territoryFile = path.join(dir, 'territory.json');
+  const slow = (inner: (t: Translation) => Promise<WriteOutcome>) => async (t: Translation) => {
+    await new Promise((r) => setTimeout(r, 30));
+    return inner(t);
+  };
+  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile, write: slow }));
+  await Promise.all([send(gps('2025-01-15T05:01:00Z', 45.77, 4.84)), send(power('2025-01-15T05:01:00Z', 41))]);
+  expect((await get(ID)).location?.coordinates).toEqual([4.84, 45.77]);
 });
 
 it("gives a cabinet the group the inventory says it feeds, as it does its place, and never over one the broker holds", async () => {

@@ -32,6 +32,8 @@ export const talqLogReportAdapter: Adapter = {
   path: '/ingest/lighting/talq/log-reports',
   contentTypes: ['application/json'],
   successStatus: 201,
+  // registry places and groups are fallbacks (talq/translate.ts)
+  fallbacks: true,
   errorBody: talqErrorBody,
   // a late report (a gateway sending buffered logs after newer ones) does not put a lamp back to an
   // older state; the level is compared with the lamp's last report, not with a flow's target

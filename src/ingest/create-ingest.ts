@@ -13,6 +13,7 @@ import { embeddedObservationReader } from './observation-reader';
 import { createObservationGuard, type ObservationReader } from './observations';
 import { createEntityValidator } from './validate';
 import { embeddedCompletenessReader } from './completeness-reader';
+import { createExclusive } from './exclusive';
 import type { CompletenessReader } from './join-parts';
 import { openPartStore } from './parts';
 import { createWriter, type WriteOutcome } from './write';
@@ -65,6 +66,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     observations: createObservationGuard(o.readObservations ?? embeddedObservationReader(o.broker, o.contexts, o.tenant)),
     parts,
     readComplete: o.readComplete ?? embeddedCompletenessReader(o.broker, o.contexts, o.tenant),
+    exclusive: createExclusive(),
     // streamed documents written to the embedded broker load in bulk (a small page cache: bounded memory)
     bulk: o.write ? undefined : () => o.broker.tenants.forWrite(o.tenant).bulk(),
   };

@@ -24,6 +24,8 @@ describe('applyMark', () => {
     ['raised after a close: a new episode (the old validTo deleted, its time kept here)', mark(true, 13), closed, { dateIssued: at(T(13)), validFrom: at(T(13)) }, { validFrom: T(13), lastEnd: T(12) }],
     ['raised before the end of the episode before (its late frame): nothing', mark(true, 11), { validFrom: T(13), lastEnd: T(12) }, undefined, { validFrom: T(13), lastEnd: T(12) }],
     ['raised before the close (late frame of the closed episode): nothing', mark(true, 11), closed, undefined, closed],
+    ['raised while reopened but its old end not deleted (a broker failure between the writes): the end goes now', mark(true, 15), reopened, { dateIssued: at(T(14)), validFrom: at(T(14)) }, { validFrom: T(14), lastEnd: T(12) }],
+    ['the same, a late frame of the new episode: the start moves back, the end goes', mark(true, 13), reopened, { dateIssued: at(T(13)), validFrom: at(T(13)) }, { validFrom: T(13), lastEnd: T(12) }],
     ['clear, no entity: nothing', mark(false, 11), undefined, undefined, undefined],
     ['clear while open: closes, dateIssued stays the start', mark(false, 11), open, { dateIssued: at(T(10)), validFrom: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
     ['clear while reopened: closes the new episode', mark(false, 15), reopened, { dateIssued: at(T(14)), validFrom: at(T(14)), validTo: at(T(15)) }, { validFrom: T(14), validTo: T(15) }],
@@ -32,7 +34,7 @@ describe('applyMark', () => {
     ['clear inside the closed episode (late frame): validTo moves back', mark(false, 11), closed, { dateIssued: at(T(10)), validFrom: at(T(10)), validTo: at(T(11)) }, { validFrom: T(10), validTo: T(11) }],
   ])('%s', (_name, m, state, written, next) => {
     const r = applyMark(m, state);
-    expect(r.removeValidTo).toBe(state?.validTo !== undefined && !isOpen(state) && r.write !== undefined && m.active ? true : undefined);
+    expect(r.removeValidTo).toBe(state?.validTo !== undefined && r.write !== undefined && m.active ? true : undefined);
     if (written) expect(r.write).toEqual({ ...alert(), ...written });
     else expect(r.write).toBeUndefined();
     expect(r.next).toEqual(next);

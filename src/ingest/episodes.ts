@@ -80,7 +80,11 @@ export function applyMark(m: EpisodeMark, s: EpisodeState | undefined): { write?
   const t = m.time;
   if (m.active) {
     if (isOpen(s)) {
-      if (t >= s!.validFrom! || (s!.lastEnd !== undefined && t <= s!.lastEnd)) return { next: s };
+      const from = t >= s!.validFrom! || (s!.lastEnd !== undefined && t <= s!.lastEnd) ? s!.validFrom! : t;
+      // a reopening whose deletion of the old end did not happen (validTo < validFrom: the broker failed
+      // between the two writes, or an earlier version wrote it so): finished now
+      if (s!.validTo !== undefined) return { write: openedEpisode(m.entity, from), next: { validFrom: from, lastEnd: s!.lastEnd ?? s!.validTo }, removeValidTo: true };
+      if (from === s!.validFrom) return { next: s };
       return { write: openedEpisode(m.entity, t), next: { ...s, validFrom: t } };
     }
     if (s?.validTo && t <= s.validTo) return { next: s };

@@ -1,7 +1,9 @@
 /**
- * One at a time per key, for asynchronous sections (the join stage of an adapter with `requires`,
- * through its write: a site table held while a measurement of the same site is being written would
- * otherwise wait for the next one). Callers of one key run in the order they asked.
+ * One at a time per key, for asynchronous sections from a read of the broker to the write that
+ * depends on it: the join stage of an adapter with `requires` (a site table held while a measurement
+ * of the same site is being written would otherwise wait for the next one), and the entities of an
+ * adapter with `fallbacks` (a registry place written after the place the lamp reported). Callers of
+ * one key run in the order they asked; a caller taking several keys takes them in sorted order.
  */
 export type Exclusive = (key: string) => Promise<() => void>;
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
-import { createExclusive, type Exclusive } from './exclusive';
+import type { Exclusive } from './exclusive';
 import { withoutHeldFallbacks } from './fallbacks';
 import { joinParts, type CompletenessReader } from './join-parts';
 import type { PartStore } from './parts';
@@ -33,6 +33,8 @@ export interface IngestDeps {
   parts?: PartStore;
   /** Which entities the broker holds with given attributes: complete ones (`requires`), ones whose fallbacks are not written (Translation.fallback). */
   readComplete?: CompletenessReader;
+  /** Sections between a read of the broker and the write that depends on it, one at a time per key (src/ingest/exclusive.ts). */
+  exclusive?: Exclusive;
   /** Puts the store written to in bulk-load mode for a streamed document; returns how to leave it (EntityStore.bulk). */
   bulk?: () => () => void;
 }
@@ -71,14 +73,6 @@ export interface WriteProgress {
 }
 
 const noProgress = (): WriteProgress => ({ written: [], writtenCount: 0, held: [], heldCount: 0 });
-
-/** The join sections of each part store's adapters (src/ingest/exclusive.ts). */
-const JOINS = new WeakMap<PartStore, Exclusive>();
-function joins(parts: PartStore): Exclusive {
-  let j = JOINS.get(parts);
-  if (!j) JOINS.set(parts, (j = createExclusive()));
-  return j;
-}
 
 /** Turns anything thrown by an adapter or the writer into a FeedError (an adapter bug is a 500-free translate error). */
 export function asFeedError(err: unknown, stage: FeedError['stage']): FeedError {
@@ -156,12 +150,16 @@ export async function writeTranslations(
       };
       t = { ...raw, entities: raw.entities.filter(ok) };
     }
-    // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts);
-    // one message of the adapter at a time from its join to its write, so that none holds a part while
-    // another writes the entity's first observation
+    // a part of an entity that lacks what its type requires waits for the rest (src/ingest/join-parts.ts)
     const { requires } = adapter;
     const { parts, readComplete } = deps;
-    const join = requires && parts && readComplete ? { requires, parts, readComplete, release: await joins(parts)(adapter.name) } : undefined;
+    const join = requires && parts && readComplete ? { requires, parts, readComplete } : undefined;
+    // what the broker holds is read, then written: one message at a time per adapter that joins (none
+    // holds a part while another writes the entity's first observation), and per entity with fallbacks
+    // (a registry place must not be written after the place the device reported)
+    const locked = [...(join ? [`adapter ${adapter.name}`] : []), ...new Set(adapter.fallbacks ? t.entities.map((e) => `entity ${String(e.id)}`) : [])].sort();
+    const releases: Array<() => void> = [];
+    for (const key of deps.exclusive ? locked : []) releases.push(await deps.exclusive!(key));
     let completed: string[] = [];
     let res: WriteOutcome;
     try {
@@ -203,7 +201,7 @@ export async function writeTranslations(
         join.parts.delete(completed.filter((id) => done.has(id)));
       }
     } finally {
-      join?.release();
+      for (const release of releases) release();
     }
     stats.retried += res.retries;
     stats.written += res.written.length;

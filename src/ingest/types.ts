@@ -193,6 +193,12 @@ export interface Adapter {
    */
   requires?: Readonly<Record<string, readonly string[]>>;
   /**
+   * Its translations may carry fallback attributes (Translation.fallback): the runtime then writes its
+   * messages one at a time per entity, from the read of the broker to the write, so that a fallback
+   * is never written after an attribute another message of the same entity is writing.
+   */
+  fallbacks?: boolean;
+  /**
    * Bytes → text of a buffered body (e.g. an XML document in the encoding it declares, or the charset
    * of its Content-Type, given in `headers`); default UTF-8. Throws FeedError.
    */

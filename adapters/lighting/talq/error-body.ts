@@ -15,8 +15,13 @@ export interface TalqErrorMessage {
 
 const KEYED = /^(headerMissing|headerValueNotValid|parameterMissing|parameterValueNotValid|payloadError|resourceNotFound|resourceConflict):\s*/;
 
-/** The TALQ key of a refusal without one: a conflict (a late report), a header (the media type), else the payload. */
-const keyOf = (status: number): string => (status === 409 ? 'resourceConflict' : status === 415 ? 'headerValueNotValid' : 'payloadError');
+/**
+ * The TALQ key of a refusal without one: a conflict (a late report), a header (the media type), our
+ * own failure (5xx: the broker unreachable, `genericError`, so that the gateway sends it again), else
+ * the payload.
+ */
+const keyOf = (status: number): string =>
+  status === 409 ? 'resourceConflict' : status === 415 ? 'headerValueNotValid' : status >= 500 ? 'genericError' : 'payloadError';
 
 const kept = (deadLetter: number | undefined) => (deadLetter === undefined ? '' : ` (ECLOR dead letter ${deadLetter})`);
 
