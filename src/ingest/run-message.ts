@@ -157,9 +157,12 @@ export async function writeTranslations(
     // what the broker holds is read, then written: one message at a time per adapter that joins (none
     // holds a part while another writes the entity's first observation), and per entity with fallbacks
     // (a registry place must not be written after the place the device reported)
-    const locked = [...(join ? [`adapter ${adapter.name}`] : []), ...new Set(adapter.fallbacks ? t.entities.map((e) => `entity ${String(e.id)}`) : [])].sort();
     const releases: Array<() => void> = [];
-    for (const key of deps.exclusive ? locked : []) releases.push(await deps.exclusive!(key));
+    if (deps.exclusive && (join || adapter.fallbacks)) {
+      const keys = new Set(adapter.fallbacks ? t.entities.map((e) => `entity ${String(e.id)}`) : []);
+      if (join) keys.add(`adapter ${adapter.name}`);
+      for (const key of [...keys].sort()) releases.push(await deps.exclusive(key));
+    }
     let completed: string[] = [];
     let res: WriteOutcome;
     try {
