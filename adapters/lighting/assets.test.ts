@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../../test/support/app';
+import type { Entity } from '../../src/ngsi-ld/types';
+import { createSdmValidator } from '../sdm-validate.fixture';
 import type { Translation } from '../../src/ingest/types';
 import type { WriteOutcome } from '../../src/ingest/write';
 import { talqGroupsAdapter, talqLogReportAdapter } from './index';
@@ -80,16 +82,22 @@ it('a report without a place sent with one that has it, to a slow broker: the re
   expect((await get(ID)).location?.coordinates).toEqual([4.84, 45.77]);
 });
 
-it("gives a cabinet the group the inventory says it feeds, as it does its place, and never over one the broker holds", async () => {
+it("gives a cabinet the groups the inventory says it feeds, as it does its place, and never over one the broker holds", async () => {
   const territoryFile = path.join(dir, 'territory.json');
   const CABINET = 'c4b1f0e2-8d7a-4c3b-b2a1-6e5f4d3c2b10';
-  fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: 'zone-est' }] }));
+  const CABINET2 = 'd5c2a1f3-9e8b-4d4c-83b2-7f6a5e4d3c21';
+  fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: 'zone-est' }, { address: CABINET2, location: REGISTRY, group: ['zone-est', 'zone-ouest'] }] }));
   await close();
   ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
   const cabinet = (at: string, localOverride: string) => ({ data: { type: 'AttributeLogData', srcAddress: `${CABINET}/segmentController1`, timestamp: at, attributeName: 'localOverride', attributeValue: { type: 'AttributeEnum', value: localOverride } } });
   await send(cabinet('2025-01-15T05:00:00Z', 'NONE'));
   const id = `urn:ngsi-ld:StreetlightControlCabinet:eclor:${CABINET}`;
-  expect(await get(id)).toMatchObject({ location: { coordinates: REGISTRY }, refStreetlightGroup: GROUP, workingMode: 'automatic' });
+  expect(await get(id)).toMatchObject({ location: { coordinates: REGISTRY }, refStreetlightGroup: [GROUP], workingMode: 'automatic' });
+  // complete for the Smart Data Models, required members included (their refStreetlightGroup is a list)
+  const normalized = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}`, headers: { link: LINK, accept: 'application/json' } });
+  expect(createSdmValidator().errors(normalized.json() as Entity)).toEqual([]);
+  await send({ data: { type: 'AttributeLogData', srcAddress: `${CABINET2}/segmentController1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'localOverride', attributeValue: { type: 'AttributeEnum', value: 'NONE' } } });
+  expect((await get(`urn:ngsi-ld:StreetlightControlCabinet:eclor:${CABINET2}`)).refStreetlightGroup).toEqual([GROUP, 'urn:ngsi-ld:StreetlightGroup:eclor:zone-ouest']);
   const set = await app.inject({ method: 'PATCH', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}/attrs`, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ refStreetlightGroup: { type: 'Relationship', object: 'urn:ngsi-ld:StreetlightGroup:eclor:other' } }) });
   expect(set.statusCode).toBe(204);
   await send(cabinet('2025-01-15T05:01:00Z', 'OFF'));

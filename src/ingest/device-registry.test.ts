@@ -30,9 +30,10 @@ describe('assets: places of devices that are not LoRaWAN devices, by their feed 
   test('looked up case-insensitively; a DevEUI of the devices list comes first', () => {
     const t = territoryFrom({
       devices: [{ devEui: '0101010101010101', meterId: 'M-1', location: [4.8, 45.7] }],
-      assets: [{ address: UUID, location: [4.835, 45.764] }, { address: '0101010101010101', location: [1, 1] }, { address: ' zone-nord ', location: [4.83, 45.77] }, { address: 'cab-1', location: [4.8, 45.7], group: ' zone-nord ' }],
+      assets: [{ address: UUID, location: [4.835, 45.764] }, { address: '0101010101010101', location: [1, 1] }, { address: ' zone-nord ', location: [4.83, 45.77] }, { address: 'cab-1', location: [4.8, 45.7], group: ' zone-nord ' }, { address: 'cab-2', location: [4.8, 45.7], group: ['zone-nord', ' zone-sud'] }],
     });
-    expect(t.devices.asset?.('CAB-1')).toEqual({ address: 'cab-1', location: [4.8, 45.7], group: 'zone-nord' });
+    expect(t.devices.asset?.('CAB-1')).toEqual({ address: 'cab-1', location: [4.8, 45.7], groups: ['zone-nord'] });
+    expect(t.devices.asset?.('cab-2')?.groups).toEqual(['zone-nord', 'zone-sud']);
     expect(t.devices.asset?.(UUID.toLowerCase())).toEqual({ address: UUID, location: [4.835, 45.764] });
     expect(registryLocation(t.devices, UUID.toLowerCase())).toEqual([4.835, 45.764]);
     expect(registryLocation(t.devices, 'ZONE-NORD')).toEqual([4.83, 45.77]);
@@ -49,7 +50,10 @@ describe('assets: places of devices that are not LoRaWAN devices, by their feed 
     [{ assets: [{ address: 'a', location: [45.7, 200] }] }, 'terr.json: assets[0].location must be [longitude, latitude]'],
     [{ assets: [{ address: 'a', location: [4.8, 45.7] }, { address: 'A', location: [4.8, 45.7] }] }, "terr.json: assets[1].address 'A' is listed twice"],
     [{ assets: [{ address: 'a', location: [4.8, 45.7], lcoation: [0, 0] }] }, 'terr.json: assets[0] has unknown members (lcoation): an asset is { address, location, group? }'],
-    [{ assets: [{ address: 'a', location: [4.8, 45.7], group: 7 }] }, 'terr.json: assets[0].group must be a TALQ group address of 1-256 characters'],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7], group: 7 }] }, 'terr.json: assets[0].group must be a TALQ group address of 1-256 characters, or a non-empty list of them'],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7], group: [] }] }, 'terr.json: assets[0].group must be a TALQ group address of 1-256 characters, or a non-empty list of them'],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7], group: ['z', ' '] }] }, 'terr.json: assets[0].group must be a TALQ group address of 1-256 characters, or a non-empty list of them'],
+    [{ assets: [{ address: 'a', location: [4.8, 45.7], group: ['z', 'z '] }] }, 'terr.json: assets[0].group lists a group twice'],
     [{ devices: [{ devEui: '0101010101010101', meterId: 'M-1', location: [4.8, '45.7'] }] }, 'terr.json: devices[0].location must be [longitude, latitude]'],
   ])('%j is refused at start', (doc, message) => {
     expect(() => territoryFrom(doc, 'terr.json')).toThrow(message);

@@ -2,7 +2,7 @@
  * The territory's device registry: a JSON or YAML file (TERRITORY_FILE, src/territory-file.ts) listing the devices the partners
  * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
  * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1",
- * "meterClock": "local" }], "assets": [{ "address": "<TALQ address, probe id …>", "location": [lon, lat], "group": "<TALQ group of a cabinet>" }] }`.
+ * "meterClock": "local" }], "assets": [{ "address": "<TALQ address, probe id …>", "location": [lon, lat], "group": "<TALQ group of a cabinet>" or [ … ] }] }`.
  * Checked at start; the devices are read again when the file changes (`watchDevices`).
  */
 import fs from 'node:fs';
@@ -59,10 +59,20 @@ function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
     if (!isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
     const key = x.address.trim().toLowerCase();
     if (out.has(key)) throw new Error(`${where}.address '${x.address}' is listed twice`);
-    if (x.group !== undefined && (typeof x.group !== 'string' || x.group.trim() === '' || x.group.length > 256)) throw new Error(`${where}.group must be a TALQ group address of 1-256 characters`);
-    out.set(key, { address: x.address.trim(), location: x.location, ...(typeof x.group === 'string' ? { group: x.group.trim() } : {}) });
+    const groups = x.group === undefined ? undefined : groupsOf(x.group, `${where}.group`);
+    out.set(key, { address: x.address.trim(), location: x.location, ...(groups ? { groups } : {}) });
   });
   return out;
+}
+
+/** An asset's `group`: one TALQ group address, or a non-empty list of distinct ones (a cabinet may feed several groups). */
+function groupsOf(v: unknown, where: string): string[] {
+  const list = Array.isArray(v) ? v : [v];
+  const ok = (g: unknown): g is string => typeof g === 'string' && g.trim() !== '' && g.length <= 256;
+  if (list.length === 0 || !list.every(ok)) throw new Error(`${where} must be a TALQ group address of 1-256 characters, or a non-empty list of them`);
+  const groups = list.map((g) => g.trim());
+  if (new Set(groups).size !== groups.length) throw new Error(`${where} lists a group twice`);
+  return groups;
 }
 
 /**

@@ -126,8 +126,8 @@ export interface AssetInfo {
   address: string;
   /** [longitude, latitude] */
   location: [number, number];
-  /** The TALQ group address a lighting cabinet feeds (its StreetlightGroup). */
-  group?: string;
+  /** The TALQ group addresses a lighting cabinet feeds (its StreetlightGroups), in the file's order. */
+  groups?: string[];
 }
 
 export interface DeviceRegistry {

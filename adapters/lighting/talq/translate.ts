@@ -161,10 +161,10 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
         fallback.push({ id, attribute: 'location' });
       }
     }
-    // the group a cabinet feeds: TALQ does not say it, the operator's inventory may
-    const group = type === 'StreetlightControlCabinet' ? env.devices.asset?.(device)?.group : undefined;
-    if (group) {
-      entity.refStreetlightGroup = { type: 'Relationship', object: entityId('StreetlightGroup', env.territory, group) };
+    // the groups a cabinet feeds: TALQ does not say them, the operator's inventory may (a list, as the SDM has it)
+    const groups = type === 'StreetlightControlCabinet' ? env.devices.asset?.(device)?.groups : undefined;
+    if (groups) {
+      entity.refStreetlightGroup = { type: 'Relationship', object: groups.map((g) => entityId('StreetlightGroup', env.territory, g)) };
       fallback.push({ id, attribute: 'refStreetlightGroup' });
     }
     return entity;
