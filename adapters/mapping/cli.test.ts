@@ -37,6 +37,20 @@ test('errors: the reason and the mapping line, exit code 1', () => {
   }
 });
 
+test('a batch: the entities of the good elements on stdout, each refused element on stderr, exit code 1', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-cli-'));
+  try {
+    const good = readJson(exampleFile('air-quality', '.input.json')) as { readings: object };
+    const payload = path.join(tmp, 'batch.json');
+    fs.writeFileSync(payload, JSON.stringify([good, { ...good, station: 'S2', readings: { ...good.readings, no2: -3 } }]));
+    const r = cli(exampleFile('air-quality', '.yaml'), payload, '--received-at', RECEIVED_AT);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^message rejected at translate \(HTTP 422\): payload\[1\]: attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range 0\.\.2000$/) });
+    expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('a reading from the future is refused as the runtime refuses it (exit code 1)', () => {
   const input = exampleFile('air-quality', '.input.json');
   // the example reading is observed at 2026-09-02T06:00:00Z: received three days before

@@ -5,7 +5,8 @@
  *
  * With TERRITORY_FILE set, as the server: its territory, timeZone and device registry (`device`).
  * Prints the translation (entities in normalized NGSI-LD, @context URLs, write mode) as JSON, or the
- * reason and the mapping line at fault on stderr with exit code 1. Load warnings go to stderr.
+ * reason and the mapping line at fault on stderr with exit code 1 (in a batch, the elements refused
+ * on stderr, the others' entities on stdout, exit code 1). Load warnings go to stderr.
  */
 import fs from 'node:fs';
 import { loadTerritory, territoryFrom } from '../../src/ingest/device-registry';
@@ -57,9 +58,12 @@ export function runMappingTest(argv: string[], out: (s: string) => void, err: (s
     const translation = adapter.handle(message, env);
     // the runtime's own check (src/ingest/run-message.ts): a reading from the future is refused
     const late = translation.entities.map((e) => ({ id: e.id, fault: clockFault(e, message.receivedAt) })).filter((x) => x.fault);
+    // the elements of a batch that cannot be translated are refused one by one, the others written
+    const { refused, ...produced } = translation;
+    for (const part of refused ?? []) err(`message rejected at translate (HTTP 422): ${part.reason}`);
     if (late.length) return err(late.map((x) => `entity ${x.id} rejected at validate: ${x.fault}`).join('\n')), 1;
-    out(JSON.stringify(translation, null, 2));
-    return 0;
+    out(JSON.stringify(produced, null, 2));
+    return refused?.length ? 1 : 0;
   } catch (e) {
     if (e instanceof MappingError) err(`invalid mapping ${e.message}`);
     else if (e instanceof FeedError) err(`message rejected at ${e.stage} (HTTP ${e.status}): ${e.message}`);

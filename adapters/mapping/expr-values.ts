@@ -50,6 +50,10 @@ export class Budget {
   ) {
     this.left = steps;
   }
+  /** Whether the steps are used up (a batch's: its messages can no longer be judged one by one). */
+  get exhausted(): boolean {
+    return this.left < 0;
+  }
   /** Takes `n` steps; throws an ExprError when the message (or its batch) has used up its steps. */
   spend(n = 1): void {
     this.left -= n;

@@ -45,10 +45,16 @@ test('a base message', () => {
   });
 });
 
-test('a JSON array is a batch; errors name the element', () => {
+test('a JSON array is a batch; an element that cannot be translated is refused alone, named, its element kept', () => {
   expect(run([{ id: 1, level: 10 }, { id: 2, level: 20, t: 3 }]).entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:WasteContainer:eclor:1', 'urn:ngsi-ld:WasteContainer:eclor:2']);
   expect(run([])).toMatchObject({ entities: [], ignored: 'empty batch' });
-  expect(feedError(() => run([{ id: 1, level: 10 }, { id: 2, level: 120 }])).message).toMatch(/^payload\[1\]: attribute fillingLevel \(probe.yaml line 10\)/);
+  const t = run([{ id: 1, level: 10 }, { id: 2, level: 120 }, { level: 5 }, { id: 4, level: 40 }]);
+  expect(t.entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:WasteContainer:eclor:1', 'urn:ngsi-ld:WasteContainer:eclor:4']);
+  expect(t.refused).toEqual([
+    { reason: expect.stringMatching(/^payload\[1\]: attribute fillingLevel \(probe.yaml line 10\): 1\.2 is out of range/), entityId: 'urn:ngsi-ld:WasteContainer:eclor:2', payload: '{"id":2,"level":120}' },
+    { reason: expect.stringMatching(/^payload\[2\]: deviceId /), payload: '{"level":5}' },
+  ]);
+  expect(run([{ id: 1, level: 10 }]).refused).toBeUndefined();
 });
 
 describe('failures are FeedError(translate, 422) naming the attribute and the line', () => {

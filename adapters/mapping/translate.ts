@@ -4,7 +4,7 @@
  * Every failure — an expression that throws, a missing value, a value of the wrong kind, a value out
  * of min..max — is a FeedError('translate', …, 422) naming the attribute and the mapping line.
  */
-import { FeedError, type AdapterEnv, type Translation } from '../../src/ingest/types';
+import { FeedError, type AdapterEnv, type RefusedPart, type Translation } from '../../src/ingest/types';
 import { GEOJSON_GEOMETRY_TYPES, type Attribute, type Entity, type GeoProperty, type JsonValue } from '../../src/ngsi-ld/types';
 import { isUri } from '../../src/ngsi-ld/entity/terms';
 import type { EvalEnv } from './evaluate';
@@ -80,7 +80,8 @@ function attribute(a: CompiledAttribute, value: unknown, observedAt: string, fai
   return p;
 }
 
-function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: string, where: string, batch?: Budget): Entity {
+/** `seen.id`: set to the entity id as soon as it is known, so that a refusal after it can name the entity. */
+function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: string, where: string, batch?: Budget, seen?: { id?: string }): Entity {
   const fail: Fail = (what, line, reason) => {
     throw new FeedError('translate', `${where}${what} (${m.file} line ${line}): ${reason}`, 422);
   };
@@ -110,6 +111,7 @@ function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: 
   const vars = { territory: env.territory, deviceId: ctx.deviceId, name: m.name };
   const entity: Entity = { id: fill(m.entity.idTemplate, vars), type: m.entity.type };
   if (!isUri(entity.id)) fail('entity id', m.entity.idLine, `${show(entity.id)} is not a URI (no spaces, no < > " { } | \\ ^ \`)`);
+  if (seen) seen.id = entity.id;
   for (const [name, a] of Object.entries(m.static)) entity[name] = fill(a, vars);
   for (const a of m.attributes) {
     const v = evaluate(a.expr, ctx, run, `attribute ${a.name}`, fail);
@@ -134,7 +136,9 @@ function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: 
 }
 
 /**
- * Translates one message (or a batch: a JSON array of messages).
+ * Translates one message (or a batch: a JSON array of messages, each judged on its own: one that
+ * cannot be translated is refused alone, its element the payload of its dead letter, and the others
+ * are written; only a batch that uses up the work allowed to the whole of it is refused whole).
  * @example
  * translateMapping(wasteBin, uplink, { territory: 'eclor', devices }, { receivedAt: '2026-09-02T06:00:01Z' })
  * // → { entities: [{ id: 'urn:ngsi-ld:WasteContainer:eclor:…', type: 'WasteContainer', fillingLevel: … }], context: […], mode: 'merge' }
@@ -145,5 +149,16 @@ export function translateMapping(m: CompiledMapping, payload: unknown, env: Adap
   if (payload.length === 0) return { ...base, entities: [], ignored: 'empty batch' };
   if (payload.length > MAX_BATCH) throw new FeedError('translate', `batch too large (${payload.length} > ${MAX_BATCH} messages)`, 413);
   const batch = new Budget(MAX_STEPS + BATCH_STEPS_PER_MESSAGE * payload.length, undefined, `a batch of ${payload.length} messages`);
-  return { ...base, entities: payload.map((p, i) => one(m, p, env, opts.receivedAt, `payload[${i}]: `, batch)) };
+  const entities: Entity[] = [];
+  const refused: RefusedPart[] = [];
+  payload.forEach((p, i) => {
+    const seen: { id?: string } = {};
+    try {
+      entities.push(one(m, p, env, opts.receivedAt, `payload[${i}]: `, batch, seen));
+    } catch (err) {
+      if (!(err instanceof FeedError) || batch.exhausted) throw err;
+      refused.push({ reason: err.message, payload: JSON.stringify(p), ...(seen.id ? { entityId: seen.id } : {}) });
+    }
+  });
+  return { ...base, entities, ...(refused.length ? { refused } : {}) };
 }

@@ -160,6 +160,24 @@ describe('mobility: the reference DATEX II publications', () => {
   });
 });
 
+it('a mapping batch: a station that cannot be translated is refused alone (its own dead letter), the others are written', async () => {
+  const good = JSON.parse(read('adapters/mapping/examples/air-quality.input.json'));
+  const bad = { ...good, station: 'aq-lyon-est', readings: { ...good.readings, no2: -3 } };
+  const res = await post('/ingest/mapping/air-quality', JSON.stringify([good, bad]));
+  expect(res.statusCode).toBe(207);
+  const out = JSON.parse(res.body);
+  expect(out.written).toEqual(['urn:ngsi-ld:AirQualityObserved:demo:AQ-LYON-CENTRE']);
+  expect(out.rejected).toEqual([
+    { entityId: 'urn:ngsi-ld:AirQualityObserved:demo:AQ-LYON-EST', reason: expect.stringMatching(/^payload\[1\]: attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range/), deadLetter: expect.any(Number) },
+  ]);
+  const d = await app.inject({ method: 'GET', url: `/ingest/dead-letters/${out.rejected[0].deadLetter}` });
+  expect(JSON.parse(d.body)).toMatchObject({ adapter: 'mapping/air-quality', stage: 'translate', payload: JSON.stringify(bad) });
+  // replayed as it is (the mapping unchanged): the same refusal, and the station written is not written again
+  const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${out.rejected[0].deadLetter}/replay` });
+  expect(again.statusCode).toBe(422);
+  expect(await query('type=AirQualityObserved', 'Environment')).toHaveLength(1);
+});
+
 it('a declarative mapping turns a waste-bin sensor message into a WasteContainer; an unknown mapping is a 404', async () => {
   const res = await post('/ingest/mapping/waste-bin', read('adapters/mapping/examples/waste-bin.input.json'));
   expect(res.statusCode).toBe(204);
