@@ -27,6 +27,17 @@ describe('traffic values that are not XML Schema numbers are no data', () => {
   });
 });
 
+describe('a traffic occupancy above 100 % is a detector fault: no data', () => {
+  it('keeps 100 and drops 104, beside the index\'s other values', () => {
+    const occ = (index: number, pct: string, extra = '') => `<measuredValue index="${index}"><measuredValue><basicData xsi:type="TrafficConcentration"><occupancy><percentage>${pct}</percentage></occupancy></basicData></measuredValue></measuredValue>${extra}`;
+    const xml = `<d2LogicalModel ${V2}><payloadPublication xsi:type="MeasuredDataPublication"><siteMeasurements><measurementSiteReference id="S"/>`
+      + `<measurementTimeDefault>2025-01-01T00:00:00Z</measurementTimeDefault>${occ(1, '100')}${occ(2, '104')}${occ(3, '1.04e2')}</siteMeasurements></payloadPublication></d2LogicalModel>`;
+    const t = handle(xml);
+    expect(t.entities.map((e) => [e.id.split(':').pop(), (e.occupancy as { value: number }).value])).toEqual([['1', 1]]);
+    expect(t.refused).toBeUndefined();
+  });
+});
+
 describe('parking counts that are not XML Schema numbers refuse the counts', () => {
   it('refuses hexadecimal and binary counts and percentages (0x15, 0b10101001, 0x58)', () => {
     const xml = '<d2:payload xmlns:d2="http://datex2.eu/schema/3/d2Payload" xmlns:prk="http://datex2.eu/schema/3/parking" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="prk:ParkingStatusPublication">'
