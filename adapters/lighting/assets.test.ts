@@ -51,7 +51,7 @@ const send = async (...entries: unknown[]) => {
 const get = async (id: string) => {
   const r = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}?options=keyValues`, headers: { link: LINK, accept: 'application/json' } });
   expect(r.statusCode).toBe(200);
-  return JSON.parse(r.body) as { location?: { type: string; coordinates: number[] } };
+  return JSON.parse(r.body) as { location?: { type: string; coordinates: number[] }; refStreetlightGroup?: unknown };
 };
 const groups = async (...members: string[]) => {
   const payload = JSON.stringify([{ address: 'zone-est', ownerCMS: 'cms', members: members.map((address) => ({ resource: 'devices', address })) }]);

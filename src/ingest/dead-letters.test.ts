@@ -34,7 +34,46 @@ it('upgrades a store without body_kept: its empty payloads were streamed documen
   ins.run('');
   db.close();
   const dl = openDeadLetterStore(file);
-  expect(dl.list({ limit: 10, offset: 0 }).items.map((d) => [d.payload, d.bodyKept])).toEqual([['<d2LogicalModel/>', true], ['', false]]);
+  expect(dl.list({ limit: 10, offset: 0 }).items.map((d) => [d.payload, d.bodyKept, d.repeats])).toEqual([['<d2LogicalModel/>', true, 0], ['', false, 0]]);
   expect(dl.get(dl.add(letter))?.bodyKept).toBe(true);
+  // a refusal filed before fingerprints existed is not matched: the same message is filed anew, once
+  const old = { ...letter, adapter: 'mobility/datex2', stage: 'decode' as const, reason: 'r', status: 400, contentType: 'application/xml', payload: '<d2LogicalModel/>' };
+  const id = dl.add(old);
+  expect(id).toBeGreaterThan(2);
+  expect(dl.add(old)).toBe(id);
+  dl.close();
+});
+
+it('files the same refusal once: the one there counts it again (repeats, lastReceivedAt), across a reopen', () => {
+  const file = path.join(dir, 'ingest.sqlite');
+  let dl = openDeadLetterStore(file);
+  const first = dl.add(letter);
+  expect(dl.add({ ...letter, headers: { 'x-request-id': 'other' }, receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(first);
+  dl.close();
+  dl = openDeadLetterStore(file);
+  expect(dl.add({ ...letter, receivedAt: '2026-11-22T02:00:00.000Z' })).toBe(first);
+  expect(dl.get(first)).toMatchObject({ receivedAt: letter.receivedAt, repeats: 2, lastReceivedAt: '2026-11-22T02:00:00.000Z', replays: 0 });
+  // another payload, reason, query, stage or status is another refusal
+  const others = [{ payload: 'a;c' }, { reason: 'line 3: bad' }, { query: { event: 'up' } }, { stage: 'validate' as const }, { status: 409 }].map((x) => dl.add({ ...letter, ...x }));
+  expect(new Set([first, ...others]).size).toBe(6);
+  // a body not kept says nothing of what the message was: never taken for another
+  const unkept = { ...letter, payload: '', bodyKept: false };
+  expect(dl.add(unkept)).not.toBe(dl.add(unkept));
+  expect(dl.count()).toBe(8);
+  dl.close();
+});
+
+it('a dead letter replayed and refused anew is the same as that new refusal; one deleted is filed afresh', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const id = dl.add(letter);
+  dl.update(id, 'write', 'broker refused it', 400);
+  expect(dl.add({ ...letter, stage: 'write', reason: 'broker refused it', status: 400 })).toBe(id);
+  expect(dl.add(letter)).not.toBe(id);
+  expect(dl.get(id)).toMatchObject({ replays: 1, repeats: 1 });
+  dl.delete(id);
+  const again = dl.add({ ...letter, stage: 'write', reason: 'broker refused it', status: 400 });
+  expect(again).not.toBe(id);
+  expect(dl.get(again)).toMatchObject({ repeats: 0 });
+  expect(dl.get(again)?.lastReceivedAt).toBeUndefined();
   dl.close();
 });

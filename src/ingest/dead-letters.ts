@@ -2,7 +2,14 @@
  * The dead-letter store: every message that could not be decoded, translated, validated or written,
  * with the stage, the reason, the raw payload and the time, in SQLite (`<DATA_DIR>/ingest.sqlite`),
  * so that an integrator can see why and replay it once fixed. The only SQL of the ingest runtime.
+ *
+ * The same refusal again (a sender that retries a refused message, a polled publication read again
+ * with the same bad record) is not a new dead letter: the one there counts it (`repeats`,
+ * `lastReceivedAt`), so that a store does not fill with copies, and one replay covers them all. "The
+ * same": adapter, stage, reason, status, media type, query and payload all equal; a dead letter whose
+ * body was not kept is never taken for another.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { FeedStage } from './types';
 
@@ -21,14 +28,20 @@ export interface DeadLetter {
    * whole: too large, badly compressed): `payload` is empty and there is nothing to replay.
    */
   bodyKept: boolean;
+  /** When the message was first received. */
   receivedAt: string;
   /** Number of replays tried so far. */
   replays: number;
+  /** How many times the same refusal came again after the first (the same message sent again). */
+  repeats: number;
+  /** When it last came again (absent: never). */
+  lastReceivedAt?: string;
 }
 
-export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept'> & { bodyKept?: boolean };
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 'repeats' | 'lastReceivedAt'> & { bodyKept?: boolean };
 
 export interface DeadLetterStore {
+  /** Files a refusal; returns its id, which is that of the dead letter already there for the same refusal. */
   add(d: NewDeadLetter): number;
   get(id: number): DeadLetter | undefined;
   list(o: { adapter?: string; limit: number; offset: number }): { items: DeadLetter[]; total: number };
@@ -52,10 +65,19 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   payload TEXT NOT NULL,
   received_at TEXT NOT NULL,
   replays INTEGER NOT NULL DEFAULT 0,
-  body_kept INTEGER NOT NULL DEFAULT 1
+  body_kept INTEGER NOT NULL DEFAULT 1,
+  fingerprint TEXT,
+  repeats INTEGER NOT NULL DEFAULT 0,
+  last_received_at TEXT
 );
 CREATE INDEX IF NOT EXISTS dead_letters_adapter ON dead_letters(adapter, id);
 `;
+/** Columns added since the first version of the table, with their definitions (added to an older store when it opens). */
+const ADDED_COLUMNS: Array<[string, string]> = [
+  ['fingerprint', 'TEXT'],
+  ['repeats', 'INTEGER NOT NULL DEFAULT 0'],
+  ['last_received_at', 'TEXT'],
+];
 
 interface Row {
   id: number;
@@ -70,6 +92,9 @@ interface Row {
   received_at: string;
   replays: number;
   body_kept: number;
+  fingerprint: string | null;
+  repeats: number;
+  last_received_at: string | null;
 }
 
 const fromRow = (r: Row): DeadLetter => ({
@@ -85,7 +110,16 @@ const fromRow = (r: Row): DeadLetter => ({
   bodyKept: r.body_kept !== 0,
   receivedAt: r.received_at,
   replays: r.replays,
+  repeats: r.repeats,
+  ...(r.last_received_at ? { lastReceivedAt: r.last_received_at } : {}),
 });
+
+/** What makes two refusals the same one (module doc); undefined for a body not kept. */
+function fingerprintOf(d: NewDeadLetter): string | undefined {
+  if (d.bodyKept === false) return undefined;
+  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, d.query, d.payload]);
+  return createHash('sha256').update(what).digest('base64url');
+}
 
 /**
  * @example
@@ -102,24 +136,34 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
   if (!columns.includes('body_kept')) {
     db.exec("ALTER TABLE dead_letters ADD COLUMN body_kept INTEGER NOT NULL DEFAULT 1; UPDATE dead_letters SET body_kept = 0 WHERE payload = ''");
   }
+  for (const [name, definition] of ADDED_COLUMNS) if (!columns.includes(name)) db.exec(`ALTER TABLE dead_letters ADD COLUMN ${name} ${definition}`);
+  db.exec('CREATE INDEX IF NOT EXISTS dead_letters_fingerprint ON dead_letters(fingerprint) WHERE fingerprint IS NOT NULL');
   const s = {
     add: db.prepare(
-      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    same: db.prepare('SELECT id FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').pluck(),
+    repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, last_received_at = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
     listOne: db.prepare('SELECT * FROM dead_letters WHERE adapter = ? ORDER BY id LIMIT ? OFFSET ?'),
     countAll: db.prepare('SELECT count(*) FROM dead_letters').pluck(),
     countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
-    update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1 WHERE id = ?'),
+    update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1, fingerprint = ? WHERE id = ?'),
     del: db.prepare('DELETE FROM dead_letters WHERE id = ?'),
   };
   const count = (adapter?: string): number => (adapter === undefined ? (s.countAll.get() as number) : (s.countOne.get(adapter) as number));
   return {
-    add(d) {
-      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1);
+    add: db.transaction((d: NewDeadLetter): number => {
+      const fingerprint = fingerprintOf(d);
+      const same = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as number | undefined);
+      if (same !== undefined) {
+        s.repeat.run(d.receivedAt, same);
+        return same;
+      }
+      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null);
       return Number(r.lastInsertRowid);
-    },
+    }),
     get(id) {
       const row = s.get.get(id) as Row | undefined;
       return row ? fromRow(row) : undefined;
@@ -129,7 +173,11 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       return { items: rows.map(fromRow), total: count(adapter) };
     },
     update(id, stage, reason, status) {
-      s.update.run(stage, reason, status, id);
+      const row = s.get.get(id) as Row | undefined;
+      if (!row) return;
+      // refused anew: the same refusal as the message would now get, if sent again
+      const d = fromRow(row);
+      s.update.run(stage, reason, status, row.fingerprint === null ? null : (fingerprintOf({ ...d, stage, reason, status }) ?? null), id);
     },
     delete(id) {
       return s.del.run(id).changes > 0;
