@@ -121,6 +121,29 @@ export function isoTime(s: string, bad: () => never, zone?: string): string {
   return new Date(t).toISOString();
 }
 
+/**
+ * A device's time (a meter's, a probe's): ISO 8601 with a zone (or without one, read in `zone`, the territory's, when given), or
+ * Unix seconds / milliseconds between 2000 and 2100.
+ */
+export function deviceTime(v: unknown, zone?: string): string | undefined {
+  if (typeof v === 'number') {
+    const ms = v >= 946684800 && v < 4102444800 ? v * 1000 : v >= 946684800000 && v < 4102444800000 ? v : NaN;
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  }
+  if (typeof v !== 'string') return undefined;
+  try {
+    return isoTime(
+      v,
+      () => {
+        throw new RangeError();
+      },
+      zone,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Strict base64 → bytes; anything else → FeedError('decode', …, 400). */

@@ -6,7 +6,8 @@
  * `total_m3` and the Device Repository's normalized shape.
  */
 import { decodedSpec } from './codecs';
-import { leakOf, meterTime, readDecodedObject, volumeUnit, type DecodedSpec } from './decoded-payload';
+import { deviceTime } from '../payload';
+import { leakOf, readDecodedObject, volumeUnit, type DecodedSpec } from './decoded-payload';
 import { readNormalized, waterMeasurement } from './normalized-payload';
 import { reason422 } from '../errors.fixture';
 
@@ -170,8 +171,8 @@ test.each([[true, true], [false, false], ['large', true], ['No leak', false], ['
 });
 
 test('meter times', () => {
-  expect(meterTime('2026-02-30T00:00:00Z')).toBeUndefined();
-  expect(meterTime(4102444800)).toBeUndefined();
+  expect(deviceTime('2026-02-30T00:00:00Z')).toBeUndefined();
+  expect(deviceTime(4102444800)).toBeUndefined();
 });
 
 test('a meter time without a zone is a local time of the territory zone, when there is one', () => {
@@ -179,7 +180,7 @@ test('a meter time without a zone is a local time of the territory zone, when th
   expect(readDecodedObject(o, {}, 'object', NET, 'Europe/Paris')).toMatchObject({ time: '2026-09-02T21:00:00.000Z', timeSource: 'meter' });
   expect(readDecodedObject(o, {}, 'object', NET)).toMatchObject({ time: NET, timeSource: 'network' });
   // a time with a zone keeps it
-  expect(meterTime('2026-09-02T23:00:00Z', 'Europe/Paris')).toBe('2026-09-02T23:00:00.000Z');
+  expect(deviceTime('2026-09-02T23:00:00Z', 'Europe/Paris')).toBe('2026-09-02T23:00:00.000Z');
 });
 
 test.each([

@@ -22,7 +22,7 @@
  * `water.leak`. A flag the object does not mention is not reported (unknown), never taken as clear.
  */
 import { FeedError } from '../../../src/ingest/types';
-import { isObject, isoTime, type Json } from '../payload';
+import { deviceTime, isObject, type Json } from '../payload';
 import type { MeterFlags, MeterReading, ReportedFlags } from './types';
 
 export type VolumeUnit = 'm3' | 'L';
@@ -77,29 +77,6 @@ const PAYLOAD_FLAGS: readonly (keyof MeterFlags)[] = ['leak', 'burst', 'backflow
 
 /** The Device Repository's `water.leak` (boolean, or a leak kind such as 'medium'; '' or 'No leak' = none). */
 export const leakOf = (v: unknown): boolean => v === true || (typeof v === 'string' && !NO_LEAK.has(normName(v)));
-
-/**
- * A meter time: ISO 8601 with a zone (or without one, read in `zone`, the territory's, when given), or
- * Unix seconds / milliseconds between 2000 and 2100.
- */
-export function meterTime(v: unknown, zone?: string): string | undefined {
-  if (typeof v === 'number') {
-    const ms = v >= 946684800 && v < 4102444800 ? v * 1000 : v >= 946684800000 && v < 4102444800000 ? v : NaN;
-    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-  }
-  if (typeof v !== 'string') return undefined;
-  try {
-    return isoTime(
-      v,
-      () => {
-        throw new RangeError();
-      },
-      zone,
-    );
-  } catch {
-    return undefined;
-  }
-}
 
 /** How the decoded object names its volume (from `volumeField`/`volumeUnit` or the registry codec `decoded:<field>:<unit>`). */
 export interface DecodedSpec {
@@ -265,7 +242,7 @@ function flagsIn(o: Json, r: FlagReport, nested = false): void {
 function timeIn(o: Json, zone: string | undefined): string | undefined {
   for (const key of Object.keys(o)) {
     if (!TIME_NAMES.has(normName(key))) continue;
-    const t = meterTime(o[key], zone);
+    const t = deviceTime(o[key], zone);
     if (t !== undefined) return t;
   }
   return undefined;

@@ -6,8 +6,8 @@
  * an optional `time` (RFC 3339) and an optional `water.leak` (boolean, or a leak kind as a string;
  * absent: the leak flag is not reported).
  */
-import { isObject, type Json } from '../payload';
-import { leakOf, meterTime, type NetworkReading } from './decoded-payload';
+import { deviceTime, isObject, type Json } from '../payload';
+import { leakOf, type NetworkReading } from './decoded-payload';
 
 /** The measurement holding the water total: the latest by `time`, else the last one. */
 export function waterMeasurement(normalized: unknown): Json | undefined {
@@ -18,7 +18,7 @@ export function waterMeasurement(normalized: unknown): Json | undefined {
     if (!isObject(m) || !isObject(m.metering) || !isObject(m.metering.water)) continue;
     const total = m.metering.water.total;
     if (typeof total !== 'number' || !Number.isFinite(total) || total < 0 || !Number.isSafeInteger(Math.round(total))) continue;
-    const t = meterTime(m.time);
+    const t = deviceTime(m.time);
     const at = t === undefined ? -Infinity : Date.parse(t);
     if (best === undefined || at >= bestTime) [best, bestTime] = [m, at];
   }
@@ -31,7 +31,7 @@ export function waterMeasurement(normalized: unknown): Json | undefined {
  */
 export function readNormalized(m: Json, receivedAt: string): NetworkReading {
   const water = (m.metering as { water: { total: number } }).water;
-  const time = meterTime(m.time);
+  const time = deviceTime(m.time);
   // `water.leak` is optional in the schema: without it, the measurement says nothing of leaks
   const leak = isObject(m.water) && m.water.leak !== undefined && m.water.leak !== null ? leakOf(m.water.leak) : undefined;
   return {

@@ -33,13 +33,32 @@ test('beyond the zero drift a negative value is refused, saying the rule', () =>
 });
 
 test.each([
-  [{ ...base, pH: '7' }, /reading.pH must be a finite number/],
+  [{ ...base, pH: '7,4' }, /reading.pH = "7,4" is not a number/],
+  [{ ...base, pH: '0x7' }, /reading.pH = "0x7" is not a number/],
+  [{ ...base, pH: true }, /reading.pH must be a finite number/],
+  [{ ...base, timestamp: 1e6, pH: 7 }, /reading.timestamp must be an ISO 8601 date-time with a time zone, or Unix seconds or milliseconds/],
+  [{ ...base, location: { type: 'Point', coordinates: [4.8] }, pH: 7 }, /reading.location must be \[longitude, latitude\], a GeoJSON Point/],
+  [{ ...base, location: { lat: 91, lon: 4.8 }, pH: 7 }, /reading.location must be/],
+  [{ ...base, location: { lat: '45.7', lon: 4.8 }, pH: 7 }, /reading.location must be/],
   [{ ...base, probeId: 'a b', pH: 7 }, /reading.probeId must be/],
   [{ ...base, timestamp: '2026-09-02 06:00', pH: 7 }, /reading.timestamp must be an ISO 8601/],
   [{ ...base, location: [200, 0], pH: 7 }, /reading.location must be \[longitude, latitude\]/],
   [{ ...base, pH: 7, ph: 7.2 }, /reading.ph = 7.2 disagrees with pH = 7 \(the same measure\)/],
 ])('%j is refused', (body, reason) => {
   expect(() => run(body)).toThrow(reason);
+});
+
+test('other common forms: a number as a string, a GeoJSON Point or { lat, lon }, Unix seconds or milliseconds', () => {
+  const at = '2026-09-02T06:00:00.000Z';
+  for (const [extra, timestamp] of [[{ location: { type: 'Point', coordinates: [4.8, 45.7] } }, 1788328800], [{ location: { lat: 45.7, lon: 4.8 } }, 1788328800000], [{ location: { latitude: 45.7, longitude: 4.8 } }, at]] as const) {
+    const e = run({ ...base, ...extra, timestamp, pH: ' 7.40 ', turbidity: '1.5e-1' }).entities[0];
+    expect(e).toMatchObject({ dateObserved: { value: at }, pH: { value: 7.4 }, turbidity: { value: 0.15 }, location: { value: { type: 'Point', coordinates: [4.8, 45.7] } } });
+  }
+});
+
+test('a time without a zone is a local time of the territory when its file gives one', () => {
+  const zoned = translateQuality({ body: JSON.stringify({ ...base, timestamp: '2026-09-02 08:00', pH: 7 }), query: {}, headers: {}, receivedAt: '2026-09-03T00:00:00Z' }, { ...env, timeZone: 'Europe/Paris' });
+  expect(zoned.entities[0].dateObserved).toMatchObject({ value: '2026-09-02T06:00:00.000Z' });
 });
 
 test('an empty array is acknowledged without entities', () => {

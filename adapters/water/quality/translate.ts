@@ -6,6 +6,8 @@
  * { "probeId": "RES-NORD-1", "timestamp": "2026-09-02T06:00:00Z", "location": [4.83, 45.76],
  *   "freeChlorine": 0.32, "pH": 7.6, "turbidity": 0.4, "conductivity": 520, "temperature": 14.2 }
  * ```
+ * Also read: a location as a GeoJSON Point or { lat, lon }, a time as Unix seconds or milliseconds
+ * (or a local time of the territory's zone), a measure as a decimal number in a string ("7.4").
  * Units: freeChlorine mg/L, turbidity NTU, conductivity µS/cm, temperature °C. Free chlorine goes to
  * the model's analysed component (componentAnalyzed 'Cl2', concentration in mg/L) as in the SDM
  * example. Field names are also read in common other spellings (`free_chlorine`, `turbidity_ntu`,
@@ -23,7 +25,7 @@ import { registryLocation } from '../../../src/ingest/device-registry';
 import { FeedError, type AdapterEnv, type IngestMessage, type RefusedPart, type Translation } from '../../../src/ingest/types';
 import type { Entity } from '../../../src/ngsi-ld/types';
 import { CONTEXT, dateTime, point, property, urn } from '../ngsi';
-import { Fields, isObject, parseJson } from '../payload';
+import { deviceTime, Fields, isObject, parseJson } from '../payload';
 
 interface Measure {
   /** SDM attribute name. */
@@ -63,6 +65,19 @@ const PROBE_STATE = new Set(['battery', 'batterylevel', 'batteryvoltage', 'rssi'
 const PROBE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_READINGS = 10000;
 
+/** The first member of `o` present among `names`. */
+const memberOf = (o: Record<string, unknown>, names: string[]): unknown => o[names.find((n) => o[n] !== undefined) ?? ''];
+
+/** A location as given: `[lon, lat]`, a GeoJSON Point, or `{ lat, lon }` (`latitude`, `longitude`, `lng`); else undefined. */
+function givenPosition(raw: unknown): unknown[] | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (!isObject(raw)) return undefined;
+  if (raw.type === 'Point') return Array.isArray(raw.coordinates) ? raw.coordinates.slice(0, 2) : undefined;
+  const lat = memberOf(raw, ['lat', 'latitude']);
+  const lon = memberOf(raw, ['lon', 'lng', 'longitude']);
+  return lat === undefined || lon === undefined ? undefined : [lon, lat];
+}
+
 function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
   const raw = r.obj.location;
   if (raw === undefined || raw === null) {
@@ -70,9 +85,21 @@ function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
     if (!known) throw new FeedError('translate', `${r.where}: probe ${probeId} has no location (payload, registry devices or assets)`, 422);
     return known;
   }
-  const ok = Array.isArray(raw) && raw.length === 2 && raw.every((n) => typeof n === 'number' && Number.isFinite(n));
-  if (!ok || Math.abs(raw[0] as number) > 180 || Math.abs(raw[1] as number) > 90) r.fail('location', 'must be [longitude, latitude]');
-  return [raw[0] as number, raw[1] as number];
+  const p = givenPosition(raw);
+  const ok = p !== undefined && p.length === 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n));
+  if (!ok || Math.abs(p[0] as number) > 180 || Math.abs(p[1] as number) > 90) r.fail('location', 'must be [longitude, latitude], a GeoJSON Point or { "lat", "lon" } in range');
+  return [p[0] as number, p[1] as number];
+}
+
+/** A decimal number written as a string, as some probes' JSON has them ("7.4"): digits, one point, an optional sign and exponent. */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A measure's value: a JSON number, or a decimal number as a string. */
+function measureValue(r: Fields, key: string): number {
+  const v = r.obj[key];
+  if (typeof v === 'string' && DECIMAL.test(v) && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'string') r.fail(key, `= ${JSON.stringify(v.slice(0, 40))} is not a number`);
+  return r.num(key);
 }
 
 /** The measures of a reading by documented field (aliases resolved), and the unknown numeric fields. */
@@ -87,7 +114,7 @@ function measuresOf(r: Fields): { values: Map<string, number>; unknown: string[]
       if (typeof r.obj[key] === 'number' && !PROBE_STATE.has(normName(key))) unknown.push(key);
       continue;
     }
-    const v = r.num(key);
+    const v = measureValue(r, key);
     const seen = values.get(field);
     if (seen !== undefined && seen !== v) r.fail(key, `= ${v} disagrees with ${from.get(field)} = ${seen} (the same measure)`);
     values.set(field, v);
@@ -104,7 +131,7 @@ function reading(x: unknown, where: string, env: AdapterEnv): { entity: Entity; 
   const r = Fields.of(x, where, 'translate', 422);
   const probeId = r.str('probeId');
   if (!PROBE_ID.test(probeId)) r.fail('probeId', "must be 1-64 letters, digits, '.', '_' or '-'");
-  const observedAt = r.time('timestamp');
+  const observedAt = deviceTime(r.obj.timestamp, env.timeZone) ?? r.fail('timestamp', `must be an ISO 8601 date-time with a time zone${env.timeZone ? ` (or a local time of ${env.timeZone})` : ''}, or Unix seconds or milliseconds`);
   const e: Entity = { id: urn('WaterQualityObserved', env.territory, probeId), type: 'WaterQualityObserved', dateObserved: dateTime(observedAt) };
   const { values, unknown } = measuresOf(r);
   for (const [field, m] of Object.entries(MEASURES)) {
