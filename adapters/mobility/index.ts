@@ -25,13 +25,20 @@ const TYPES_OF: Record<PublicationType, string[]> = {
   ParkingStatus: ['OffStreetParking', 'ParkingSpot'],
 };
 
+/** Where the territory file places a feed address (its `assets`), or undefined. */
+type Place = (address: string) => [number, number] | undefined;
+
 /**
  * Accumulates entities into batches; an entity id met twice in a batch is merged, so a batch upsert
  * never carries duplicates: for each attribute the later time wins (`mergeEntities`). Refused records
- * go with the next batch (`refused`).
+ * go with the next batch (`refused`). A car park whose records give no location is placed by the
+ * territory's `assets` (its DATEX II record id), as a fallback: only where the broker holds none.
  */
 class Batcher {
+  constructor(private readonly place: Place) {}
   private batch = new Map<string, Entity>();
+  /** OffStreetParking entity id → its DATEX II record id (for its `assets` place). */
+  private siteOf = new Map<string, string>();
   private refused: RefusedPart[] = [];
   private publication?: PublicationType;
   /** On-street sites met: they give no OffStreetParking (said when nothing else is written). */
@@ -45,9 +52,12 @@ class Batcher {
     const refusal = refusalOf(rec, opts);
     if (refusal) this.refused.push(refusal);
     if (rec.record.kind === 'parkingSite' && rec.record.onStreet) this.streets++;
+    const r = rec.record;
+    const siteId = r.kind === 'parkingSite' ? r.id : r.kind === 'parkingStatus' ? r.siteId : undefined;
     for (const e of translateRecord(rec, opts)) {
       const prev = this.batch.get(e.id);
       this.batch.set(e.id, prev ? mergeEntities(prev, e) : e);
+      if (siteId !== undefined && e.type === 'OffStreetParking') this.siteOf.set(e.id, siteId);
     }
   }
 
@@ -67,14 +77,20 @@ class Batcher {
   /** Removes and returns up to `limit` entities, and the refused parts, as a Translation. */
   take(limit = Infinity): Translation {
     const entities: Entity[] = [];
+    const fallback: Array<{ id: string; attribute: string }> = [];
     for (const [id, e] of this.batch) {
       if (entities.length >= limit) break;
-      entities.push(e);
+      const siteId = this.siteOf.get(id);
+      const at = siteId === undefined || e.location ? undefined : this.place(siteId);
+      if (at) fallback.push({ id, attribute: 'location' });
+      entities.push(at ? { ...e, location: { type: 'GeoProperty', value: { type: 'Point', coordinates: at } } } : e);
       this.batch.delete(id);
+      this.siteOf.delete(id);
     }
     this.emitted += entities.length;
     const types = entities.length > 0 ? entities.map((e) => e.type as string) : TYPES_OF[this.publication ?? 'MeasuredData'];
     const t: Translation = { entities, context: contextFor(types), mode: 'merge' };
+    if (fallback.length > 0) t.fallback = fallback;
     if (this.refused.length > 0) {
       t.refused = this.refused;
       this.refused = [];
@@ -88,6 +104,7 @@ class Batcher {
 }
 
 const optionsOf = (message: Omit<IngestMessage, 'body'>, env: AdapterEnv): TranslateOptions => ({ territory: env.territory, receivedAt: message.receivedAt });
+const placeOf = (env: AdapterEnv): Place => (address) => env.devices.asset?.(address)?.location;
 
 /**
  * DATEX II webhook adapter (`POST /ingest/mobility/datex2`). `handle` translates a buffered body in one
@@ -109,6 +126,8 @@ export const datex2Adapter: Adapter = {
    * alone (a status without location is still the car park's news).
    */
   requires: { TrafficFlowObserved: ['dateObserved'] },
+  /** A car park's place from the territory's `assets`, written only where the broker holds none (Batcher). */
+  fallbacks: true,
 
   /**
    * A buffered document in the encoding of its byte-order mark, else of its XML declaration
@@ -118,7 +137,7 @@ export const datex2Adapter: Adapter = {
   decodeBody: (bytes: Buffer, headers?: Record<string, string | undefined>): string => decodeDocument(bytes, headers),
 
   handle(message: IngestMessage, env: AdapterEnv): Translation {
-    const batcher = new Batcher();
+    const batcher = new Batcher(placeOf(env));
     const opts = optionsOf(message, env);
     const parser = new Datex2Parser();
     for (const rec of parseDatex2(message.body, parser)) batcher.add(rec, opts);
@@ -128,7 +147,7 @@ export const datex2Adapter: Adapter = {
   },
 
   async *handleStream(body: Readable, message: Omit<IngestMessage, 'body'>, env: AdapterEnv): AsyncIterable<Translation> {
-    const batcher = new Batcher();
+    const batcher = new Batcher(placeOf(env));
     const opts = optionsOf(message, env);
     const parser = new Datex2Parser();
     for await (const rec of parseDatex2Stream(body, { parser, charset: charsetOf(message.headers['content-type']) })) {

@@ -2,7 +2,7 @@
  * The territory's device registry: a JSON or YAML file (TERRITORY_FILE, src/territory-file.ts) listing the devices the partners
  * operate: `{ "territory": "eclor", "timeZone": "Europe/Paris", "devices": [{ "devEui": "…",
  * "meterId": "…", "commune": "…", "location": [lon, lat], "codec": "axioma-qalcosonic-w1",
- * "meterClock": "local" }], "assets": [{ "address": "<TALQ address, probe id …>", "location": [lon, lat], "group": "<TALQ group of a cabinet>" or [ … ] }] }`.
+ * "meterClock": "local" }], "assets": [{ "address": "<TALQ address, probe id, car park id …>", "location": [lon, lat], "group": "<TALQ group of a cabinet>" or [ … ] }] }`.
  * Checked at start; the devices are read again when the file changes (`watchDevices`).
  */
 import fs from 'node:fs';

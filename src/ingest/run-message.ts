@@ -156,10 +156,11 @@ export async function writeTranslations(
     const join = requires && parts && readComplete ? { requires, parts, readComplete } : undefined;
     // what the broker holds is read, then written: one message at a time per adapter that joins (none
     // holds a part while another writes the entity's first observation), and per entity with fallbacks
-    // (a registry place must not be written after the place the device reported)
+    // (a registry place must not be written after the place the device reported; the adapter's own
+    // lock covers that too when it joins)
     const releases: Array<() => void> = [];
     if (deps.exclusive && (join || adapter.fallbacks)) {
-      const keys = new Set(adapter.fallbacks ? t.entities.map((e) => `entity ${String(e.id)}`) : []);
+      const keys = new Set(adapter.fallbacks && !join ? t.entities.map((e) => `entity ${String(e.id)}`) : []);
       if (join) keys.add(`adapter ${adapter.name}`);
       for (const key of [...keys].sort()) releases.push(await deps.exclusive(key));
     }

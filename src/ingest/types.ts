@@ -119,7 +119,7 @@ export const METER_CLOCKS: readonly MeterClock[] = ['utc', 'local'];
 
 /**
  * A located asset of the territory that is not a LoRaWAN device, by the address its feed gives it (a
- * TALQ lamp, cabinet or group, a water-quality probe): the territory file's `assets`, for feeds that
+ * TALQ lamp, cabinet or group, a water-quality probe, a DATEX II car park): the territory file's `assets`, for feeds that
  * do not say where their devices are.
  */
 export interface AssetInfo {
