@@ -38,6 +38,12 @@ describe('assets: places of devices that are not LoRaWAN devices, by their feed 
     expect(registryLocation(t.devices, UUID.toLowerCase())).toEqual([4.835, 45.764]);
     expect(registryLocation(t.devices, 'ZONE-NORD')).toEqual([4.83, 45.77]);
     expect(registryLocation(t.devices, '0101010101010101')).toEqual([4.8, 45.7]);
+    // a UUID written as a URN or in braces, in the file or in the feed, is the UUID
+    const shapes = territoryFrom({ assets: [{ address: `urn:uuid:${UUID}`, location: [1, 2] }, { address: '{0F0E0D0C-0B0A-4908-8706-050403020100}', location: [3, 4] }] });
+    expect(registryLocation(shapes.devices, UUID.toLowerCase())).toEqual([1, 2]);
+    expect(registryLocation(shapes.devices, `{${UUID}}`)).toEqual([1, 2]);
+    expect(registryLocation(shapes.devices, '0f0e0d0c-0b0a-4908-8706-050403020100')).toEqual([3, 4]);
+    expect(() => territoryFrom({ assets: [{ address: UUID, location: [1, 2] }, { address: `URN:UUID:${UUID}`, location: [1, 2] }] })).toThrow(/assets\[1\]\.address .* is listed twice/);
     expect(registryLocation(t.devices, 'elsewhere')).toBeUndefined();
     expect(registryLocation({ get: () => undefined }, UUID)).toBeUndefined(); // a registry without assets
   });

@@ -40,11 +40,20 @@ export function territoryFrom(doc: unknown, source = 'territory file'): Territor
     byEui.set(x.devEui.toLowerCase(), { devEui: x.devEui.toLowerCase(), meterId: x.meterId, commune: x.commune, location: x.location, codec: x.codec, ...(x.meterClock ? { meterClock: x.meterClock } : {}) });
   });
   const assets = assetsFrom(d.assets ?? [], source);
-  return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()), asset: (address) => assets.get(address.toLowerCase()) } };
+  return { territory, timeZone, devices: { get: (eui) => byEui.get(eui.toLowerCase()), asset: (address) => assets.get(assetKey(address)) } };
 }
 
 const isPosition = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && Math.abs(v[0] as number) <= 180 && Math.abs(v[1] as number) <= 90;
+
+/**
+ * The key of an asset address: case-insensitive, and a UUID written as a URN (`urn:uuid:…`) or in
+ * braces is the UUID (TALQ addresses come in those shapes; lighting/talq/address.ts).
+ */
+function assetKey(address: string): string {
+  const s = address.trim().toLowerCase().replace(/^urn:uuid:/, '');
+  return /^\{[^{}]*\}$/.test(s) ? s.slice(1, -1) : s;
+}
 
 /** The `assets` list: address (case-insensitive, once) → location. */
 function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
@@ -57,7 +66,7 @@ function assetsFrom(list: unknown, source: string): Map<string, AssetInfo> {
     if (unknown.length) throw new Error(`${where} has unknown members (${unknown.join(', ')}): an asset is { address, location, group? }`);
     if (typeof x.address !== 'string' || x.address.trim() === '' || x.address.length > 256) throw new Error(`${where}.address must be a feed address of 1-256 characters`);
     if (!isPosition(x.location)) throw new Error(`${where}.location must be [longitude, latitude]`);
-    const key = x.address.trim().toLowerCase();
+    const key = assetKey(x.address);
     if (out.has(key)) throw new Error(`${where}.address '${x.address}' is listed twice`);
     const groups = x.group === undefined ? undefined : groupsOf(x.group, `${where}.group`);
     out.set(key, { address: x.address.trim(), location: x.location, ...(groups ? { groups } : {}) });
