@@ -82,7 +82,7 @@ it('a report without a place sent with one that has it, to a slow broker: the re
   expect((await get(ID)).location?.coordinates).toEqual([4.84, 45.77]);
 });
 
-it("gives a cabinet the groups the inventory says it feeds, as it does its place, and never over one the broker holds", async () => {
+it("gives a cabinet the groups the inventory says it feeds; the inventory owns them, so its changes reach the cabinet's next report", async () => {
   const territoryFile = path.join(dir, 'territory.json');
   const CABINET = 'c4b1f0e2-8d7a-4c3b-b2a1-6e5f4d3c2b10';
   const CABINET2 = 'd5c2a1f3-9e8b-4d4c-83b2-7f6a5e4d3c21';
@@ -98,10 +98,17 @@ it("gives a cabinet the groups the inventory says it feeds, as it does its place
   expect(createSdmValidator().errors(normalized.json() as Entity)).toEqual([]);
   await send({ data: { type: 'AttributeLogData', srcAddress: `${CABINET2}/segmentController1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'localOverride', attributeValue: { type: 'AttributeEnum', value: 'NONE' } } });
   expect((await get(`urn:ngsi-ld:StreetlightControlCabinet:eclor:${CABINET2}`)).refStreetlightGroup).toEqual([GROUP, 'urn:ngsi-ld:StreetlightGroup:eclor:zone-ouest']);
+  // a single id written before (an earlier version, or the API) is replaced by the inventory's list
   const set = await app.inject({ method: 'PATCH', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}/attrs`, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ refStreetlightGroup: { type: 'Relationship', object: 'urn:ngsi-ld:StreetlightGroup:eclor:other' } }) });
   expect(set.statusCode).toBe(204);
   await send(cabinet('2025-01-15T05:01:00Z', 'OFF'));
-  expect(await get(id)).toMatchObject({ refStreetlightGroup: 'urn:ngsi-ld:StreetlightGroup:eclor:other' });
+  expect(await get(id)).toMatchObject({ refStreetlightGroup: [GROUP] });
+  // the inventory edited (the file is read again when it changes): the next report carries the new groups
+  fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: ['zone-est', 'zone-nord'] }] }));
+  await close();
+  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+  await send(cabinet('2025-01-15T05:02:00Z', 'NONE'));
+  expect(await get(id)).toMatchObject({ refStreetlightGroup: [GROUP, 'urn:ngsi-ld:StreetlightGroup:eclor:zone-nord'], location: { coordinates: REGISTRY } });
 });
 
 it('places a group at its registered lamps, and takes the place away when its lamps are no longer registered ones', async () => {

@@ -14,7 +14,7 @@ import { datex2Adapter } from './index';
 
 const V2 = 'xmlns="http://datex2.eu/schema/2/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 const doc = (type: string, body: string) => `<d2LogicalModel ${V2}><payloadPublication xsi:type="${type}" lang="fr"><publicationTime>2026-11-20T08:00:00Z</publicationTime>${body}</payloadPublication></d2LogicalModel>`;
-const status = (vacant: number) => doc('ParkingStatusPublication', '<parkingRecordStatus xsi:type="ParkingSiteStatus"><parkingRecordReference id="P-GARE"/>'
+const status = (vacant: number, ref = 'P-GARE') => doc('ParkingStatusPublication', `<parkingRecordStatus xsi:type="ParkingSiteStatus"><parkingRecordReference id="${ref}"/>`
   + `<parkingStatusOriginTime>2026-11-20T08:0${vacant % 10}:00Z</parkingStatusOriginTime><parkingOccupancy><parkingNumberOfVacantSpaces>${vacant}</parkingNumberOfVacantSpaces>`
   + '<parkingNumberOfOccupiedSpaces>80</parkingNumberOfOccupiedSpaces></parkingOccupancy><parkingSiteStatus>spacesAvailable</parkingSiteStatus></parkingRecordStatus>');
 const table = doc('ParkingTablePublication', '<parkingTable><parkingRecord xsi:type="UrbanParkingSite" id="P-GARE"><parkingName><values><value lang="fr">Parking de la Gare</value></values></parkingName>'
@@ -57,6 +57,11 @@ it('places a car park known from its status alone, complete for the Smart Data M
   // a later status does not put the registry's place back over the table's
   await send(status(121));
   expect(await get()).toMatchObject({ location: { value: { coordinates: [4.83, 45.75] } }, availableSpotNumber: { value: 121 } });
+});
+
+it('a status that names the car park `P-GARE[Parking de la Gare]` is placed by the entry of P-GARE, as its table is', async () => {
+  await send(status(120, 'P-GARE [Parking de la Gare]'));
+  expect((await get()).location).toMatchObject({ value: { type: 'Point', coordinates: REGISTRY } });
 });
 
 it('a place set through the API is not replaced by the registry', async () => {

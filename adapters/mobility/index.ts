@@ -8,7 +8,7 @@ import type { Adapter, AdapterEnv, IngestMessage, RefusedPart, Translation } fro
 import { charsetOf, decodeDocument } from './datex2/encoding';
 import { Datex2Parser, parseDatex2, parseDatex2Stream } from './datex2/parse';
 import type { ParsedRecord, PublicationType } from './datex2/types';
-import { contextFor, mergeEntities, refusalOf, translateRecord, type TranslateOptions } from './datex2/translate';
+import { contextFor, mergeEntities, parkingRecordId, refusalOf, translateRecord, type TranslateOptions } from './datex2/translate';
 
 /**
  * Largest number of entities in one Translation yielded by `handleStream`, one broker transaction each.
@@ -53,7 +53,8 @@ class Batcher {
     if (refusal) this.refused.push(refusal);
     if (rec.record.kind === 'parkingSite' && rec.record.onStreet) this.streets++;
     const r = rec.record;
-    const siteId = r.kind === 'parkingSite' ? r.id : r.kind === 'parkingStatus' ? r.siteId : undefined;
+    // the record id as the table gives it (a status may append `[name]`): the key of its `assets` entry
+    const siteId = r.kind === 'parkingSite' ? parkingRecordId(r.id) : r.kind === 'parkingStatus' ? parkingRecordId(r.siteId) : undefined;
     for (const e of translateRecord(rec, opts)) {
       const prev = this.batch.get(e.id);
       this.batch.set(e.id, prev ? mergeEntities(prev, e) : e);

@@ -161,12 +161,11 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
         fallback.push({ id, attribute: 'location' });
       }
     }
-    // the groups a cabinet feeds: TALQ does not say them, the operator's inventory may (a list, as the SDM has it)
+    // the groups a cabinet feeds: TALQ does not say them, the operator's inventory does (a list, as the
+    // SDM has it). The inventory owns them: not a fallback, so an edited territory file takes effect
+    // at the cabinet's next report.
     const groups = type === 'StreetlightControlCabinet' ? env.devices.asset?.(device)?.groups : undefined;
-    if (groups) {
-      entity.refStreetlightGroup = { type: 'Relationship', object: groups.map((g) => entityId('StreetlightGroup', env.territory, g)) };
-      fallback.push({ id, attribute: 'refStreetlightGroup' });
-    }
+    if (groups) entity.refStreetlightGroup = { type: 'Relationship', object: groups.map((g) => entityId('StreetlightGroup', env.territory, g)) };
     return entity;
   });
 

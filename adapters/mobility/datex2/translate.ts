@@ -59,8 +59,13 @@ export function localId(raw: string): string {
  * @example parkingLocalId('1035[P+R Bondorf]') // '1035'
  */
 export function parkingLocalId(raw: string): string {
+  return localId(parkingRecordId(raw));
+}
+
+/** A parking record reference without the trailing `[name]` some publishers append (`1035[P+R Bondorf]` → `1035`). */
+export function parkingRecordId(raw: string): string {
   const m = raw.trim().match(/^(.+?)\s*\[[^\]]*\]$/);
-  return localId(m ? m[1] : raw);
+  return m ? m[1] : raw;
 }
 
 const urn = (type: string, territory: string, ...parts: string[]): string => ['urn:ngsi-ld', type, localId(territory), ...parts].join(':');
