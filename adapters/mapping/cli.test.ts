@@ -51,11 +51,25 @@ test('a batch: the entities of the good elements on stdout, each refused element
   }
 });
 
+test('in a batch, a reading from the future is refused alone; the others are printed (exit code 1)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-cli-'));
+  try {
+    const good = readJson(exampleFile('air-quality', '.input.json')) as { time: number };
+    const payload = path.join(tmp, 'batch.json');
+    fs.writeFileSync(payload, JSON.stringify([good, { ...good, station: 'S2', time: good.time + 86400 }]));
+    const r = cli(exampleFile('air-quality', '.yaml'), payload, '--received-at', RECEIVED_AT);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^entity urn:ngsi-ld:AirQualityObserved:eclor:S2 rejected at validate: observed at /) });
+    expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('a reading from the future is refused as the runtime refuses it (exit code 1)', () => {
   const input = exampleFile('air-quality', '.input.json');
   // the example reading is observed at 2026-09-02T06:00:00Z: received three days before
   const r = cli(exampleFile('air-quality', '.yaml'), input, '--received-at', '2026-08-30T06:00:00Z');
-  expect(r).toMatchObject({ code: 1, out: '', err: 'entity urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE rejected at validate: observed at 2026-09-02T06:00:00Z, more than 1 h after the message arrived (2026-08-30T06:00:00Z): the device\'s clock is wrong' });
+  expect(r).toMatchObject({ code: 1, out: '', err: 'entity urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE rejected at validate: observed at 2026-09-02T06:00:00Z, more than 1 h after the message arrived: the device\'s clock is wrong' });
 });
 
 describe('the environment of the server', () => {

@@ -51,8 +51,8 @@ test('a JSON array is a batch; an element that cannot be translated is refused a
   const t = run([{ id: 1, level: 10 }, { id: 2, level: 120 }, { level: 5 }, { id: 4, level: 40 }]);
   expect(t.entities.map((e) => e.id)).toEqual(['urn:ngsi-ld:WasteContainer:eclor:1', 'urn:ngsi-ld:WasteContainer:eclor:4']);
   expect(t.refused).toEqual([
-    { reason: expect.stringMatching(/^payload\[1\]: attribute fillingLevel \(probe.yaml line 10\): 1\.2 is out of range/), entityId: 'urn:ngsi-ld:WasteContainer:eclor:2', payload: '{"id":2,"level":120}' },
-    { reason: expect.stringMatching(/^payload\[2\]: deviceId /), payload: '{"level":5}' },
+    { reason: expect.stringMatching(/^attribute fillingLevel \(probe.yaml line 10\): 1\.2 is out of range/), entityId: 'urn:ngsi-ld:WasteContainer:eclor:2', payload: '{"id":2,"level":120}', at: 'payload[1]' },
+    { reason: expect.stringMatching(/^deviceId /), payload: '{"level":5}', at: 'payload[2]' },
   ]);
   expect(run([{ id: 1, level: 10 }]).refused).toBeUndefined();
 });

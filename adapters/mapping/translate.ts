@@ -154,10 +154,12 @@ export function translateMapping(m: CompiledMapping, payload: unknown, env: Adap
   payload.forEach((p, i) => {
     const seen: { id?: string } = {};
     try {
-      entities.push(one(m, p, env, opts.receivedAt, `payload[${i}]: `, batch, seen));
+      entities.push(one(m, p, env, opts.receivedAt, '', batch, seen));
     } catch (err) {
-      if (!(err instanceof FeedError) || batch.exhausted) throw err;
-      refused.push({ reason: err.message, payload: JSON.stringify(p), ...(seen.id ? { entityId: seen.id } : {}) });
+      if (!(err instanceof FeedError)) throw err;
+      // the whole batch has used up its work: refused whole, saying where it stopped
+      if (batch.exhausted) throw new FeedError(err.stage, `payload[${i}]: ${err.message}`, err.status);
+      refused.push({ reason: err.message, payload: JSON.stringify(p), at: `payload[${i}]`, ...(seen.id ? { entityId: seen.id } : {}) });
     }
   });
   return { ...base, entities, ...(refused.length ? { refused } : {}) };

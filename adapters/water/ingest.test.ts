@@ -103,8 +103,14 @@ test('quality: one bad reading of a batch is a dead letter of its own, the other
   expect(r.statusCode).toBe(207);
   const body = JSON.parse(r.body);
   expect(body.written).toEqual(['urn:ngsi-ld:WaterQualityObserved:demo:RES-1']);
-  expect(body.rejected).toMatchObject([{ entityId: 'urn:ngsi-ld:WaterQualityObserved:demo:RES-2', reason: expect.stringMatching(/^readings\[1\].turbidity = -0.5 is out of range/) }]);
+  expect(body.rejected).toMatchObject([{ entityId: 'urn:ngsi-ld:WaterQualityObserved:demo:RES-2', at: 'readings[1]', reason: expect.stringMatching(/^reading.turbidity = -0.5 is out of range/) }]);
   const letter = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body);
   expect(JSON.parse(letter.payload)).toEqual(readings[1]);
+  // the bad reading sent again, alone or at another place of a batch: the same refusal, the same dead letter
+  for (const again of [readings[1], [readings[1]], [readings[0], readings[0], readings[1]]]) {
+    const res = JSON.parse((await post('/ingest/water/quality', again)).body);
+    expect(res.rejected?.[0]?.deadLetter ?? res.deadLetter).toBe(body.rejected[0].deadLetter);
+  }
+  expect(JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${body.rejected[0].deadLetter}` })).body)).toMatchObject({ repeats: 3 });
   expect((await get('urn:ngsi-ld:WaterQualityObserved:demo:RES-1', 'WaterQuality')).turbidity).toMatchObject({ value: 0 });
 });

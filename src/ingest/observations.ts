@@ -108,7 +108,8 @@ export function observedAfter(e: Entity, limit: number): string | undefined {
 /** Why an entity observed after its message arrived (beyond MAX_CLOCK_LEAD_MS) is refused, or undefined when it is not. */
 export function clockFault(e: Entity, receivedAt: string): string | undefined {
   const t = observedAfter(e, Date.parse(receivedAt) + MAX_CLOCK_LEAD_MS);
-  return t && `observed at ${t}, more than ${MAX_CLOCK_LEAD_MS / 3_600_000} h after the message arrived (${receivedAt}): the device's clock is wrong`;
+  // the arrival time is the dead letter's own (receivedAt), not in the reason: the same message sent again is the same refusal
+  return t && `observed at ${t}, more than ${MAX_CLOCK_LEAD_MS / 3_600_000} h after the message arrived: the device's clock is wrong`;
 }
 
 const isGeo = (i: Instance): boolean => (i as { type?: unknown }).type === 'GeoProperty';

@@ -51,7 +51,7 @@ export type MessageOutcome =
       heldCount?: number;
       ignored?: string;
       /** `outOfOrder`: refused because the broker holds newer observations (src/ingest/observations.ts). */
-      rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
+      rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true; at?: string }>;
     }
   | {
       ok: false;
@@ -103,7 +103,7 @@ export async function writeTranslations(
 ): Promise<MessageOutcome> {
   const stats = deps.stats.of(adapter.name);
   const written = progress.written;
-  const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }> = [];
+  const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true; at?: string }> = [];
   const held = progress.held;
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
@@ -119,7 +119,7 @@ export async function writeTranslations(
         adapter: adapter.name, stage: 'translate', reason: part.reason, status: 422, contentType,
         query: msg.query, headers: msg.headers, payload: kept ? (part.payload ?? msg.body) : '', receivedAt: msg.receivedAt, bodyKept: kept,
       });
-      rejected.push({ entityId: part.entityId ?? '', reason: part.reason, deadLetter: id });
+      rejected.push({ entityId: part.entityId ?? '', reason: part.reason, deadLetter: id, ...(part.at ? { at: part.at } : {}) });
     }
     // an observation from the future is a wrong clock: refused, it would hold the real ones back
     let timely = marked;

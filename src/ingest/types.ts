@@ -79,7 +79,7 @@ export interface IngestProblem {
   detail: string;
   stage?: FeedStage;
   deadLetter?: number;
-  rejected?: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true }>;
+  rejected?: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true; at?: string }>;
   [member: string]: unknown;
 }
 
@@ -92,6 +92,12 @@ export interface RefusedPart {
   reason: string;
   entityId?: string;
   payload?: string | null;
+  /**
+   * Where the part is in the message (`payload[3]`, `readings[2]`): said in the answer beside the
+   * reason, not in it. The reason is the part's own, the one a replay of its dead letter gives, so
+   * that the part sent again, alone or elsewhere in a batch, is the same refusal (one dead letter).
+   */
+  at?: string;
 }
 
 /** A device of the territory's registry (a territory file: devEui → meter id, location, commune, codec). */

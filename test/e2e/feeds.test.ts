@@ -168,13 +168,16 @@ it('a mapping batch: a station that cannot be translated is refused alone (its o
   const out = JSON.parse(res.body);
   expect(out.written).toEqual(['urn:ngsi-ld:AirQualityObserved:demo:AQ-LYON-CENTRE']);
   expect(out.rejected).toEqual([
-    { entityId: 'urn:ngsi-ld:AirQualityObserved:demo:AQ-LYON-EST', reason: expect.stringMatching(/^payload\[1\]: attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range/), deadLetter: expect.any(Number) },
+    { entityId: 'urn:ngsi-ld:AirQualityObserved:demo:AQ-LYON-EST', at: 'payload[1]', reason: expect.stringMatching(/^attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range/), deadLetter: expect.any(Number) },
   ]);
   const d = await app.inject({ method: 'GET', url: `/ingest/dead-letters/${out.rejected[0].deadLetter}` });
   expect(JSON.parse(d.body)).toMatchObject({ adapter: 'mapping/air-quality', stage: 'translate', payload: JSON.stringify(bad) });
   // replayed as it is (the mapping unchanged): the same refusal, and the station written is not written again
   const again = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${out.rejected[0].deadLetter}/replay` });
   expect(again.statusCode).toBe(422);
+  // the batch sent again after that replay, or the bad station alone: still that one dead letter
+  expect(JSON.parse((await post('/ingest/mapping/air-quality', JSON.stringify([good, bad]))).body).rejected[0].deadLetter).toBe(out.rejected[0].deadLetter);
+  expect(JSON.parse((await post('/ingest/mapping/air-quality', JSON.stringify(bad))).body).deadLetter).toBe(out.rejected[0].deadLetter);
   expect(await query('type=AirQualityObserved', 'Environment')).toHaveLength(1);
 });
 

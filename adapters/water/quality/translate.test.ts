@@ -71,8 +71,8 @@ describe('a batch', () => {
     const t = run([{ ...base, pH: 7.1 }, bad, 3]);
     expect(t.entities.map((e) => e.id)).toEqual([P1]);
     expect(t.refused).toEqual([
-      { reason: "readings[1].turbidity = -0.5 is out of range 0..4000 (down to −0.05, a probe's zero drift, read as 0)", entityId: 'urn:ngsi-ld:WaterQualityObserved:demo:P2', payload: JSON.stringify(bad) },
-      { reason: 'readings[2] must be a JSON object', entityId: undefined, payload: '3' },
+      { reason: "reading.turbidity = -0.5 is out of range 0..4000 (down to −0.05, a probe's zero drift, read as 0)", entityId: 'urn:ngsi-ld:WaterQualityObserved:demo:P2', payload: JSON.stringify(bad), at: 'readings[1]' },
+      { reason: 'reading must be a JSON object', entityId: undefined, payload: '3', at: 'readings[2]' },
     ]);
   });
   test("several readings of one probe: only the latest is written, whatever their order (it would take the probe back in time)", () => {

@@ -168,14 +168,17 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
   const latest = new Map<string, { entity: Entity; time: number }>();
   const refused: RefusedPart[] = [];
   list.forEach((x, i) => {
-    const where = batch ? `readings[${i}]` : 'reading';
+    // a reading's reasons name it `reading` wherever it is (its place goes in `at`): the same reading
+    // sent again, alone or in another batch, is the same refusal, the one its dead letter's replay gives
+    const where = 'reading';
+    const at = batch ? `readings[${i}]` : undefined;
     let done: { entity: Entity; unknown: string[] };
     try {
       done = reading(x, where, env);
     } catch (err) {
       // one bad reading of a batch is refused on its own; a lone one is the message
       if (!batch || !(err instanceof FeedError)) throw err;
-      refused.push({ reason: err.message, entityId: entityIdOf(x, env), payload: JSON.stringify(x) });
+      refused.push({ reason: err.message, entityId: entityIdOf(x, env), payload: JSON.stringify(x), at });
       return;
     }
     const id = String(done.entity.id);
@@ -185,7 +188,7 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
     if (done.unknown.length > 0) {
       const names = done.unknown.slice(0, 10).join(', ');
       const reason = `${where}: unknown measurement fields not written: ${names} (known: ${Object.keys(MEASURES).join(', ')} and their aliases); its other measures were`;
-      refused.push({ reason, entityId: String(done.entity.id), payload: JSON.stringify(x) });
+      refused.push({ reason, entityId: String(done.entity.id), payload: JSON.stringify(x), ...(at ? { at } : {}) });
     }
   });
   const entities = [...latest.values()].map((l) => l.entity);
