@@ -36,11 +36,10 @@ it('upgrades a store without body_kept: its empty payloads were streamed documen
   const dl = openDeadLetterStore(file);
   expect(dl.list({ limit: 10, offset: 0 }).items.map((d) => [d.payload, d.bodyKept, d.repeats])).toEqual([['<d2LogicalModel/>', true, 0], ['', false, 0]]);
   expect(dl.get(dl.add(letter))?.bodyKept).toBe(true);
-  // a refusal filed before fingerprints existed is not matched: the same message is filed anew, once
+  // the dead letters filed before fingerprints existed got theirs on opening: the same message again is counted there
   const old = { ...letter, adapter: 'mobility/datex2', stage: 'decode' as const, reason: 'r', status: 400, contentType: 'application/xml', payload: '<d2LogicalModel/>' };
-  const id = dl.add(old);
-  expect(id).toBeGreaterThan(2);
-  expect(dl.add(old)).toBe(id);
+  expect(dl.add(old)).toBe(1);
+  expect(dl.get(1)).toMatchObject({ repeats: 1 });
   dl.close();
 });
 
@@ -53,6 +52,10 @@ it('files the same refusal once: the one there counts it again (repeats, lastRec
   dl = openDeadLetterStore(file);
   expect(dl.add({ ...letter, receivedAt: '2026-11-22T02:00:00.000Z' })).toBe(first);
   expect(dl.get(first)).toMatchObject({ receivedAt: letter.receivedAt, repeats: 2, lastReceivedAt: '2026-11-22T02:00:00.000Z', replays: 0 });
+  // the query's parameters in another order are the same query
+  const q1 = dl.add({ ...letter, query: { event: 'up', x: '1' } });
+  expect(dl.add({ ...letter, query: { x: '1', event: 'up' } })).toBe(q1);
+  dl.delete(q1);
   // another payload, reason, query, stage or status is another refusal
   const others = [{ payload: 'a;c' }, { reason: 'line 3: bad' }, { query: { event: 'up' } }, { stage: 'validate' as const }, { status: 409 }].map((x) => dl.add({ ...letter, ...x }));
   expect(new Set([first, ...others]).size).toBe(6);
@@ -75,5 +78,18 @@ it('a dead letter replayed and refused anew is the same as that new refusal; one
   expect(again).not.toBe(id);
   expect(dl.get(again)).toMatchObject({ repeats: 0 });
   expect(dl.get(again)?.lastReceivedAt).toBeUndefined();
+  dl.close();
+});
+
+it('a replay refused for the reason a dead letter filed since holds: the two are one, counted on the one replayed', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const first = dl.add({ ...letter, reason: 'unknown device' });
+  // the device registered since, the same message sent again is refused at another stage
+  const later = dl.add({ ...letter, stage: 'decode', reason: 'frame of 12 bytes', status: 400, receivedAt: '2026-11-22T05:00:00.000Z' });
+  dl.add({ ...letter, stage: 'decode', reason: 'frame of 12 bytes', status: 400, receivedAt: '2026-11-22T06:00:00.000Z' });
+  dl.update(first, 'decode', 'frame of 12 bytes', 400);
+  expect(dl.get(later)).toBeUndefined();
+  expect(dl.get(first)).toMatchObject({ replays: 1, repeats: 2, lastReceivedAt: '2026-11-22T06:00:00.000Z', receivedAt: letter.receivedAt });
+  expect(dl.add({ ...letter, stage: 'decode', reason: 'frame of 12 bytes', status: 400 })).toBe(first);
   dl.close();
 });

@@ -117,7 +117,9 @@ const fromRow = (r: Row): DeadLetter => ({
 /** What makes two refusals the same one (module doc); undefined for a body not kept. */
 function fingerprintOf(d: NewDeadLetter): string | undefined {
   if (d.bodyKept === false) return undefined;
-  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, d.query, d.payload]);
+  // the query in the order of its names: `?event=up&x=1` is `?x=1&event=up`
+  const query = Object.entries(d.query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, query, d.payload]);
   return createHash('sha256').update(what).digest('base64url');
 }
 
@@ -136,7 +138,18 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
   if (!columns.includes('body_kept')) {
     db.exec("ALTER TABLE dead_letters ADD COLUMN body_kept INTEGER NOT NULL DEFAULT 1; UPDATE dead_letters SET body_kept = 0 WHERE payload = ''");
   }
+  const fingerprinted = columns.includes('fingerprint');
   for (const [name, definition] of ADDED_COLUMNS) if (!columns.includes(name)) db.exec(`ALTER TABLE dead_letters ADD COLUMN ${name} ${definition}`);
+  // a store written before fingerprints: its dead letters get theirs, once, so that a message sent again is counted on its dead letter
+  if (!fingerprinted) {
+    const set = db.prepare('UPDATE dead_letters SET fingerprint = ? WHERE id = ?');
+    const page = db.prepare('SELECT * FROM dead_letters WHERE body_kept = 1 AND id > ? ORDER BY id LIMIT 64'); // payloads may be large: a few at a time
+    db.transaction(() => {
+      for (let rows = page.all(0) as Row[]; rows.length > 0; rows = page.all(rows[rows.length - 1].id) as Row[]) {
+        for (const row of rows) set.run(fingerprintOf(fromRow(row)) ?? null, row.id);
+      }
+    })();
+  }
   db.exec('CREATE INDEX IF NOT EXISTS dead_letters_fingerprint ON dead_letters(fingerprint) WHERE fingerprint IS NOT NULL');
   const s = {
     add: db.prepare(
@@ -150,6 +163,10 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
     countAll: db.prepare('SELECT count(*) FROM dead_letters').pluck(),
     countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
     update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1, fingerprint = ? WHERE id = ?'),
+    others: db.prepare('SELECT id, repeats, received_at, last_received_at FROM dead_letters WHERE fingerprint = ? AND id <> ?'),
+    fold: db.prepare(
+      'UPDATE dead_letters SET repeats = repeats + ?, last_received_at = CASE WHEN last_received_at IS NULL OR last_received_at < ? THEN ? ELSE last_received_at END WHERE id = ?',
+    ),
     del: db.prepare('DELETE FROM dead_letters WHERE id = ?'),
   };
   const count = (adapter?: string): number => (adapter === undefined ? (s.countAll.get() as number) : (s.countOne.get(adapter) as number));
@@ -172,13 +189,20 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       const rows = (adapter === undefined ? s.listAll.all(limit, offset) : s.listOne.all(adapter, limit, offset)) as Row[];
       return { items: rows.map(fromRow), total: count(adapter) };
     },
-    update(id, stage, reason, status) {
+    update: db.transaction((id: number, stage: FeedStage, reason: string, status: number): void => {
       const row = s.get.get(id) as Row | undefined;
       if (!row) return;
       // refused anew: the same refusal as the message would now get, if sent again
-      const d = fromRow(row);
-      s.update.run(stage, reason, status, row.fingerprint === null ? null : (fingerprintOf({ ...d, stage, reason, status }) ?? null), id);
-    },
+      const fingerprint = fingerprintOf({ ...fromRow(row), stage, reason, status }) ?? null;
+      s.update.run(stage, reason, status, fingerprint, id);
+      if (fingerprint === null) return;
+      // a dead letter filed since for that same refusal (the message sent again meanwhile) is this one: counted here, dropped
+      for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null }>) {
+        const last = other.last_received_at ?? other.received_at;
+        s.fold.run(other.repeats + 1, last, last, id);
+        s.del.run(other.id);
+      }
+    }),
     delete(id) {
       return s.del.run(id).changes > 0;
     },

@@ -40,6 +40,9 @@ test.each([
   [{ ...base, location: { type: 'Point', coordinates: [4.8] }, pH: 7 }, /reading.location must be \[longitude, latitude\], a GeoJSON Point/],
   [{ ...base, location: { lat: 91, lon: 4.8 }, pH: 7 }, /reading.location must be/],
   [{ ...base, location: { lat: '45.7', lon: 4.8 }, pH: 7 }, /reading.location must be/],
+  [{ ...base, location: { lat: 48.8, latitude: 10, lon: 2.3 }, pH: 7 }, /reading.location must be/],
+  [{ ...base, location: [4.8, 45.7, 'high'], pH: 7 }, /reading.location must be/],
+  [{ ...base, location: [4.8, 45.7, 170, 1], pH: 7 }, /reading.location must be/],
   [{ ...base, probeId: 'a b', pH: 7 }, /reading.probeId must be/],
   [{ ...base, timestamp: '2026-09-02 06:00', pH: 7 }, /reading.timestamp must be an ISO 8601/],
   [{ ...base, location: [200, 0], pH: 7 }, /reading.location must be \[longitude, latitude\]/],
@@ -50,7 +53,11 @@ test.each([
 
 test('other common forms: a number as a string, a GeoJSON Point or { lat, lon }, Unix seconds or milliseconds', () => {
   const at = '2026-09-02T06:00:00.000Z';
-  for (const [extra, timestamp] of [[{ location: { type: 'Point', coordinates: [4.8, 45.7] } }, 1788328800], [{ location: { lat: 45.7, lon: 4.8 } }, 1788328800000], [{ location: { latitude: 45.7, longitude: 4.8 } }, at]] as const) {
+  const forms = [
+    [{ location: { type: 'Point', coordinates: [4.8, 45.7] } }, 1788328800], [{ location: { lat: 45.7, lon: 4.8 } }, 1788328800000], [{ location: { latitude: 45.7, longitude: 4.8 } }, at],
+    [{ location: [4.8, 45.7, 170] }, at], [{ location: { type: 'Point', coordinates: [4.8, 45.7, 170] } }, at], [{ location: { lat: null, latitude: 45.7, lat_: 1, lng: 4.8, longitude: 4.8 } }, at],
+  ] as const;
+  for (const [extra, timestamp] of forms) {
     const e = run({ ...base, ...extra, timestamp, pH: ' 7.40 ', turbidity: '1.5e-1' }).entities[0];
     expect(e).toMatchObject({ dateObserved: { value: at }, pH: { value: 7.4 }, turbidity: { value: 0.15 }, location: { value: { type: 'Point', coordinates: [4.8, 45.7] } } });
   }

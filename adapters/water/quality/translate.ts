@@ -65,14 +65,21 @@ const PROBE_STATE = new Set(['battery', 'batterylevel', 'batteryvoltage', 'rssi'
 const PROBE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_READINGS = 10000;
 
-/** The first member of `o` present among `names`. */
-const memberOf = (o: Record<string, unknown>, names: string[]): unknown => o[names.find((n) => o[n] !== undefined) ?? ''];
+/** The value of `o` under `names` (null and absent members skipped); NaN when two of them disagree. */
+function memberOf(o: Record<string, unknown>, names: string[]): unknown {
+  const given = names.map((n) => o[n]).filter((v) => v !== undefined && v !== null);
+  return given.every((v) => v === given[0]) ? given[0] : NaN;
+}
 
-/** A location as given: `[lon, lat]`, a GeoJSON Point, or `{ lat, lon }` (`latitude`, `longitude`, `lng`); else undefined. */
+/**
+ * A location as given: `[lon, lat]`, a GeoJSON Point, or `{ lat, lon }` (`latitude`, `longitude`,
+ * `lng`); a GeoJSON position's altitude is dropped (a probe is placed on the map); else undefined.
+ */
 function givenPosition(raw: unknown): unknown[] | undefined {
-  if (Array.isArray(raw)) return raw;
+  const position = (p: unknown): unknown[] | undefined => (Array.isArray(p) && (p.length === 2 || (p.length === 3 && typeof p[2] === 'number')) ? p.slice(0, 2) : undefined);
+  if (Array.isArray(raw)) return position(raw);
   if (!isObject(raw)) return undefined;
-  if (raw.type === 'Point') return Array.isArray(raw.coordinates) ? raw.coordinates.slice(0, 2) : undefined;
+  if (raw.type === 'Point') return position(raw.coordinates);
   const lat = memberOf(raw, ['lat', 'latitude']);
   const lon = memberOf(raw, ['lon', 'lng', 'longitude']);
   return lat === undefined || lon === undefined ? undefined : [lon, lat];
@@ -86,7 +93,7 @@ function lonLat(r: Fields, probeId: string, env: AdapterEnv): [number, number] {
     return known;
   }
   const p = givenPosition(raw);
-  const ok = p !== undefined && p.length === 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n));
+  const ok = p !== undefined && p.every((n) => typeof n === 'number' && Number.isFinite(n));
   if (!ok || Math.abs(p[0] as number) > 180 || Math.abs(p[1] as number) > 90) r.fail('location', 'must be [longitude, latitude], a GeoJSON Point or { "lat", "lon" } in range');
   return [p[0] as number, p[1] as number];
 }
