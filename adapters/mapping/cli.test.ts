@@ -37,32 +37,29 @@ test('errors: the reason and the mapping line, exit code 1', () => {
   }
 });
 
-test('a batch: the entities of the good elements on stdout, each refused element on stderr, exit code 1', () => {
+/** Runs the air-quality example mapping on a batch of the example reading and `other` (written to a temporary file). */
+function airQualityBatch(other: (good: { time: number; readings: object }) => object) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-cli-'));
   try {
-    const good = readJson(exampleFile('air-quality', '.input.json')) as { readings: object };
+    const good = readJson(exampleFile('air-quality', '.input.json')) as { time: number; readings: object };
     const payload = path.join(tmp, 'batch.json');
-    fs.writeFileSync(payload, JSON.stringify([good, { ...good, station: 'S2', readings: { ...good.readings, no2: -3 } }]));
-    const r = cli(exampleFile('air-quality', '.yaml'), payload, '--received-at', RECEIVED_AT);
-    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^message rejected at translate \(HTTP 422\): payload\[1\]: attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range 0\.\.2000$/) });
-    expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
+    fs.writeFileSync(payload, JSON.stringify([good, other(good)]));
+    return cli(exampleFile('air-quality', '.yaml'), payload, '--received-at', RECEIVED_AT);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+test('a batch: the entities of the good elements on stdout, each refused element on stderr, exit code 1', () => {
+  const r = airQualityBatch((good) => ({ ...good, station: 'S2', readings: { ...good.readings, no2: -3 } }));
+  expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^message rejected at translate \(HTTP 422\): payload\[1\]: attribute no2 \(air-quality\.yaml line \d+\): -3 is out of range 0\.\.2000$/) });
+  expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
 });
 
 test('in a batch, a reading from the future is refused alone; the others are printed (exit code 1)', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-cli-'));
-  try {
-    const good = readJson(exampleFile('air-quality', '.input.json')) as { time: number };
-    const payload = path.join(tmp, 'batch.json');
-    fs.writeFileSync(payload, JSON.stringify([good, { ...good, station: 'S2', time: good.time + 86400 }]));
-    const r = cli(exampleFile('air-quality', '.yaml'), payload, '--received-at', RECEIVED_AT);
-    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^entity urn:ngsi-ld:AirQualityObserved:eclor:S2 rejected at validate: observed at /) });
-    expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const r = airQualityBatch((good) => ({ ...good, station: 'S2', time: good.time + 86400 }));
+  expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^entity urn:ngsi-ld:AirQualityObserved:eclor:S2 rejected at validate: observed at /) });
+  expect(JSON.parse(r.out).entities.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:AirQualityObserved:eclor:AQ-LYON-CENTRE']);
 });
 
 test('a reading from the future is refused as the runtime refuses it (exit code 1)', () => {
