@@ -145,7 +145,16 @@ function one(m: CompiledMapping, payload: unknown, env: AdapterEnv, receivedAt: 
  */
 export function translateMapping(m: CompiledMapping, payload: unknown, env: AdapterEnv, opts: { receivedAt: string }): Translation {
   const base = { context: [...m.entity.context], mode: m.mode };
-  if (!Array.isArray(payload)) return { ...base, entities: [one(m, payload, env, opts.receivedAt, '')] };
+  if (!Array.isArray(payload)) {
+    const seen: { id?: string } = {};
+    try {
+      return { ...base, entities: [one(m, payload, env, opts.receivedAt, '', undefined, seen)] };
+    } catch (err) {
+      // about its entity, as an element of a batch refused on its own is
+      if (err instanceof FeedError && seen.id) err.entityId ??= seen.id;
+      throw err;
+    }
+  }
   if (payload.length === 0) return { ...base, entities: [], ignored: 'empty batch' };
   if (payload.length > MAX_BATCH) throw new FeedError('translate', `batch too large (${payload.length} > ${MAX_BATCH} messages)`, 413);
   const batch = new Budget(MAX_STEPS + BATCH_STEPS_PER_MESSAGE * payload.length, undefined, `a batch of ${payload.length} messages`);

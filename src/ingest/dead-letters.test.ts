@@ -56,6 +56,11 @@ it('files the same refusal once: the one there counts it again (repeats, lastRec
   const q1 = dl.add({ ...letter, query: { event: 'up', x: '1' } });
   expect(dl.add({ ...letter, query: { x: '1', event: 'up' } })).toBe(q1);
   dl.delete(q1);
+  // the same refusal of two polled publishers is two
+  const polled = dl.add({ ...letter, headers: { 'x-eclor-poll-source': 'http://a.example/p.xml' } });
+  expect(dl.add({ ...letter, headers: { 'x-eclor-poll-source': 'http://b.example/p.xml' } })).not.toBe(polled);
+  expect(dl.add({ ...letter, headers: { 'x-eclor-poll-source': 'http://a.example/p.xml', 'user-agent': 'x' } })).toBe(polled);
+  for (const id of [polled, polled + 1]) dl.delete(id);
   // another payload, reason, query, stage or status is another refusal
   const others = [{ payload: 'a;c' }, { reason: 'line 3: bad' }, { query: { event: 'up' } }, { stage: 'validate' as const }, { status: 409 }].map((x) => dl.add({ ...letter, ...x }));
   expect(new Set([first, ...others]).size).toBe(6);
@@ -91,5 +96,20 @@ it('a replay refused for the reason a dead letter filed since holds: the two are
   expect(dl.get(later)).toBeUndefined();
   expect(dl.get(first)).toMatchObject({ replays: 1, repeats: 2, lastReceivedAt: '2026-11-22T06:00:00.000Z', receivedAt: letter.receivedAt });
   expect(dl.add({ ...letter, stage: 'decode', reason: 'frame of 12 bytes', status: 400 })).toBe(first);
+  dl.close();
+});
+
+it('a part refused on its own is about its entity: refused again for the same reason, whatever its payload, it is the same dead letter, holding the latest payload', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const part = { ...letter, reason: 'counts refused: -1', about: 'urn:ngsi-ld:OffStreetParking:x:P1' };
+  const id = dl.add({ ...part, payload: '<record time="1"/>' });
+  expect(dl.add({ ...part, payload: '<record time="2"/>', headers: { 'x-request-id': '2' }, receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
+  expect(dl.get(id)).toMatchObject({ payload: '<record time="2"/>', headers: { 'x-request-id': '2' }, repeats: 1, about: part.about, receivedAt: letter.receivedAt });
+  // another entity, or another reason, is another refusal
+  expect(dl.add({ ...part, about: 'urn:ngsi-ld:OffStreetParking:x:P2' })).not.toBe(id);
+  expect(dl.add({ ...part, reason: 'counts refused: -2' })).not.toBe(id);
+  // replayed and refused anew, it stays about its entity
+  dl.update(id, 'translate', 'counts refused: -3', 422);
+  expect(dl.add({ ...part, reason: 'counts refused: -3', payload: '<record time="4"/>' })).toBe(id);
   dl.close();
 });

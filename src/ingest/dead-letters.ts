@@ -6,8 +6,10 @@
  * The same refusal again (a sender that retries a refused message, a polled publication read again
  * with the same bad record) is not a new dead letter: the one there counts it (`repeats`,
  * `lastReceivedAt`), so that a store does not fill with copies, and one replay covers them all. "The
- * same": adapter, stage, reason, status, media type, query and payload all equal; a dead letter whose
- * body was not kept is never taken for another.
+ * same": adapter, stage, reason, status, media type, query, our provenance headers (`x-eclor-…`: the
+ * poll source) and payload all equal, or, for a part of a message refused on its own, the entity it
+ * is about in place of the payload (the dead letter then holds the latest payload); a dead letter
+ * whose body was not kept is never taken for another.
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -36,9 +38,20 @@ export interface DeadLetter {
   repeats: number;
   /** When it last came again (absent: never). */
   lastReceivedAt?: string;
+  /** The entity a part of a message refused on its own is about (NewDeadLetter.about). */
+  about?: string;
 }
 
-export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 'repeats' | 'lastReceivedAt'> & { bodyKept?: boolean };
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 'repeats' | 'lastReceivedAt' | 'about'> & {
+  bodyKept?: boolean;
+  /**
+   * The entity the refusal is about (a record, reading or entity of a message, refused on its own):
+   * the same entity refused again for the same reason is the same refusal whatever its payload (a
+   * publisher's car park stuck at a count of -1 in every new publication), and the dead letter takes
+   * the latest payload, the one a replay should write.
+   */
+  about?: string;
+};
 
 export interface DeadLetterStore {
   /** Files a refusal; returns its id, which is that of the dead letter already there for the same refusal. */
@@ -68,7 +81,8 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   body_kept INTEGER NOT NULL DEFAULT 1,
   fingerprint TEXT,
   repeats INTEGER NOT NULL DEFAULT 0,
-  last_received_at TEXT
+  last_received_at TEXT,
+  about TEXT
 );
 CREATE INDEX IF NOT EXISTS dead_letters_adapter ON dead_letters(adapter, id);
 `;
@@ -77,6 +91,7 @@ const ADDED_COLUMNS: Array<[string, string]> = [
   ['fingerprint', 'TEXT'],
   ['repeats', 'INTEGER NOT NULL DEFAULT 0'],
   ['last_received_at', 'TEXT'],
+  ['about', 'TEXT'],
 ];
 
 interface Row {
@@ -95,6 +110,7 @@ interface Row {
   fingerprint: string | null;
   repeats: number;
   last_received_at: string | null;
+  about: string | null;
 }
 
 const fromRow = (r: Row): DeadLetter => ({
@@ -112,14 +128,18 @@ const fromRow = (r: Row): DeadLetter => ({
   replays: r.replays,
   repeats: r.repeats,
   ...(r.last_received_at ? { lastReceivedAt: r.last_received_at } : {}),
+  ...(r.about !== null ? { about: r.about } : {}),
 });
 
 /** What makes two refusals the same one (module doc); undefined for a body not kept. */
 function fingerprintOf(d: NewDeadLetter): string | undefined {
   if (d.bodyKept === false) return undefined;
   // the query in the order of its names: `?event=up&x=1` is `?x=1&event=up`
-  const query = Object.entries(d.query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, query, d.payload]);
+  const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+  const query = Object.entries(d.query).sort(byName);
+  // our own provenance headers (x-eclor-poll-source: which publisher): two sources' refusals are two
+  const provenance = Object.entries(d.headers).filter(([name]) => name.toLowerCase().startsWith('x-eclor-')).sort(byName);
+  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, query, provenance, d.about === undefined ? d.payload : { about: d.about }]);
   return createHash('sha256').update(what).digest('base64url');
 }
 
@@ -153,10 +173,11 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
   db.exec('CREATE INDEX IF NOT EXISTS dead_letters_fingerprint ON dead_letters(fingerprint) WHERE fingerprint IS NOT NULL');
   const s = {
     add: db.prepare(
-      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept, fingerprint, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     same: db.prepare('SELECT id FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').pluck(),
     repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, last_received_at = ? WHERE id = ?'),
+    latest: db.prepare('UPDATE dead_letters SET payload = ?, headers = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
     listOne: db.prepare('SELECT * FROM dead_letters WHERE adapter = ? ORDER BY id LIMIT ? OFFSET ?'),
@@ -176,9 +197,10 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       const same = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as number | undefined);
       if (same !== undefined) {
         s.repeat.run(d.receivedAt, same);
+        if (d.about !== undefined) s.latest.run(d.payload, JSON.stringify(d.headers), same);
         return same;
       }
-      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null);
+      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null);
       return Number(r.lastInsertRowid);
     }),
     get(id) {

@@ -109,7 +109,7 @@ export async function writeTranslations(
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
       adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status, contentType,
-      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt,
+      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt, about: String(entity.id),
     });
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
@@ -118,6 +118,8 @@ export async function writeTranslations(
       const id = deps.deadLetters.add({
         adapter: adapter.name, stage: 'translate', reason: part.reason, status: 422, contentType,
         query: msg.query, headers: msg.headers, payload: kept ? (part.payload ?? msg.body) : '', receivedAt: msg.receivedAt, bodyKept: kept,
+        // a part that names its entity and is its own payload: the same entity refused for the same reason is one dead letter
+        ...(part.entityId && typeof part.payload === 'string' ? { about: part.entityId } : {}),
       });
       rejected.push({ entityId: part.entityId ?? '', reason: part.reason, deadLetter: id, ...(part.at ? { at: part.at } : {}) });
     }
@@ -266,7 +268,10 @@ export function deadLetterUnkept(
 
 /** The dead letter of a whole buffered message, its body kept (replayable). Returns its id. */
 function deadLetterKept(adapter: Adapter, deps: Pick<IngestDeps, 'deadLetters'>, msg: IngestMessage, contentType: string, error: FeedError): number {
-  return deps.deadLetters.add({ adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+  return deps.deadLetters.add({
+    adapter: adapter.name, stage: error.stage, reason: error.message, status: error.status, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt,
+    ...(error.entityId ? { about: error.entityId } : {}),
+  });
 }
 
 /** A buffered message refused before its adapter ran (its media type): counted, and a dead letter with its body. */
@@ -310,6 +315,19 @@ export async function runMessage(adapter: Adapter, msg: IngestMessage, deps: Ing
 }
 
 /**
+ * A stream's translations, whose failures (the document's: malformed, cut short, too large; or the
+ * adapter's) are decode errors; the writes between them fail as writes (a broker that fails mid-way
+ * is a 503 the sender should send again, not a 422 for the document).
+ */
+async function* decoding(translations: AsyncIterable<Translation>): AsyncIterable<Translation> {
+  try {
+    for await (const t of translations) yield t;
+  } catch (err) {
+    throw asFeedError(err, 'decode');
+  }
+}
+
+/**
  * Runs a streamed document through `adapter.handleStream` (the adapter must have one) (large publications, in bounded memory);
  * never throws. The body is not kept: a failure's dead letter says so with `unkeptNote`.
  */
@@ -327,9 +345,10 @@ export async function runStream(
   const progress = noProgress();
   try {
     leaveBulk = deps.bulk?.();
-    return await writeTranslations(adapter, { ...base, body: '' }, adapter.handleStream!(body, base, deps.env), deps, contentType, STREAM_IDS_LISTED, progress);
+    return await writeTranslations(adapter, { ...base, body: '' }, decoding(adapter.handleStream!(body, base, deps.env)), deps, contentType, STREAM_IDS_LISTED, progress);
   } catch (err) {
-    const part = failedPart(asFeedError(err, 'decode'), progress);
+    // the document's own faults come as decode errors (decoding); anything else failed writing what was read
+    const part = failedPart(asFeedError(err, 'write'), progress);
     const { error } = part;
     const deadLetter = deadLetterUnkept(adapter, deps, base, contentType, { stage: error.stage, status: error.status, reason: `${error.message} (${unkeptNote})` });
     return { ok: false, deadLetter, ...part };

@@ -16,6 +16,11 @@ export type FeedStage = 'decode' | 'translate' | 'validate' | 'write';
 export class FeedError extends Error {
   readonly stage: FeedStage;
   readonly status: number;
+  /**
+   * The entity a message of one entity would have given, when known (a lone reading, a mapping's
+   * message): its dead letter is about it, as a part of a batch refused on its own is (RefusedPart).
+   */
+  entityId?: string;
   constructor(stage: FeedStage, reason: string, status = 400) {
     super(reason);
     this.name = 'FeedError';

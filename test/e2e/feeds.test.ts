@@ -181,6 +181,19 @@ it('a mapping batch: a station that cannot be translated is refused alone (its o
   expect(await query('type=AirQualityObserved', 'Environment')).toHaveLength(1);
 });
 
+it('a car park whose every new publication carries the same bad count is one dead letter, holding the latest record', async () => {
+  const V2 = 'xmlns="http://datex2.eu/schema/2/2_0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+  const status = (minute: number) => `<d2LogicalModel ${V2}><payloadPublication xsi:type="ParkingStatusPublication" lang="fr"><publicationTime>2026-11-20T08:${minute}:00Z</publicationTime>`
+    + `<parkingRecordStatus xsi:type="ParkingSiteStatus"><parkingRecordReference id="PR-STUCK"/><parkingStatusOriginTime>2026-11-20T08:${minute}:00Z</parkingStatusOriginTime>`
+    + '<parkingOccupancy><parkingNumberOfVacantSpaces>-1</parkingNumberOfVacantSpaces><parkingNumberOfOccupiedSpaces>212</parkingNumberOfOccupiedSpaces></parkingOccupancy>'
+    + '<parkingSiteStatus>spacesAvailable</parkingSiteStatus></parkingRecordStatus></payloadPublication></d2LogicalModel>';
+  const first = JSON.parse((await post('/ingest/mobility/datex2', status(10), 'application/xml')).body).rejected[0];
+  const later = JSON.parse((await post('/ingest/mobility/datex2', status(11), 'application/xml')).body).rejected[0];
+  expect(later.deadLetter).toBe(first.deadLetter);
+  const letter = JSON.parse((await app.inject({ method: 'GET', url: `/ingest/dead-letters/${first.deadLetter}` })).body);
+  expect(letter).toMatchObject({ repeats: 1, about: 'urn:ngsi-ld:OffStreetParking:demo:PR-STUCK', payload: expect.stringContaining('2026-11-20T08:11:00Z') });
+});
+
 it('a declarative mapping turns a waste-bin sensor message into a WasteContainer; an unknown mapping is a 404', async () => {
   const res = await post('/ingest/mapping/waste-bin', read('adapters/mapping/examples/waste-bin.input.json'));
   expect(res.statusCode).toBe(204);

@@ -183,7 +183,8 @@ export function translateQuality(message: IngestMessage, env: AdapterEnv): Trans
     try {
       done = reading(x, where, env);
     } catch (err) {
-      // one bad reading of a batch is refused on its own; a lone one is the message
+      // one bad reading of a batch is refused on its own; a lone one is the message (about its entity, as the part would be)
+      if (err instanceof FeedError && !batch) err.entityId ??= entityIdOf(x, env);
       if (!batch || !(err instanceof FeedError)) throw err;
       refused.push({ reason: err.message, entityId: entityIdOf(x, env), payload: JSON.stringify(x), at });
       return;

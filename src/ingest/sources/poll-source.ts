@@ -252,7 +252,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
     const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: sourceOf(o.url) }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
-    const note = `polled document of ${doc.size} bytes from ${o.url}: not kept, it is fetched again when it changes`;
+    const note = `polled document of ${doc.size} bytes from ${o.url}: not kept; it is fetched again at the next poll after a failure on our side (5xx), else when it changes`;
     if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) {
       let text: string;
       try {
