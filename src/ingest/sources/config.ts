@@ -13,6 +13,7 @@ import type { IngestDeps } from '../run-message';
 import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
 import { followMappingTopics, type MappingTopicsRegistry } from './mapping-topics';
+import { openInbox } from './inbox';
 import { startMqttSource, type MqttSource } from './mqtt-source';
 import { startPollSource, type PollSource } from './poll-source';
 import { topicFilterProblem } from './topic-filter';
@@ -227,7 +228,9 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   // a persistent session's filters are recorded (DATA_DIR), so that one dropped while ECLOR was down is unsubscribed
   const stateFile = (m: { url: string; clientId?: string }) =>
     stateDir && m.clientId ? path.join(stateDir, `mqtt-session-${createHash('sha256').update(`${m.url}\u0000${m.clientId}`).digest('hex').slice(0, 16)}.json`) : undefined;
-  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m), maxBytes: deps.maxBody }));
+  // messages acknowledged to an MQTT broker wait on disk until handled (DATA_DIR/ingest.sqlite): a kill loses none
+  const inbox = stateDir && mqttPlans.length > 0 ? openInbox(path.join(stateDir, 'ingest.sqlite')) : undefined;
+  const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m), maxBytes: deps.maxBody, inbox }));
   const pollState = (p: { url: string; soapBody?: string }) =>
     stateDir ? path.join(stateDir, `poll-${createHash('sha256').update(`${p.url}\u0000${p.soapBody ?? ''}`).digest('hex').slice(0, 16)}.json`) : undefined;
   const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log, stateFile: pollState(p) }));
@@ -238,6 +241,7 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
     async stop() {
       unfollow?.();
       await Promise.all([...mqtt, ...poll].map((s) => s.stop()));
+      inbox?.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { openInbox } from './inbox';
 import { startTestBroker, type TestBroker } from './mqtt-broker.fixture';
 import { startMqttSource, topicMatches, type MqttSource, type MqttSourceOptions } from './mqtt-source';
 import { jsonAdapter, recordingDeps, sleep, waitFor, writtenIds, type RecordingDeps } from './sources.fixture';
@@ -222,6 +223,43 @@ describe('startMqttSource', () => {
     expect(deps.deadLetters.count()).toBe(0); // gone/1 was not delivered at all
     expect(JSON.parse(fs.readFileSync(stateFile, 'utf8')).filters).toEqual(['kept/+']);
     fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
+  });
+
+  it('keeps a message on disk from before its acknowledgement until it is handled: what a killed process left is handled at the next start', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-mqtt-inbox-'));
+    const inbox = openInbox(path.join(dir, 'ingest.sqlite'));
+    const key = `${broker!.url}\u0000eclor-inbox-test`;
+    const subscriptions = [{ topic: 'meters/+', adapter: jsonAdapter('test/meters') }];
+    let keptWhenWritten = -1;
+    const write = deps.write;
+    deps.write = async (t) => ((keptWhenWritten = inbox.waiting(key).length), write(t));
+    // a process killed after acknowledging its messages, before their handling was recorded: it never drops them
+    start({ clientId: 'eclor-inbox-test', subscriptions, inbox: { ...inbox, done: () => undefined } });
+    await waitFor(() => count('mqtt source: subscribed') === 1, 'the subscription');
+    await publish('meters/1', '{"id":"k1","value":1}');
+    await waitFor(() => writtenIds(deps).length === 1, 'the write');
+    expect(keptWhenWritten).toBe(1); // on disk before it was handled (and acknowledged before that)
+    await source!.stop();
+    expect(inbox.waiting(key).map((e) => e.message.body)).toEqual(['{"id":"k1","value":1}']);
+    // the next start handles it first, then drops it
+    const next = recordingDeps();
+    try {
+      start({ clientId: 'eclor-inbox-test', subscriptions, inbox, deps: next });
+      await waitFor(() => writtenIds(next).length === 1 && inbox.waiting(key).length === 0, 'the message left in the inbox, handled');
+      expect(writtenIds(next)).toEqual(['urn:ngsi-ld:Device:test:k1']);
+      expect(count('handling the messages acknowledged before the last stop')).toBe(1);
+      await source!.stop();
+      // one whose subscription is gone meanwhile is a dead letter, not lost
+      inbox.put(key, 'gone/+\u0000test/gone', { body: '{"id":"g"}', query: { topic: 'gone/1' }, headers: {}, receivedAt: '2026-11-23T00:00:00.000Z' });
+      start({ clientId: 'eclor-inbox-test', subscriptions, inbox, deps: next });
+      expect(inbox.waiting(key)).toEqual([]);
+      expect(next.deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([expect.objectContaining({ adapter: 'mqtt', status: 404, payload: '{"id":"g"}', reason: expect.stringContaining("received before a restart on topic 'gone/1'") })]);
+    } finally {
+      await source!.stop();
+      next.close();
+      inbox.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stop() waits for the messages already received', async () => {

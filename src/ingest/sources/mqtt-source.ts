@@ -11,6 +11,9 @@
  *   PUBACK is held), so a slow writer slows the broker down instead of piling up promises.
  * - With a fixed `clientId` the session is persistent (clean=false): QoS 1 messages published while
  *   the source is offline are delivered at reconnect, if the broker keeps them.
+ * - With an `inbox` (DATA_DIR), a message is kept on disk before it is acknowledged and dropped once
+ *   handled: a process killed meanwhile handles it at its next start (inbox.ts), as the broker, which
+ *   had its PUBACK, will not send it again.
  * - `update(subscriptions)` changes the subscriptions on a running source (mappings reloaded at run
  *   time): new topic filters are subscribed, filters no longer listed are unsubscribed (when offline,
  *   at the next connect), and a subscription kept (same filter and adapter name) keeps its queue.
@@ -20,6 +23,7 @@ import fs from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { deadLetterUnkept, runMessage, type IngestDeps } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
+import type { Inbox } from './inbox';
 import { noLog, type SourceLog } from './log';
 
 export interface MqttSubscription {
@@ -56,6 +60,8 @@ export interface MqttSourceOptions {
   maxReconnectMs?: number;
   /** Messages received but not yet handled, across subscriptions, before reading pauses; default 100. */
   maxPending?: number;
+  /** Where messages wait between their acknowledgement and their handling (absent: in memory only). */
+  inbox?: Inbox;
 }
 
 export interface MqttSource {
@@ -91,9 +97,13 @@ function filtersOf(subs: MqttSubscription[]): Record<string, { qos: 0 | 1 | 2 }>
 
 interface Lane {
   sub: MqttSubscription;
-  queue: IngestMessage[];
+  /** Messages to handle, with their inbox entry. */
+  queue: Array<{ message: IngestMessage; inboxId?: number }>;
   running: boolean;
 }
+
+/** A subscription's key: its filter and adapter (update() keeps a lane of the same key; the inbox files messages under it). */
+const laneKey = (s: MqttSubscription): string => `${s.topic}\u0000${s.adapter.name}`;
 
 /**
  * @example
@@ -181,7 +191,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   };
 
   const update = (next: MqttSubscription[]) => {
-    const key = (s: MqttSubscription) => `${s.topic}\u0000${s.adapter.name}`;
+    const key = laneKey;
     const kept = new Map(lanes.map((l) => [key(l.sub), l]));
     const before = filtersOf(lanes.map((l) => l.sub));
     lanes = next.map((sub) => {
@@ -232,18 +242,42 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
 
   const run = async (lane: Lane) => {
     lane.running = true;
-    for (let msg = lane.queue.shift(); msg; msg = lane.queue.shift()) {
+    for (let item = lane.queue.shift(); item; item = lane.queue.shift()) {
+      const msg = item.message;
       try {
         await runMessage(lane.sub.adapter, msg, o.deps, 'application/json');
+        if (item.inboxId !== undefined) o.inbox!.done(item.inboxId);
       } catch (err) {
-        // runMessage never throws; a failing dead-letter store is the only way here.
-        log.warn({ url: o.url, topic: msg.query.topic, err: (err as Error).message }, 'mqtt source: message lost');
+        // runMessage never throws; a failing dead-letter store (the message stays in the inbox) or inbox is the only way here.
+        log.warn({ url: o.url, topic: msg.query.topic, err: (err as Error).message }, 'mqtt source: message not handled');
       } finally {
         drained();
       }
     }
     lane.running = false;
   };
+  const enqueue = (lane: Lane, message: IngestMessage, inboxId?: number) => {
+    lane.queue.push({ message, inboxId });
+    pending++;
+    if (!lane.running) void run(lane);
+  };
+
+  // what the previous run acknowledged and did not handle (killed meanwhile): handled first
+  const source = `${o.url}\u0000${o.clientId ?? ''}`;
+  let recovered = 0;
+  for (const e of o.inbox?.waiting(source) ?? []) {
+    const lane = lanes.find((l) => laneKey(l.sub) === e.lane);
+    if (lane) {
+      enqueue(lane, e.message, e.id);
+      recovered++;
+      continue;
+    }
+    const topic = e.message.query.topic ?? '';
+    const reason = `received before a restart on topic '${topic.slice(0, 200)}', whose subscription is gone (its mapping was removed or changed meanwhile); post it again to its endpoint`;
+    o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: e.message.query, headers: {}, payload: e.message.body, receivedAt: e.message.receivedAt });
+    o.inbox!.done(e.id);
+  }
+  if (recovered > 0) log.warn({ url: o.url, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
 
   // Called by mqtt for each PUBLISH; the PUBACK (and the reading of the next packet) waits for `done`.
   client.handleMessage = (packet, done) => {
@@ -267,9 +301,15 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       log.warn({ url: o.url, topic, deadLetter }, 'mqtt source: message on a topic no subscription matches, kept as a dead letter');
       return done();
     }
-    lane.queue.push({ body, query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() });
-    pending++;
-    if (!lane.running) void run(lane);
+    const message: IngestMessage = { body, query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() };
+    // kept on disk before the PUBACK: acknowledged, it must survive a kill
+    let inboxId: number | undefined;
+    try {
+      inboxId = o.inbox?.put(source, laneKey(lane.sub), message);
+    } catch (err) {
+      log.warn({ url: o.url, topic, err: (err as Error).message }, 'mqtt source: message not kept in the inbox (handled from memory only)');
+    }
+    enqueue(lane, message, inboxId);
     if (pending < maxPending) return done();
     log.warn({ url: o.url, pending }, 'mqtt source: writer is slow, reading paused');
     held = () => done();
