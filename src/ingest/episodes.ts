@@ -7,8 +7,8 @@
  *
  * State: the current validFrom/validTo of each episode entity, read from the broker on first use
  * (`EpisodeReader`, embedded or external) and then kept in a bounded cache updated by the tracker's
- * own writes (`forget` drops an entry whose write failed). Marks are resolved one translation at a
- * time, in arrival order.
+ * own writes (`forget` drops an entry whose write failed). The marks of an episode entity are
+ * resolved one translation at a time, in arrival order; other entities' do not wait for them.
  *
  * Rules (a mark at time t; "open" = validFrom and no validTo, or validTo before validFrom as stored by
  * earlier versions):
@@ -22,6 +22,7 @@
  *   frame): validTo = t; no episode at all: nothing (a meter that never alarmed has no Alert).
  */
 import type { Entity } from '../ngsi-ld/types';
+import { createKeyedTurns } from './keyed-turns';
 import type { Translation } from './types';
 
 /** One observation of an episode's condition, as a translator emits it. */
@@ -115,7 +116,8 @@ export function createEpisodeTracker(read: EpisodeReader, o: { maxEntries?: numb
     cache.set(id, s);
     if (cache.size > max) cache.delete(cache.keys().next().value as string);
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  /** A translation's marks wait for the unfinished ones of the same episode entities (keyed-turns.ts). */
+  const turns = createKeyedTurns();
 
   async function resolveNow(t: Translation): Promise<Translation> {
     const marks = t.episodes ?? [];
@@ -155,10 +157,11 @@ export function createEpisodeTracker(read: EpisodeReader, o: { maxEntries?: numb
     resolve(t) {
       if (!t.episodes?.length) return Promise.resolve(t);
       if (t.mode !== 'merge') return Promise.reject(new Error('a translation with episodes must be written in merge mode'));
-      // one translation at a time: a read of the broker must not interleave with another mark of the same entity
-      const next = queue.then(() => resolveNow(t));
-      queue = next.catch(() => undefined);
-      return next;
+      // one translation at a time per episode entity: a read of the broker must not interleave with another mark of the same entity
+      return turns.run(
+        t.episodes.map((m) => String(m.entity.id)),
+        () => resolveNow(t),
+      );
     },
     forget(ids) {
       for (const id of ids) cache.delete(id);

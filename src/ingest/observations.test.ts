@@ -131,6 +131,17 @@ describe('createObservationGuard', () => {
     expect((await older).outOfOrder).toHaveLength(1);
   });
 
+  test("another entity's message does not wait for a read that hangs (a broker down holds up its own entities only)", async () => {
+    const other = (h: number) => meter(h, { id: 'urn:ngsi-ld:WaterConsumptionObserved:t:m2' });
+    const hanging = new Set([meter(0).id]);
+    const read: ObservationReader = (ids) => (ids.some((id) => hanging.has(id)) ? new Promise(() => undefined) : Promise.resolve(new Map()));
+    const guard = createObservationGuard(read);
+    let first = false;
+    void guard.screen(translation(meter(12))).then(() => (first = true));
+    expect((await guard.screen(translation(other(12)))).outOfOrder).toEqual([]);
+    expect(first).toBe(false);
+  });
+
   test('a refusal on a remembered time is checked with the broker once no write is in flight (an entity deleted meanwhile)', async () => {
     const stored: Record<string, ObservedTimes> = {};
     const read = reader(stored);

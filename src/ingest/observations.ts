@@ -22,13 +22,15 @@
  * So an alarm frame newer than the day's data frame keeps its alarm flags while the data frame still
  * writes its newer index. What the broker holds is read once per entity (Query Entities by id), then
  * followed here in a bounded cache, updated as soon as a message is screened, so that two messages in
- * flight are judged in the order they arrived. A refusal is never made on a remembered time alone:
+ * flight are judged in the order they arrived (an entity's messages: those of other entities do not
+ * wait for its reads). A refusal is never made on a remembered time alone:
  * unless a write of that entity is still in flight, what the broker holds is read again first (an
  * entity deleted meanwhile then holds nothing, and its late reading is written). Episode marks
  * (src/ingest/episodes.ts) have their own rules for late frames and do not go through this.
  */
 import { isDateTime } from '../ngsi-ld/entity/terms';
 import type { Entity } from '../ngsi-ld/types';
+import { createKeyedTurns } from './keyed-turns';
 import type { Translation } from './types';
 
 /** Latest observation time (ms) per attribute key (`name`, or `name#datasetId`) of one entity. */
@@ -209,9 +211,12 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
     cache.set(id, times);
     if (cache.size > max) cache.delete(cache.keys().next().value as string);
   };
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Screens waiting for a read (or behind one): a new screen waits its turn only while there are some. */
-  let waiting = 0;
+  /**
+   * A screen waits for the unfinished screens of its entities (waiting for a read, or behind one), so
+   * that an entity's messages are judged in the order they came; screens of other entities do not
+   * wait (a slow or failing broker read holds up its own entities only).
+   */
+  const turns = createKeyedTurns();
   /** id → screened writes not settled yet: its remembered times are ahead of the broker's, and stand. */
   const pending = new Map<string, number>();
 
@@ -283,22 +288,20 @@ export function createObservationGuard(read: ObservationReader, o: { maxEntries?
 
   return {
     screen(t, reportedAt) {
+      const ids = t.entities.map((e) => String(e.id));
       let missing = [...new Set(t.entities.filter(observes).map((e) => String(e.id)).filter((id) => !cache.has(id)))];
-      if (waiting === 0) {
-        // none ahead: no wait when all is known and no refusal is doubtful
+      if (!turns.busy(ids)) {
+        // none of its entities ahead: no wait when all is known and no refusal is doubtful
         const now = judgeKnown(t, missing);
         if (!Array.isArray(now)) return Promise.resolve(now);
         missing = now;
       }
-      waiting++;
-      // once the screens ahead are done (they may have read some): read what is still unknown, or judge
-      const p = queue.then(() => {
+      // once the screens of its entities ahead are done (they may have read some): read what is still unknown, or judge
+      return turns.run(ids, () => {
         const still = missing.filter((id) => !cache.has(id));
         const now = judgeKnown(t, still);
         return Array.isArray(now) ? readThenJudge(t, now, reportedAt) : now;
       });
-      queue = p.catch(() => undefined).finally(() => waiting--);
-      return p;
     },
     settle(ids) {
       for (const id of ids) {
