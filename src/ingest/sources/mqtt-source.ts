@@ -191,11 +191,10 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   };
 
   const update = (next: MqttSubscription[]) => {
-    const key = laneKey;
-    const kept = new Map(lanes.map((l) => [key(l.sub), l]));
+    const kept = new Map(lanes.map((l) => [laneKey(l.sub), l]));
     const before = filtersOf(lanes.map((l) => l.sub));
     lanes = next.map((sub) => {
-      const lane = kept.get(key(sub));
+      const lane = kept.get(laneKey(sub));
       if (!lane) return { sub, queue: [], running: false };
       lane.sub = sub;
       return lane;
@@ -262,22 +261,26 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     if (!lane.running) void run(lane);
   };
 
-  // what the previous run acknowledged and did not handle (killed meanwhile): handled first
+  // what the previous run acknowledged and did not handle (killed meanwhile): handled first, once the
+  // subscriptions are all there (the mappings' are added by update() right after the start)
   const source = `${o.url}\u0000${o.clientId ?? ''}`;
-  let recovered = 0;
-  for (const e of o.inbox?.waiting(source) ?? []) {
-    const lane = lanes.find((l) => laneKey(l.sub) === e.lane);
-    if (lane) {
-      enqueue(lane, e.message, e.id);
-      recovered++;
-      continue;
+  const recover = () => {
+    let recovered = 0;
+    for (const e of o.inbox?.waiting(source) ?? []) {
+      const lane = lanes.find((l) => laneKey(l.sub) === e.lane);
+      if (lane) {
+        enqueue(lane, e.message, e.id);
+        recovered++;
+        continue;
+      }
+      const topic = e.message.query.topic ?? '';
+      const reason = `received before a restart on topic '${topic.slice(0, 200)}', whose subscription is gone (its mapping was removed or changed meanwhile); post it again to its endpoint`;
+      o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: e.message.query, headers: {}, payload: e.message.body, receivedAt: e.message.receivedAt });
+      o.inbox!.done(e.id);
     }
-    const topic = e.message.query.topic ?? '';
-    const reason = `received before a restart on topic '${topic.slice(0, 200)}', whose subscription is gone (its mapping was removed or changed meanwhile); post it again to its endpoint`;
-    o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: e.message.query, headers: {}, payload: e.message.body, receivedAt: e.message.receivedAt });
-    o.inbox!.done(e.id);
-  }
-  if (recovered > 0) log.warn({ url: o.url, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
+    if (recovered > 0) log.warn({ url: o.url, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
+  };
+  if (o.inbox) setImmediate(() => stopping || recover());
 
   // Called by mqtt for each PUBLISH; the PUBACK (and the reading of the next packet) waits for `done`.
   client.handleMessage = (packet, done) => {
