@@ -113,3 +113,14 @@ it('a part refused on its own is about its entity: refused again for the same re
   expect(dl.add({ ...part, reason: 'counts refused: -3', payload: '<record time="4"/>' })).toBe(id);
   dl.close();
 });
+
+it('folded into the dead letter replayed, a later refusal about the same entity leaves it its later payload', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const about = 'urn:ngsi-ld:AirQualityObserved:x:S1';
+  const first = dl.add({ ...letter, reason: 'no2 3000 is out of range 0..2000', about, payload: '{"t":1}' });
+  const later = dl.add({ ...letter, reason: 'no2 3000 is out of range 0..2500', about, payload: '{"t":2}', receivedAt: '2026-11-22T00:05:00.000Z' });
+  dl.update(first, 'translate', 'no2 3000 is out of range 0..2500', 422);
+  expect(dl.get(later)).toBeUndefined();
+  expect(dl.get(first)).toMatchObject({ payload: '{"t":2}', repeats: 1, lastReceivedAt: '2026-11-22T00:05:00.000Z' });
+  dl.close();
+});

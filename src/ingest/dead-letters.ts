@@ -184,7 +184,7 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
     countAll: db.prepare('SELECT count(*) FROM dead_letters').pluck(),
     countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
     update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1, fingerprint = ? WHERE id = ?'),
-    others: db.prepare('SELECT id, repeats, received_at, last_received_at FROM dead_letters WHERE fingerprint = ? AND id <> ?'),
+    others: db.prepare('SELECT id, repeats, received_at, last_received_at, payload, headers FROM dead_letters WHERE fingerprint = ? AND id <> ? ORDER BY id'),
     fold: db.prepare(
       'UPDATE dead_letters SET repeats = repeats + ?, last_received_at = CASE WHEN last_received_at IS NULL OR last_received_at < ? THEN ? ELSE last_received_at END WHERE id = ?',
     ),
@@ -218,10 +218,16 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       const fingerprint = fingerprintOf({ ...fromRow(row), stage, reason, status }) ?? null;
       s.update.run(stage, reason, status, fingerprint, id);
       if (fingerprint === null) return;
-      // a dead letter filed since for that same refusal (the message sent again meanwhile) is this one: counted here, dropped
-      for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null }>) {
+      // a dead letter filed since for that same refusal (the message sent again meanwhile) is this one:
+      // counted here, dropped; its payload, if it came later, is the one kept (about one entity, the latest reading)
+      let latest = row.last_received_at ?? row.received_at;
+      for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null; payload: string; headers: string }>) {
         const last = other.last_received_at ?? other.received_at;
         s.fold.run(other.repeats + 1, last, last, id);
+        if (last > latest) {
+          s.latest.run(other.payload, other.headers, id);
+          latest = last;
+        }
         s.del.run(other.id);
       }
     }),

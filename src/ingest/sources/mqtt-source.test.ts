@@ -263,6 +263,30 @@ describe('startMqttSource', () => {
     }
   });
 
+  it('with an inbox, stop() waits for the messages being handled only: the others wait in the inbox for the next start', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-mqtt-inbox-'));
+    const inbox = openInbox(path.join(dir, 'ingest.sqlite'));
+    const key = `${broker!.url}\u0000eclor-stop-test`;
+    deps.close();
+    deps = recordingDeps({ delayMs: 300 });
+    try {
+      start({ clientId: 'eclor-stop-test', subscriptions: [{ topic: 't', adapter: jsonAdapter() }], inbox });
+      await waitFor(() => count('subscribed') === 1, 'the subscription');
+      for (const id of ['a', 'b', 'c', 'd']) await publish('t', `{"id":"${id}"}`);
+      await waitFor(() => inbox.waiting(key).length === 4, 'the four messages kept');
+      await source!.stop();
+      // the one being written when stop() came is written; the rest wait, none lost, none twice
+      const written = writtenIds(deps).map((id) => id.split(':').pop());
+      const waiting = inbox.waiting(key).map((e) => (JSON.parse(e.message.body) as { id: string }).id);
+      expect(written.length).toBeGreaterThanOrEqual(1);
+      expect(waiting.length).toBeGreaterThanOrEqual(1);
+      expect([...written, ...waiting]).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      inbox.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stop() waits for the messages already received', async () => {
     deps.close();
     deps = recordingDeps({ delayMs: 50 });

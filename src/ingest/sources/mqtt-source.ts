@@ -323,8 +323,18 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     stopping = true;
     held = undefined;
     await client.endAsync(true);
+    // with an inbox, the messages not started wait there for the next start: only those being handled are awaited
+    // (a slow broker would otherwise hold the shutdown for every queued message)
+    let left = 0;
+    if (o.inbox) {
+      for (const lane of lanes) {
+        left += lane.queue.length;
+        pending -= lane.queue.length;
+        lane.queue.length = 0;
+      }
+    }
     if (pending > 0) await new Promise<void>((ok) => idle.push(ok));
-    log.info({ url: o.url }, 'mqtt source: stopped');
+    log.info({ url: o.url, ...(left ? { leftInInbox: left } : {}) }, 'mqtt source: stopped');
   };
   return {
     connected: () => client.connected,

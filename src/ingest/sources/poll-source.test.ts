@@ -200,14 +200,27 @@ describe('startPollSource', () => {
     expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toMatchObject([{ adapter: 'test/json', stage: 'decode', bodyKept: false, reason: expect.stringMatching(/^invalid byte 0xff \(polled document of 3 bytes/) }]);
   });
 
+  it('two publishers told apart by their query only: the same refusal of each is a dead letter of its own', async () => {
+    handler = json('not json');
+    for (const site of ['a', 'b', 'a']) {
+      start({ url: `${url}?site=${site}` });
+      expect(await source!.pollNow()).toMatchObject({ ok: false });
+      await source!.stop();
+    }
+    const letters = deps.deadLetters.list({ limit: 10, offset: 0 }).items;
+    expect(letters.map((d) => d.repeats)).toEqual([1, 0]);
+    expect(new Set(letters.map((d) => d.headers['x-eclor-poll-source'])).size).toBe(2);
+  });
+
   it('remembers the version it took in its state file: after a restart an unchanged document is not taken or dead-lettered again', async () => {
     const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'poll-state-')), 'poll.json');
     handler = json('not json');
     start({ stateFile, url: `${url}?apikey=secret` });
     expect(await source!.pollNow()).toMatchObject({ ok: false });
     const [dl] = deps.deadLetters.list({ limit: 10, offset: 0 }).items;
-    // the dead letter names its source, without the query (an API key)
-    expect(dl.headers['x-eclor-poll-source']).toBe(url);
+    // the dead letter names its source, without the query (an API key), with a short id of the whole URL
+    expect(dl.headers['x-eclor-poll-source']).toMatch(new RegExp(`^${url.replace(/[.?]/g, '\\$&')} \\([0-9a-f]{8}\\)$`));
+    expect(dl.headers['x-eclor-poll-source']).not.toContain('secret');
     await source!.stop();
     start({ stateFile, url: `${url}?apikey=secret` }); // a restart
     expect(await source!.pollNow()).toBeUndefined();

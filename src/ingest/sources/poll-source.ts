@@ -66,14 +66,18 @@ export interface PollSource {
 /** Names the poll source in the messages it hands over (and so in their dead letters). */
 const SOURCE_HEADER = 'x-eclor-poll-source';
 
-/** A URL without its query and credentials (which may hold an API key): what dead letters show. */
-function sourceOf(url: string): string {
+/** A URL without its query and credentials (which may hold an API key), with a short id of the whole when they (or a SOAP request) are hidden: what dead letters show. */
+function sourceOf(url: string, soapBody?: string): string {
+  let shown = url;
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
+    shown = `${u.origin}${u.pathname}`;
   } catch {
-    return url;
+    // not a URL: shown as it is
   }
+  // two publishers told apart by a hidden query or a SOAP request: a short id of the whole tells them apart
+  if (shown === url && soapBody === undefined) return shown;
+  return `${shown} (${createHash('sha256').update(`${url}\u0000${soapBody ?? ''}`).digest('hex').slice(0, 8)})`;
 }
 
 /** Wraps the content of a SOAP 1.1 Body in an envelope, unless it already is one. */
@@ -200,7 +204,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   const saveState = () => {
     if (!o.stateFile) return;
     try {
-      fs.writeFileSync(`${o.stateFile}.tmp`, JSON.stringify({ url: sourceOf(o.url), lastHash, etag, lastModified, refusedVersion }));
+      fs.writeFileSync(`${o.stateFile}.tmp`, JSON.stringify({ url: sourceOf(o.url, o.soapBody), lastHash, etag, lastModified, refusedVersion }));
       fs.renameSync(`${o.stateFile}.tmp`, o.stateFile);
     } catch (err) {
       log.warn({ url: o.url, file: o.stateFile, err: (err as Error).message }, 'poll source: version seen not recorded');
@@ -250,7 +254,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
 
   async function hand(doc: Downloaded, type: string, params: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
-    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: sourceOf(o.url) }, receivedAt: new Date().toISOString() };
+    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: sourceOf(o.url, o.soapBody) }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
     const note = `polled document of ${doc.size} bytes from ${o.url}: not kept; it is fetched again at the next poll after a failure on our side (5xx), else when it changes`;
     if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) {
@@ -321,7 +325,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     saveState();
     deps.stats.of(adapter.name).received++;
     const reason = `${err.message} (maxBytes of this poll source): polled from ${o.url}, not kept; raise maxBytes or ask the publisher for a smaller document`;
-    const message = { query: { ...o.query }, headers: { [SOURCE_HEADER]: sourceOf(o.url) }, receivedAt: new Date().toISOString() };
+    const message = { query: { ...o.query }, headers: { [SOURCE_HEADER]: sourceOf(o.url, o.soapBody) }, receivedAt: new Date().toISOString() };
     deadLetterUnkept(adapter, deps, message, adapter.contentTypes[0] ?? '', { stage: 'decode', status: 413, reason });
     return undefined;
   }
