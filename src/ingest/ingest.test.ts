@@ -10,6 +10,7 @@ import { projectRoot } from '../project-root';
 import type { TenantDb } from '../broker/store/tenant-db';
 import { MAX_BATCH } from '../broker/operations/batch';
 import { createIngest } from './create-ingest';
+import { lineFeed } from './line-feed.fixture';
 import { FeedError, type Adapter, type Translation } from './types';
 
 const CTX = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld';
@@ -51,30 +52,14 @@ const partsFeed: Adapter = {
 };
 
 /** A streaming test feed: one entity per line. */
-const lineFeed: Adapter = {
-  name: 'test/lines',
-  path: '/ingest/test/lines',
-  contentTypes: ['text/plain'],
-  handle: () => {
-    throw new FeedError('decode', 'only streamed');
-  },
-  async *handleStream(body: Readable): AsyncIterable<Translation> {
-    let rest = '';
-    for await (const c of body) {
-      rest += c.toString();
-      const lines = rest.split('\n');
-      rest = lines.pop()!;
-      yield { context: [], entities: lines.filter(Boolean).map((l) => ({ id: `urn:ngsi-ld:Line:${l}`, type: 'Line', n: { type: 'Property', value: Number(l) } })) };
-    }
-  },
-};
+const lines = lineFeed();
 
 /** Page cache sizes of the default tenant seen while a stream was read (cacheFeed). */
 let cacheSeen: number[] = [];
 let pageCache: () => number = () => NaN;
 /** A streaming feed that notes the store's page cache between translations, and fails on a line 'fail'. */
 const cacheFeed: Adapter = {
-  ...lineFeed,
+  ...lines,
   name: 'test/cache',
   path: '/ingest/test/cache',
   async *handleStream(body: Readable): AsyncIterable<Translation> {
@@ -114,7 +99,7 @@ beforeEach(async () => {
   pageCache = () => (broker.tenants.forWrite(undefined) as TenantDb).pageCacheKiB();
   const contexts = createContextResolver({});
   const checked: Adapter = { ...deviceFeed, name: 'test/checked', path: '/ingest/test/checked', validateEntities: true };
-  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lineFeed, checked, cacheFeed, manyFeed, clockFeed, partsFeed], dataDir: ':memory:', maxBody: 4096 });
+  const ingest = createIngest({ broker, contexts, adapters: [deviceFeed, lines, checked, cacheFeed, manyFeed, clockFeed, partsFeed], dataDir: ':memory:', maxBody: 4096 });
   app = await createApp({ broker, contexts, maxBody: 4096, log: pino({ level: 'silent' }), root: projectRoot(), ingest: ingest.routes });
   close = () => {
     ingest.close();

@@ -3,32 +3,13 @@
  * again), saying what was written before, not a 422 for the document; the document's own faults stay
  * decode errors.
  */
-import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../../test/support/app';
-import { FeedError, type Adapter, type Translation } from './types';
+import { lineFeed } from './line-feed.fixture';
+import type { Translation } from './types';
 
-/** One entity per line; a line 'bad' is a fault of the document. */
-const lines: Adapter = {
-  name: 'test/lines',
-  path: '/ingest/test/lines',
-  contentTypes: ['text/plain'],
-  handle: () => {
-    throw new FeedError('decode', 'only streamed');
-  },
-  async *handleStream(body: Readable): AsyncIterable<Translation> {
-    let rest = '';
-    for await (const c of body) {
-      rest += c.toString();
-      const all = rest.split('\n');
-      rest = all.pop()!;
-      if (all.includes('bad')) throw new FeedError('decode', 'line bad is not a number', 400);
-      // a translation per 500 lines, as a publication's records come in batches
-      const entities = all.filter(Boolean).map((l) => ({ id: `urn:ngsi-ld:Line:${l}`, type: 'Line', n: { type: 'Property', value: Number(l) } }));
-      for (let i = 0; i < entities.length; i += 500) yield { context: [], entities: entities.slice(i, i + 500) };
-    }
-  },
-};
+/** One entity per line, a translation per 500 lines; a line 'bad' is a fault of the document. */
+const lines = lineFeed({ batch: 500, bad: 'bad' });
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
