@@ -50,7 +50,8 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
     readComplete: remote && createRemoteCompletenessReader(remote),
   });
   // MQTT mappings are subscribed on the first MQTT broker and follow the registry's reloads.
-  const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings, config.dataDir);
+  // session records, poll versions and the MQTT inbox in DATA_DIR (none in memory)
+  const sources = startSources(loadSources(config.territoryFile), [...ADAPTERS, ...mappings.adapters()], ingest.routes, log, mappings, memory ? undefined : config.dataDir);
   // lighting commands (territory file `lighting.gateways`): their webhook is mounted now, the controller starts once the server listens
   const lighting = loadLighting(config.territoryFile);
   const lightingRoute = createLightingNotificationRoute();
@@ -72,6 +73,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      const deadline = Date.now() + config.shutdownGraceMs;
       const timer = setTimeout(() => {
         log.warn('shutdown grace period over, closing connections');
         app.server.closeAllConnections();
@@ -82,7 +84,12 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
       if (lightingClient && lightingClient !== remote) lightingClient.close();
       await app.close();
       clearTimeout(timer);
-      await sources.stop();
+      // the sources within what is left of the grace period: an MQTT message still being written then stays
+      // in the inbox and is handled at the next start (a slow broker must not hold the shutdown)
+      let graceLeft: NodeJS.Timeout | undefined;
+      const over = new Promise<'over'>((ok) => (graceLeft = setTimeout(() => ok('over'), Math.max(0, deadline - Date.now()))));
+      if ((await Promise.race([sources.stop(), over])) === 'over') log.warn('shutdown grace period over: the messages still being written wait in the MQTT inbox for the next start');
+      clearTimeout(graceLeft);
       mappings.close();
       remote?.close();
       ingest.close();

@@ -124,3 +124,13 @@ it('folded into the dead letter replayed, a later refusal about the same entity 
   expect(dl.get(first)).toMatchObject({ payload: '{"t":2}', repeats: 1, lastReceivedAt: '2026-11-22T00:05:00.000Z' });
   dl.close();
 });
+
+it('folding an earlier dead letter into a later one: first arrival the earlier, last arrival the later', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const about = 'urn:ngsi-ld:AirQualityObserved:x:S1';
+  dl.add({ ...letter, reason: 'out of range 0..2000', about, payload: '{"t":1}' });
+  const later = dl.add({ ...letter, reason: 'out of range 0..2500', about, payload: '{"t":2}', receivedAt: '2026-11-22T00:05:00.000Z' });
+  dl.update(later, 'translate', 'out of range 0..2000', 422);
+  expect(dl.get(later)).toMatchObject({ payload: '{"t":2}', repeats: 1, receivedAt: letter.receivedAt, lastReceivedAt: '2026-11-22T00:05:00.000Z' });
+  dl.close();
+});

@@ -185,8 +185,9 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
     countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
     update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1, fingerprint = ? WHERE id = ?'),
     others: db.prepare('SELECT id, repeats, received_at, last_received_at, payload, headers FROM dead_letters WHERE fingerprint = ? AND id <> ? ORDER BY id'),
+    // first and last arrivals of the two (SQLite reads the row's values as they were before the update)
     fold: db.prepare(
-      'UPDATE dead_letters SET repeats = repeats + ?, last_received_at = CASE WHEN last_received_at IS NULL OR last_received_at < ? THEN ? ELSE last_received_at END WHERE id = ?',
+      'UPDATE dead_letters SET repeats = repeats + ?, received_at = min(received_at, ?), last_received_at = max(coalesce(last_received_at, received_at), ?) WHERE id = ?',
     ),
     del: db.prepare('DELETE FROM dead_letters WHERE id = ?'),
   };
@@ -223,7 +224,7 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       let latest = row.last_received_at ?? row.received_at;
       for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null; payload: string; headers: string }>) {
         const last = other.last_received_at ?? other.received_at;
-        s.fold.run(other.repeats + 1, last, last, id);
+        s.fold.run(other.repeats + 1, other.received_at, last, id);
         if (last > latest) {
           s.latest.run(other.payload, other.headers, id);
           latest = last;

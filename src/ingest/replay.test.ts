@@ -57,3 +57,15 @@ it('a part lacking what its type requires waits, as in a message; its entity com
   expect(writes[0].entities[0]).toMatchObject({ laneId: { value: 1 }, dateObserved: { value: '2026-11-23T00:59:00Z' } });
   expect(parts.has(SITE)).toBe(false);
 });
+
+it('an entity refused again with its latest payload is judged against that payload\'s arrival, not the first one (the clock check)', async () => {
+  const at = (h: number) => `2026-11-23T0${h}:00:00.000Z`;
+  const refusal = (h: number) => ({
+    adapter: adapter.name, stage: 'validate' as const, reason: 'broker refused', status: 422, contentType: 'application/xml', query: {}, headers: {}, about: SITE, receivedAt: at(h),
+    payload: JSON.stringify({ '@context': [CTX], id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: 600 + h, observedAt: at(h) } }),
+  });
+  const id = deadLetters.add(refusal(1));
+  expect(deadLetters.add(refusal(4))).toBe(id); // three hours later, the same refusal of the same entity: its latest payload kept
+  expect(await replay(deadLetters.get(id)!, adapter, deps)).toMatchObject({ ok: true, written: [SITE] });
+  expect(writes[0].entities[0]).toMatchObject({ intensity: { value: 604 } });
+});

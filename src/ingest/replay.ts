@@ -14,17 +14,25 @@ import { asFeedError, refusalStage, runMessage, type IngestDeps, type MessageOut
 import { FeedError, type Adapter, type Translation } from './types';
 
 /**
+ * When the payload a dead letter holds arrived: its last arrival when it came again (the same message,
+ * or, about one entity, its latest payload), else its first. A replay is judged against it (the clock
+ * check), as the message was.
+ */
+const arrivalOf = (d: DeadLetter): string => d.lastReceivedAt ?? d.receivedAt;
+
+/**
  * One refused entity written again, after the same checks as in a message. It is merged: the entity
  * may be one part of those its message or others write (a lamp's report, a site's measurements), and
  * a replace would delete the rest.
  */
 async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
+  const receivedAt = arrivalOf(d);
   const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
   let t: Translation = { entities: [entity as Entity], context, mode: 'merge' };
   const guard = adapter.ordered ? deps.observations : undefined;
   let screened = false;
   try {
-    const wrongClock = clockFault(entity as Entity, d.receivedAt);
+    const wrongClock = clockFault(entity as Entity, receivedAt);
     if (wrongClock) throw new FeedError('validate', wrongClock, 422);
     if (guard) {
       const s = await guard.screen(t, adapter.reportedAt);
@@ -36,7 +44,7 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
     const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
     if (why) throw new FeedError('validate', why, 422);
     // a part whose entity is not complete yet waits, as in a message
-    const joined = adapter.requires && deps.parts && deps.readComplete ? await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, d.receivedAt) : undefined;
+    const joined = adapter.requires && deps.parts && deps.readComplete ? await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, receivedAt) : undefined;
     if (joined?.held.length) {
       guard?.forget(joined.held);
       deps.stats.of(adapter.name).held += joined.held.length;
@@ -71,7 +79,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     }
     return outcome;
   }
-  const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: d.receivedAt };
+  const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: arrivalOf(d) };
   const outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
   if (!outcome.ok) return outcome;
   if (outcome.writtenCount === 0 && !outcome.heldCount && outcome.rejected.length > 0) {

@@ -1,7 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { loadSources, parseSources, startSources } from './config';
+import { openInbox } from './inbox';
 import { startTestBroker, type TestBroker } from './mqtt-broker.fixture';
 import { jsonAdapter, recordingDeps, waitFor, writtenIds, type RecordingDeps } from './sources.fixture';
 
@@ -111,5 +115,22 @@ describe('startSources', () => {
     await pub.endAsync(true);
     expect(writtenIds(deps)).toEqual(expect.arrayContaining(['urn:ngsi-ld:Device:test:polled', 'urn:ngsi-ld:Device:test:pushed']));
     expect(deps.stats.snapshot()).toMatchObject({ 'test/poll': { accepted: 1 }, 'test/mqtt': { accepted: expect.any(Number) } });
+  });
+
+  it("files as dead letters of their adapters the messages a source no longer in the file left in the inbox, even with no MQTT source left", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-sources-inbox-'));
+    try {
+      const inbox = openInbox(path.join(dir, 'ingest.sqlite'));
+      inbox.put('mqtt://old-broker:1883\u0000eclor-old', 'up\u0000test/mqtt', { body: '{"id":"left"}', query: { topic: 'up' }, headers: {}, receivedAt: '2026-11-23T00:00:00.000Z' });
+      const running = startSources(parseSources({ sources: { poll: [] } }), [jsonAdapter('test/mqtt')], deps, undefined, undefined, dir);
+      sources = running;
+      expect(inbox.others([])).toEqual([]);
+      expect(deps.deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([
+        expect.objectContaining({ adapter: 'test/mqtt', status: 404, payload: '{"id":"left"}', reason: expect.stringContaining('from an MQTT source no longer in the territory file') }),
+      ]);
+      inbox.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -14,7 +14,7 @@ import { FeedError, MAPPING_ADAPTER_PREFIX, type Adapter } from '../types';
 import { noLog, type SourceLog } from './log';
 import { followMappingTopics, type MappingTopicsRegistry } from './mapping-topics';
 import { openInbox } from './inbox';
-import { startMqttSource, type MqttSource } from './mqtt-source';
+import { fileStranded, mqttSourceKey, startMqttSource, type MqttSource } from './mqtt-source';
 import { startPollSource, type PollSource } from './poll-source';
 import { topicFilterProblem } from './topic-filter';
 
@@ -229,8 +229,16 @@ export function startSources(config: SourcesConfig, adapters: Adapter[], deps: I
   const stateFile = (m: { url: string; clientId?: string }) =>
     stateDir && m.clientId ? path.join(stateDir, `mqtt-session-${createHash('sha256').update(`${m.url}\u0000${m.clientId}`).digest('hex').slice(0, 16)}.json`) : undefined;
   // messages acknowledged to an MQTT broker wait on disk until handled (DATA_DIR/ingest.sqlite): a kill loses none
-  const inbox = stateDir && mqttPlans.length > 0 ? openInbox(path.join(stateDir, 'ingest.sqlite')) : undefined;
+  let inbox = stateDir ? openInbox(path.join(stateDir, 'ingest.sqlite')) : undefined;
   const mqtt = mqttPlans.map((m) => startMqttSource({ ...m, deps, log, stateFile: stateFile(m), maxBytes: deps.maxBody, inbox }));
+  // what a source no longer in the file (another broker or client id, or no MQTT any more) left: dead letters of their adapters
+  const stranded = inbox?.others(mqttPlans.map((m) => mqttSourceKey(m.url, m.clientId))) ?? [];
+  for (const e of stranded) fileStranded(deps, inbox!, e, 'from an MQTT source no longer in the territory file (its broker or clientId changed, or it was removed)');
+  if (stranded.length) log.warn({ messages: stranded.length }, 'mqtt: messages acknowledged by a source no longer configured, kept as dead letters');
+  if (mqttPlans.length === 0) {
+    inbox?.close();
+    inbox = undefined;
+  }
   const pollState = (p: { url: string; soapBody?: string }) =>
     stateDir ? path.join(stateDir, `poll-${createHash('sha256').update(`${p.url}\u0000${p.soapBody ?? ''}`).digest('hex').slice(0, 16)}.json`) : undefined;
   const poll = pollPlans.map((p) => startPollSource({ ...p, deps, log, stateFile: pollState(p) }));

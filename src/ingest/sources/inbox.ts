@@ -21,6 +21,8 @@ export interface Inbox {
   done(id: number): void;
   /** What `source` left unhandled, oldest first. */
   waiting(source: string): InboxEntry[];
+  /** What sources other than `sources` left (sources no longer configured), oldest first. */
+  others(sources: string[]): Array<InboxEntry & { source: string }>;
   close(): void;
 }
 
@@ -52,16 +54,19 @@ export function openInbox(file: string): Inbox {
     put: db.prepare('INSERT INTO mqtt_inbox(source, lane, query, body, received_at) VALUES (?, ?, ?, ?, ?)'),
     done: db.prepare('DELETE FROM mqtt_inbox WHERE id = ?'),
     waiting: db.prepare('SELECT id, lane, query, body, received_at FROM mqtt_inbox WHERE source = ? ORDER BY id'),
+    all: db.prepare('SELECT id, source, lane, query, body, received_at FROM mqtt_inbox ORDER BY id'),
   };
+  type Row = { id: number; source: string; lane: string; query: string; body: string; received_at: string };
+  const entry = (r: Row): InboxEntry => ({
+    id: r.id,
+    lane: r.lane,
+    message: { body: r.body, query: JSON.parse(r.query) as Record<string, string>, headers: {}, receivedAt: r.received_at },
+  });
   return {
     put: (source, lane, m) => Number(s.put.run(source, lane, JSON.stringify(m.query), m.body, m.receivedAt).lastInsertRowid),
     done: (id) => void s.done.run(id),
-    waiting: (source) =>
-      (s.waiting.all(source) as Array<{ id: number; lane: string; query: string; body: string; received_at: string }>).map((r) => ({
-        id: r.id,
-        lane: r.lane,
-        message: { body: r.body, query: JSON.parse(r.query) as Record<string, string>, headers: {}, receivedAt: r.received_at },
-      })),
+    waiting: (source) => (s.waiting.all(source) as Row[]).map(entry),
+    others: (sources) => (s.all.all() as Row[]).filter((r) => !sources.includes(r.source)).map((r) => ({ ...entry(r), source: r.source })),
     close: () => {
       if (db.open) db.close();
     },

@@ -254,7 +254,7 @@ describe('startMqttSource', () => {
       inbox.put(key, 'gone/+\u0000test/gone', { body: '{"id":"g"}', query: { topic: 'gone/1' }, headers: {}, receivedAt: '2026-11-23T00:00:00.000Z' });
       start({ clientId: 'eclor-inbox-test', subscriptions, inbox, deps: next });
       await waitFor(() => inbox.waiting(key).length === 0, 'the message of the subscription gone, filed');
-      expect(next.deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([expect.objectContaining({ adapter: 'mqtt', status: 404, payload: '{"id":"g"}', reason: expect.stringContaining("received before a restart on topic 'gone/1'") })]);
+      expect(next.deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([expect.objectContaining({ adapter: 'test/gone', status: 404, payload: '{"id":"g"}', reason: expect.stringContaining("received on topic 'gone/1' before a restart, whose subscription is gone") })]);
     } finally {
       await source!.stop();
       next.close();

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { deadLetterUnkept, runMessage, type IngestDeps } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
-import type { Inbox } from './inbox';
+import type { Inbox, InboxEntry } from './inbox';
 import { noLog, type SourceLog } from './log';
 
 export interface MqttSubscription {
@@ -104,6 +104,22 @@ interface Lane {
 
 /** A subscription's key: its filter and adapter (update() keeps a lane of the same key; the inbox files messages under it). */
 const laneKey = (s: MqttSubscription): string => `${s.topic}\u0000${s.adapter.name}`;
+
+/** A source's key in the inbox: its broker and client id. */
+export const mqttSourceKey = (url: string, clientId?: string): string => `${url}\u0000${clientId ?? ''}`;
+
+/**
+ * Files as a dead letter of its adapter (replayable once that adapter is loaded) an inbox message no
+ * subscription will take any more, and drops it from the inbox.
+ */
+export function fileStranded(deps: Pick<IngestDeps, 'deadLetters'>, inbox: Inbox, e: InboxEntry, why: string): number {
+  const adapter = e.lane.split('\u0000')[1] || 'mqtt';
+  const topic = e.message.query.topic ?? '';
+  const reason = `received on topic '${topic.slice(0, 200)}' before a restart, ${why}; replay it, or post it again to its endpoint`;
+  const id = deps.deadLetters.add({ adapter, stage: 'decode', reason, status: 404, contentType: 'application/json', query: e.message.query, headers: {}, payload: e.message.body, receivedAt: e.message.receivedAt });
+  inbox.done(e.id);
+  return id;
+}
 
 /**
  * @example
@@ -263,7 +279,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
 
   // what the previous run acknowledged and did not handle (killed meanwhile): handled first, once the
   // subscriptions are all there (the mappings' are added by update() right after the start)
-  const source = `${o.url}\u0000${o.clientId ?? ''}`;
+  const source = mqttSourceKey(o.url, o.clientId);
   const recover = () => {
     let recovered = 0;
     for (const e of o.inbox?.waiting(source) ?? []) {
@@ -273,10 +289,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
         recovered++;
         continue;
       }
-      const topic = e.message.query.topic ?? '';
-      const reason = `received before a restart on topic '${topic.slice(0, 200)}', whose subscription is gone (its mapping was removed or changed meanwhile); post it again to its endpoint`;
-      o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: e.message.query, headers: {}, payload: e.message.body, receivedAt: e.message.receivedAt });
-      o.inbox!.done(e.id);
+      fileStranded(o.deps, o.inbox!, e, 'whose subscription is gone (its mapping was removed or changed meanwhile)');
     }
     if (recovered > 0) log.warn({ url: o.url, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
   };

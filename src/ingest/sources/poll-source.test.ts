@@ -287,13 +287,14 @@ describe('startPollSource', () => {
     let version = 'v1';
     let etag = 'e1';
     handler = (_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json', etag: `"${etag}"` }).end(`{"id":"${version}","pad":"${'x'.repeat(1000)}"}`);
-    start({ maxBytes: 100 });
+    start({ maxBytes: 100, url: `${url}?apikey=secret` });
     expect(await source!.pollNow()).toBeUndefined();
     expect(await source!.pollNow()).toBeUndefined();
     expect(logs.filter((l) => l === 'poll source: document refused (maxBytes)')).toHaveLength(2);
     expect(writtenIds(deps)).toHaveLength(0);
     const letters = () => deps.deadLetters.list({ limit: 10, offset: 0 }).items;
     expect(letters()).toEqual([expect.objectContaining({ adapter: 'test/json', stage: 'decode', status: 413, bodyKept: false, reason: expect.stringMatching(/^document larger than 100 bytes \(maxBytes of this poll source\): polled from http/) })]);
+    expect(letters()[0].reason).not.toContain('secret'); // the API key of the URL stays out of dead letters
     etag = 'e2'; // a server that changes its ETag, not the document
     await source!.pollNow();
     expect(letters()).toHaveLength(1);

@@ -185,6 +185,8 @@ function head(file: string, n: number): Buffer {
  */
 export function startPollSource(o: PollSourceOptions): PollSource {
   const log = o.log ?? noLog;
+  // the source as logs and dead letters name it: never its query or credentials (an API key, a password)
+  const shown = sourceOf(o.url, o.soapBody);
   const { adapter, deps } = o;
   const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
   const streamAbove = o.streamAbove ?? 2 ** 20;
@@ -204,10 +206,10 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   const saveState = () => {
     if (!o.stateFile) return;
     try {
-      fs.writeFileSync(`${o.stateFile}.tmp`, JSON.stringify({ url: sourceOf(o.url, o.soapBody), lastHash, etag, lastModified, refusedVersion }));
+      fs.writeFileSync(`${o.stateFile}.tmp`, JSON.stringify({ url: shown, lastHash, etag, lastModified, refusedVersion }));
       fs.renameSync(`${o.stateFile}.tmp`, o.stateFile);
     } catch (err) {
-      log.warn({ url: o.url, file: o.stateFile, err: (err as Error).message }, 'poll source: version seen not recorded');
+      log.warn({ url: shown, file: o.stateFile, err: (err as Error).message }, 'poll source: version seen not recorded');
     }
   };
   let failing = false;
@@ -254,9 +256,9 @@ export function startPollSource(o: PollSourceOptions): PollSource {
 
   async function hand(doc: Downloaded, type: string, params: string): Promise<MessageOutcome> {
     const contentType = type && adapter.contentTypes.includes(type) ? type : adapter.contentTypes[0] ?? type;
-    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: sourceOf(o.url, o.soapBody) }, receivedAt: new Date().toISOString() };
+    const base: Omit<IngestMessage, 'body'> = { query: { ...o.query }, headers: { 'content-type': contentType + params, [SOURCE_HEADER]: shown }, receivedAt: new Date().toISOString() };
     const { body, file } = doc;
-    const note = `polled document of ${doc.size} bytes from ${o.url}: not kept; it is fetched again at the next poll after a failure on our side (5xx), else when it changes`;
+    const note = `polled document of ${doc.size} bytes from ${shown}: not kept; it is fetched again at the next poll after a failure on our side (5xx), else when it changes`;
     if (body && (!adapter.handleStream || (body.length <= streamAbove && !isGzip(body)))) {
       let text: string;
       try {
@@ -283,13 +285,13 @@ export function startPollSource(o: PollSourceOptions): PollSource {
     let doc;
     try {
       doc = await fetchDocument();
-      if (failing) log.info({ url: o.url }, 'poll source: reachable again');
+      if (failing) log.info({ url: shown }, 'poll source: reachable again');
       failing = false;
     } catch (err) {
       if (stopper.signal.aborted) return undefined;
       if (err instanceof TooLarge) return refuseTooLarge(err);
       const e = err as Error & { cause?: Error };
-      log.warn({ url: o.url, err: e.cause?.message ?? e.message }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
+      log.warn({ url: shown, err: e.cause?.message ?? e.message }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
       failing = true;
       return undefined;
     }
@@ -319,13 +321,13 @@ export function startPollSource(o: PollSourceOptions): PollSource {
    */
   function refuseTooLarge(err: TooLarge): undefined {
     failing = false;
-    log.warn({ url: o.url, err: err.message }, 'poll source: document refused (maxBytes)');
+    log.warn({ url: shown, err: err.message }, 'poll source: document refused (maxBytes)');
     if (err.version === refusedVersion) return undefined;
     refusedVersion = err.version;
     saveState();
     deps.stats.of(adapter.name).received++;
-    const reason = `${err.message} (maxBytes of this poll source): polled from ${o.url}, not kept; raise maxBytes or ask the publisher for a smaller document`;
-    const message = { query: { ...o.query }, headers: { [SOURCE_HEADER]: sourceOf(o.url, o.soapBody) }, receivedAt: new Date().toISOString() };
+    const reason = `${err.message} (maxBytes of this poll source): polled from ${shown}, not kept; raise maxBytes or ask the publisher for a smaller document`;
+    const message = { query: { ...o.query }, headers: { [SOURCE_HEADER]: shown }, receivedAt: new Date().toISOString() };
     deadLetterUnkept(adapter, deps, message, adapter.contentTypes[0] ?? '', { stage: 'decode', status: 413, reason });
     return undefined;
   }
@@ -342,7 +344,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       await pollNow();
     } catch (err) {
       // Only a failing dead-letter store gets here: keep polling.
-      log.warn({ url: o.url, err: (err as Error).message }, 'poll source: poll failed');
+      log.warn({ url: shown, err: (err as Error).message }, 'poll source: poll failed');
     }
     if (!stopper.signal.aborted) timer = setTimeout(loop, Math.max(0, o.everyMs - (Date.now() - started)));
   }
