@@ -24,7 +24,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { deadLetterUnkept, runMessage, type IngestDeps } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
 import type { Inbox, InboxEntry } from './inbox';
-import { noLog, type SourceLog } from './log';
+import { noLog, splitCredentials, type SourceLog } from './log';
 
 export interface MqttSubscription {
   /** Topic filter; `+` and `#` wildcards and `$share/<group>/…` shared subscriptions are accepted. */
@@ -105,8 +105,8 @@ interface Lane {
 /** A subscription's key: its filter and adapter (update() keeps a lane of the same key; the inbox files messages under it). */
 const laneKey = (s: MqttSubscription): string => `${s.topic}\u0000${s.adapter.name}`;
 
-/** A source's key in the inbox: its broker and client id. */
-export const mqttSourceKey = (url: string, clientId?: string): string => `${url}\u0000${clientId ?? ''}`;
+/** A source's key in the inbox: its broker (without credentials, which may change) and client id. */
+export const mqttSourceKey = (url: string, clientId?: string): string => `${splitCredentials(url).url}\u0000${clientId ?? ''}`;
 
 /**
  * Files as a dead letter of its adapter (replayable once that adapter is loaded) an inbox message no
@@ -134,6 +134,8 @@ export function fileStranded(deps: Pick<IngestDeps, 'deadLetters'>, inbox: Inbox
  */
 export function startMqttSource(o: MqttSourceOptions): MqttSource {
   const log = o.log ?? noLog;
+  /** The broker as logs name it: without credentials written in its URL. */
+  const shownUrl = splitCredentials(o.url).url;
   const firstDelay = o.reconnectMs ?? 1000;
   const maxDelay = o.maxReconnectMs ?? 30000;
   const maxPending = o.maxPending ?? 100;
@@ -166,7 +168,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     try {
       fs.writeFileSync(stateFile, JSON.stringify({ clientId: options.clientId, filters: [...new Set([...wanted(), ...stale])] }));
     } catch (err) {
-      log.warn({ url: o.url, file: stateFile, err: (err as Error).message }, 'mqtt source: subscriptions not recorded');
+      log.warn({ url: shownUrl, file: stateFile, err: (err as Error).message }, 'mqtt source: subscriptions not recorded');
     }
   };
   if (stateFile) {
@@ -183,11 +185,11 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     const filters = filtersOf(subs);
     if (Object.keys(filters).length === 0) return;
     client.subscribe(filters, (err, granted) => {
-      if (err) return log.warn({ url: o.url, err: err.message }, 'mqtt source: subscribe failed');
+      if (err) return log.warn({ url: shownUrl, err: err.message }, 'mqtt source: subscribe failed');
       for (const g of granted ?? []) {
-        if (g.qos === 128) log.warn({ url: o.url, topic: g.topic }, 'mqtt source: subscription refused by the broker');
+        if (g.qos === 128) log.warn({ url: shownUrl, topic: g.topic }, 'mqtt source: subscription refused by the broker');
       }
-      log.info({ url: o.url, topics: Object.keys(filters) }, 'mqtt source: subscribed');
+      log.info({ url: shownUrl, topics: Object.keys(filters) }, 'mqtt source: subscribed');
       saveState();
     });
   };
@@ -199,9 +201,9 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     }
     client.unsubscribe(topics, (err) => {
       if (err) {
-        log.warn({ url: o.url, topics, err: err.message }, 'mqtt source: unsubscribe failed');
+        log.warn({ url: shownUrl, topics, err: err.message }, 'mqtt source: unsubscribe failed');
         topics.forEach((t) => stale.add(t)); // tried again at the next connect
-      } else log.info({ url: o.url, topics }, 'mqtt source: unsubscribed');
+      } else log.info({ url: shownUrl, topics }, 'mqtt source: unsubscribed');
       saveState();
     });
   };
@@ -225,31 +227,31 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   client.on('connect', (connack) => {
     wasConnected = true;
     client.options.reconnectPeriod = firstDelay;
-    log.info({ url: o.url, clientId: options.clientId, sessionPresent: connack.sessionPresent }, 'mqtt source: connected');
+    log.info({ url: shownUrl, clientId: options.clientId, sessionPresent: connack.sessionPresent }, 'mqtt source: connected');
     const gone = [...stale];
     stale.clear();
     unsubscribe(gone);
     subscribe();
   });
   client.on('reconnect', () => {
-    log.info({ url: o.url }, 'mqtt source: reconnecting');
+    log.info({ url: shownUrl }, 'mqtt source: reconnecting');
     // Backoff: if this attempt fails, the next one waits twice as long, up to maxDelay; reset on connect.
     client.options.reconnectPeriod = Math.min(maxDelay, (client.options.reconnectPeriod ?? firstDelay) * 2);
   });
   client.on('close', () => {
     if (stopping) return;
-    if (wasConnected) log.warn({ url: o.url }, 'mqtt source: disconnected');
+    if (wasConnected) log.warn({ url: shownUrl }, 'mqtt source: disconnected');
     wasConnected = false;
   });
   // Without a listener an 'error' would crash the process; mqtt keeps reconnecting after it.
-  client.on('error', (err) => log.warn({ url: o.url, err: err.message }, 'mqtt source: connection error'));
+  client.on('error', (err) => log.warn({ url: shownUrl, err: err.message }, 'mqtt source: connection error'));
 
   const drained = () => {
     pending--;
     if (held && pending < maxPending) {
       const resume = held;
       held = undefined;
-      log.info({ url: o.url, pending }, 'mqtt source: resumed reading');
+      log.info({ url: shownUrl, pending }, 'mqtt source: resumed reading');
       resume();
     }
     if (pending === 0) idle.splice(0).forEach((f) => f());
@@ -264,7 +266,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
         if (item.inboxId !== undefined) o.inbox!.done(item.inboxId);
       } catch (err) {
         // runMessage never throws; a failing dead-letter store (the message stays in the inbox) or inbox is the only way here.
-        log.warn({ url: o.url, topic: msg.query.topic, err: (err as Error).message }, 'mqtt source: message not handled');
+        log.warn({ url: shownUrl, topic: msg.query.topic, err: (err as Error).message }, 'mqtt source: message not handled');
       } finally {
         drained();
       }
@@ -291,7 +293,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       }
       fileStranded(o.deps, o.inbox!, e, 'whose subscription is gone (its mapping was removed or changed meanwhile)');
     }
-    if (recovered > 0) log.warn({ url: o.url, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
+    if (recovered > 0) log.warn({ url: shownUrl, messages: recovered }, 'mqtt source: handling the messages acknowledged before the last stop and not yet handled');
   };
   if (o.inbox) setImmediate(() => stopping || recover());
 
@@ -306,7 +308,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       const reason = `message of ${size} bytes, larger than ${o.maxBytes ?? 2 * 2 ** 20} (MAX_BODY; the body was not kept, ask the sender to send it again)`;
       o.deps.stats.of(lane.sub.adapter.name).received++;
       deadLetterUnkept(lane.sub.adapter, o.deps, { query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() }, 'application/json', { stage: 'decode', status: 413, reason });
-      log.warn({ url: o.url, topic, size }, 'mqtt source: message over MAX_BODY, kept as a dead letter without its body');
+      log.warn({ url: shownUrl, topic, size }, 'mqtt source: message over MAX_BODY, kept as a dead letter without its body');
       return done();
     }
     const body = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
@@ -314,7 +316,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       // sent before its subscription went (a mapping removed meanwhile): acknowledged, so kept
       const reason = `no subscription matches topic '${topic.slice(0, 200)}' any more (its mapping was removed or changed while the message was on its way); post it again to its endpoint`;
       const deadLetter = o.deps.deadLetters.add({ adapter: 'mqtt', stage: 'decode', reason, status: 404, contentType: 'application/json', query: { topic }, headers: {}, payload: body, receivedAt: new Date().toISOString() });
-      log.warn({ url: o.url, topic, deadLetter }, 'mqtt source: message on a topic no subscription matches, kept as a dead letter');
+      log.warn({ url: shownUrl, topic, deadLetter }, 'mqtt source: message on a topic no subscription matches, kept as a dead letter');
       return done();
     }
     const message: IngestMessage = { body, query: { ...lane.sub.query, topic }, headers: {}, receivedAt: new Date().toISOString() };
@@ -323,11 +325,11 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     try {
       inboxId = o.inbox?.put(source, laneKey(lane.sub), message);
     } catch (err) {
-      log.warn({ url: o.url, topic, err: (err as Error).message }, 'mqtt source: message not kept in the inbox (handled from memory only)');
+      log.warn({ url: shownUrl, topic, err: (err as Error).message }, 'mqtt source: message not kept in the inbox (handled from memory only)');
     }
     enqueue(lane, message, inboxId);
     if (pending < maxPending) return done();
-    log.warn({ url: o.url, pending }, 'mqtt source: writer is slow, reading paused');
+    log.warn({ url: shownUrl, pending }, 'mqtt source: writer is slow, reading paused');
     held = () => done();
   };
 
@@ -347,7 +349,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
       }
     }
     if (pending > 0) await new Promise<void>((ok) => idle.push(ok));
-    log.info({ url: o.url, ...(left ? { leftInInbox: left } : {}) }, 'mqtt source: stopped');
+    log.info({ url: shownUrl, ...(left ? { leftInInbox: left } : {}) }, 'mqtt source: stopped');
   };
   return {
     connected: () => client.connected,

@@ -73,6 +73,18 @@ describe('startPollSource', () => {
     expect(adapter.seen[0]).toMatchObject({ query: { feed: 'parking' }, headers: { 'content-type': 'application/json' } });
   });
 
+  it("sends a URL's credentials as a Basic authorization, and names the source without them", async () => {
+    handler = json('{"id":"p2","value":5}');
+    start({ url: url.replace('http://', 'http://bob:s3cret@') });
+    expect(await source!.pollNow()).toMatchObject({ ok: true });
+    expect(requests[0].headers).toMatchObject({ authorization: `Basic ${Buffer.from('bob:s3cret').toString('base64')}` });
+    handler = json('not json');
+    await source!.pollNow();
+    const [letter] = deps.deadLetters.list({ limit: 10, offset: 0 }).items;
+    expect(JSON.stringify(letter)).not.toContain('s3cret');
+    expect(logs.join(' ')).not.toContain('s3cret');
+  });
+
   it('polls every period', async () => {
     let n = 0;
     handler = (_req, _b, res) => json(JSON.stringify({ id: `v${n++}` }))(_req, _b, res);

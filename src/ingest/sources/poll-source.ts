@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
 import { asFeedError, deadLetterUnkept, runMessage, runStream, type IngestDeps, type MessageOutcome } from '../run-message';
 import type { Adapter, IngestMessage } from '../types';
-import { noLog, type SourceLog } from './log';
+import { noLog, splitCredentials, type SourceLog } from './log';
 
 const gunzip = promisify(gunzipCb);
 const isGzip = (b: Buffer): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
@@ -187,6 +187,10 @@ export function startPollSource(o: PollSourceOptions): PollSource {
   const log = o.log ?? noLog;
   // the source as logs and dead letters name it: never its query or credentials (an API key, a password)
   const shown = sourceOf(o.url, o.soapBody);
+  // credentials in the URL go as a Basic authorization (fetch refuses a URL that carries them)
+  const target = splitCredentials(o.url);
+  /** An error's text with the URL in it (some say it) as `shown`. */
+  const redact = (text: string): string => text.split(o.url).join(shown).split(target.url).join(shown);
   const { adapter, deps } = o;
   const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
   const streamAbove = o.streamAbove ?? 2 ** 20;
@@ -227,7 +231,8 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       if (o.soapAction !== undefined) headers.soapaction = `"${o.soapAction}"`;
     }
     const signal = AbortSignal.any([stopper.signal, AbortSignal.timeout(o.timeoutMs ?? 30000)]);
-    const res = await fetch(o.url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
+    if (target.authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = target.authorization;
+    const res = await fetch(target.url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
     if (res.status === 304) {
       await res.body?.cancel();
       return undefined;
@@ -291,7 +296,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       if (stopper.signal.aborted) return undefined;
       if (err instanceof TooLarge) return refuseTooLarge(err);
       const e = err as Error & { cause?: Error };
-      log.warn({ url: shown, err: e.cause?.message ?? e.message }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
+      log.warn({ url: shown, err: redact(e.cause?.message ?? e.message) }, failing ? 'poll source: still failing' : 'poll source: fetch failed, retrying next period');
       failing = true;
       return undefined;
     }
@@ -344,7 +349,7 @@ export function startPollSource(o: PollSourceOptions): PollSource {
       await pollNow();
     } catch (err) {
       // Only a failing dead-letter store gets here: keep polling.
-      log.warn({ url: shown, err: (err as Error).message }, 'poll source: poll failed');
+      log.warn({ url: shown, err: redact((err as Error).message) }, 'poll source: poll failed');
     }
     if (!stopper.signal.aborted) timer = setTimeout(loop, Math.max(0, o.everyMs - (Date.now() - started)));
   }
