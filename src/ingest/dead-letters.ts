@@ -12,7 +12,7 @@
  * whose body was not kept is never taken for another.
  */
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openIngestDb } from './ingest-db';
 import type { FeedStage } from './types';
 
 export interface DeadLetter {
@@ -149,9 +149,7 @@ function fingerprintOf(d: NewDeadLetter): string | undefined {
  * const id = dl.add({ adapter: 'water/chirpstack', stage: 'decode', reason: 'frame of 12 bytes, expected 51', … });
  */
 export function openDeadLetterStore(file: string): DeadLetterStore {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openIngestDb(file);
   db.exec(DDL);
   // a store written before body_kept existed: its streamed documents' dead letters have an empty payload
   const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('dead_letters') as string[];

@@ -4,7 +4,10 @@
  * of the same site is being written would otherwise wait for the next one), and the entities of an
  * adapter with `fallbacks` (a registry place written after the place the lamp reported). Callers of
  * one key run in the order they asked; a caller taking several keys takes them in sorted order.
+ * The lock form of keyed-turns.ts.
  */
+import { createKeyedTurns } from './keyed-turns';
+
 export type Exclusive = (key: string) => Promise<() => void>;
 
 /**
@@ -14,17 +17,6 @@ export type Exclusive = (key: string) => Promise<() => void>;
  * try { … } finally { release(); }
  */
 export function createExclusive(): Exclusive {
-  const tails = new Map<string, Promise<void>>();
-  return async (key) => {
-    const before = tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = before.then(() => mine);
-    tails.set(key, tail);
-    await before;
-    return () => {
-      release();
-      if (tails.get(key) === tail) tails.delete(key);
-    };
-  };
+  const turns = createKeyedTurns();
+  return (key) => turns.enter([key]);
 }

@@ -5,7 +5,7 @@
  * so that an acknowledged part survives a crash), and is written with the entity's first observation.
  * The ids held are also kept in memory: entities without a waiting part (nearly all) cost no read.
  */
-import Database from 'better-sqlite3';
+import { openIngestDb } from './ingest-db';
 import type { Entity } from '../ngsi-ld/types';
 
 export interface WaitingPart {
@@ -72,9 +72,7 @@ const fromRow = (r: Row): WaitingPart => ({
  * parts.put([{ entity: { id: 'urn:ngsi-ld:TrafficFlowObserved:demo:S1:1', type: 'TrafficFlowObserved', location }, context, adapter: 'mobility/datex2', missing: ['dateObserved'], since, updatedAt: since }]);
  */
 export function openPartStore(file: string): PartStore {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openIngestDb(file);
   db.exec(DDL);
   const s = {
     ids: db.prepare('SELECT id FROM waiting_parts').pluck(),

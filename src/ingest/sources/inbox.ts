@@ -4,7 +4,7 @@
  * promise the broker will not send the message again; a process killed with messages received but not
  * yet handled would break it. At the next start, the source handles what its inbox still holds first.
  */
-import Database from 'better-sqlite3';
+import { openIngestDb } from '../ingest-db';
 import type { IngestMessage } from '../types';
 
 /** A message received and not yet handled: its source's subscription (`lane`) and the message. */
@@ -46,9 +46,7 @@ CREATE INDEX IF NOT EXISTS mqtt_inbox_source ON mqtt_inbox(source, id);
  * inbox.done(id);
  */
 export function openInbox(file: string): Inbox {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openIngestDb(file);
   db.exec(DDL);
   const s = {
     put: db.prepare('INSERT INTO mqtt_inbox(source, lane, query, body, received_at) VALUES (?, ?, ?, ?, ?)'),
