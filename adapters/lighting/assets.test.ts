@@ -51,7 +51,7 @@ const send = async (...entries: unknown[]) => {
 const get = async (id: string) => {
   const r = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(id)}?options=keyValues`, headers: { link: LINK, accept: 'application/json' } });
   expect(r.statusCode).toBe(200);
-  return JSON.parse(r.body) as { location?: { type: string; coordinates: number[] }; refStreetlightGroup?: unknown };
+  return JSON.parse(r.body) as { location?: { type: string; coordinates: number[] }; refStreetlightGroup?: unknown; status?: string };
 };
 const groups = async (...members: string[]) => {
   const payload = JSON.stringify([{ address: 'zone-est', ownerCMS: 'cms', members: members.map((address) => ({ resource: 'devices', address })) }]);
@@ -68,6 +68,21 @@ it('places a lamp its gateway does not locate, but never over a place it reporte
   expect(set.statusCode).toBe(204);
   await send(power('2025-01-15T05:03:00Z', 42));
   expect((await get(ID)).location?.coordinates).toEqual([4.9, 45.8]);
+});
+
+it('a lamp that reports no failure is ok (complete for the SDM); a failure reported later, even observed before, replaces it, and the default never returns over it', async () => {
+  await send(power('2025-01-15T05:00:00Z', 40));
+  const normalized = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}`, headers: { link: LINK, accept: 'application/json' } });
+  expect(normalized.json()).toMatchObject({ status: { value: 'ok' } });
+  expect(normalized.json().status.observedAt).toBeUndefined();
+  expect(createSdmValidator().errors(normalized.json() as Entity)).toEqual([]);
+  const failure = (at: string, value: boolean) => log(at, 'lampFailure', { type: 'AttributeBoolean', value });
+  await send(failure('2025-01-15T04:59:00Z', true)); // a buffered alarm, sent after the power
+  expect(await get(ID)).toMatchObject({ status: 'defectiveLamp' });
+  await send(power('2025-01-15T05:05:00Z', 0));
+  expect(await get(ID)).toMatchObject({ status: 'defectiveLamp' });
+  await send(failure('2025-01-15T06:00:00Z', false));
+  expect(await get(ID)).toMatchObject({ status: 'ok' });
 });
 
 it('a report without a place sent with one that has it, to a slow broker: the reported place stays', async () => {

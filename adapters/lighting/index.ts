@@ -32,7 +32,7 @@ export const talqLogReportAdapter: Adapter = {
   path: '/ingest/lighting/talq/log-reports',
   contentTypes: ['application/json'],
   successStatus: 201,
-  // registry places and groups are fallbacks (talq/translate.ts)
+  // registry places and default conditions (a lamp `ok`, a cabinet `automatic`) are fallbacks (talq/translate.ts)
   fallbacks: true,
   errorBody: talqErrorBody,
   // a late report (a gateway sending buffered logs after newer ones) does not put a lamp back to an

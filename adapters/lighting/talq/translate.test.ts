@@ -92,7 +92,7 @@ describe('translateLogReport', () => {
   it('a device reporting cabinet data gets shared names as StreetlightControlCabinet; both kinds give two entities', () => {
     const cab = translate(attr('totalPower', 3), attr('supplyVoltage', 230), attr('installationDate', '2020-01-01T00:00:00Z', 'AttributeDateTime')).translation.entities;
     expect(cab.map((e) => e.type)).toEqual(['StreetlightControlCabinet']);
-    expect(Object.keys(cab[0])).toEqual(['id', 'type', 'dateServiceStarted', 'totalActivePower']);
+    expect(Object.keys(cab[0])).toEqual(['id', 'type', 'dateServiceStarted', 'totalActivePower', 'workingMode']);
     const both = translate(attr('totalPower', 3), attr('activePower', 40)).translation.entities;
     expect(both.map((e) => e.type).sort()).toEqual(['Streetlight', 'StreetlightControlCabinet']);
   });
@@ -132,7 +132,7 @@ it("a lamp whose gateway gives no location is placed by the territory's assets, 
   const msg = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }] }));
   const t = translateLogReport(decodeLogReport(msg), located, msg.receivedAt).translation;
   expect(t.entities[0].location).toEqual({ type: 'GeoProperty', value: { type: 'Point', coordinates: [4.83, 45.76] } });
-  expect(t.fallback).toEqual([{ id: t.entities[0].id, attribute: 'location' }]); // not over a location the broker holds
+  expect(t.fallback).toEqual([{ id: t.entities[0].id, attribute: 'location' }, { id: t.entities[0].id, attribute: 'status' }]); // not over a location the broker holds
   // a location the lamp reports wins
   const own = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }, { data: attr('location', { latitude: 45.7, longitude: 4.8 }, 'AttributeLocation') }] }));
   expect(translateLogReport(decodeLogReport(own), located, own.receivedAt).translation.entities[0].location).toMatchObject({ value: { coordinates: [4.8, 45.7] } });
@@ -182,4 +182,19 @@ describe('translateGroups', () => {
     expect(t.entities).toHaveLength(n);
     for (const e of [t.entities[0], t.entities[n - 1]]) expect(e.refStreetlight).toEqual({ type: 'Relationship', object: ['urn:ngsi-ld:Streetlight:eclor:d-last'] });
   });
+});
+
+it('a lamp without a failure condition in the report is ok, a cabinet without a local override automatic: fallbacks without observedAt', () => {
+  const msg = logReportMessage(JSON.stringify({ entries: [{ data: level(50) }, { data: attr('totalPower', 3, 'AttributeFloat', undefined, 'c0ffee00-0000-4000-8000-000000000001/meter1') }] }));
+  const t = translateLogReport(decodeLogReport(msg), env, msg.receivedAt).translation;
+  const lamp = t.entities.find((e) => e.type === 'Streetlight')!;
+  const cabinet = t.entities.find((e) => e.type === 'StreetlightControlCabinet')!;
+  expect(lamp.status).toEqual({ type: 'Property', value: 'ok' });
+  expect(cabinet.workingMode).toEqual({ type: 'Property', value: 'automatic' });
+  expect(t.fallback).toEqual([{ id: lamp.id, attribute: 'status' }, { id: cabinet.id, attribute: 'workingMode' }]);
+  // a condition the report gives is written as reported, not as a fallback
+  const failed = logReportMessage(JSON.stringify({ entries: [{ data: attr('lampFailure', true, 'AttributeBoolean') }] }));
+  const f = translateLogReport(decodeLogReport(failed), env, failed.receivedAt).translation;
+  expect(f.entities[0].status).toMatchObject({ value: 'defectiveLamp', observedAt: expect.any(String) });
+  expect(f.fallback).toBeUndefined();
 });

@@ -11,6 +11,8 @@
  *   across reports, not within one). Log data with no SDM counterpart are listed in `notes.skipped`.
  * - Log reports carry partial state: the translation is written with mode 'merge' so attributes not
  *   in the report (location, status …) are kept.
+ * - A lamp without `status`, a cabinet without `workingMode` in the report get `ok` / `automatic` as
+ *   fallbacks (Translation.fallback: only where the broker holds none), without observedAt.
  * - For the lighting commands (../commands/): every `illuminanceLevel` carries the `talqReport` mark
  *   (report-marker.ts); a Streetlight carries `talqGateway` (the reporting gateway's clientAddress)
  *   and, when a LampActuator level or light state was logged as `{device}/{functionId}[/…]`, `talqAddress`
@@ -38,6 +40,12 @@ export interface TranslationNotes {
 
 interface Candidate { attribute: Record<string, unknown>; observedAt: string }
 interface Slot { device: string; type: TargetType; attrs: Map<string, Candidate>; actuator?: string }
+
+/** What a device is with no open condition: the value of its SDM-required condition attribute. */
+const NO_CONDITION: Record<TargetType, { attribute: string; value: string }> = {
+  Streetlight: { attribute: 'status', value: 'ok' },
+  StreetlightControlCabinet: { attribute: 'workingMode', value: 'automatic' },
+};
 
 /** Readings only a lamp actuator's light state gives (actualLightState, lightStateChange). */
 const LIGHT_STATE = new Set([REPORTED_LEVEL, 'powerState']);
@@ -161,6 +169,15 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
         fallback.push({ id, attribute: 'location' });
       }
     }
+    // the SDM require a lamp's status and a cabinet's working mode; TALQ reports failures and local
+    // overrides, not their absence: a device with none open is `ok` / `automatic`, only where the
+    // broker holds no value, and without observedAt, so that a condition reported later, even one
+    // observed before, replaces it (the late-report check never compares an instance without time)
+    const calm = NO_CONDITION[type];
+    if (!entity[calm.attribute]) {
+      entity[calm.attribute] = { type: 'Property', value: calm.value };
+      fallback.push({ id, attribute: calm.attribute });
+    }
     // the groups a cabinet feeds: TALQ does not say them, the operator's inventory does (a list, as the
     // SDM has it). The inventory owns them: not a fallback, so an edited territory file takes effect
     // at the cabinet's next report.
@@ -170,7 +187,8 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   });
 
   const translation: Translation = { entities, context: [STREETLIGHTING_CONTEXT], mode: 'merge' };
-  // the registry's place of a device does not replace the one it reported before, or one set through the API
+  // the registry's place of a device does not replace the one it reported before, or one set through
+  // the API; nor does a device's default condition replace one it reported
   if (fallback.length) translation.fallback = fallback;
   if (refusedIds.size) translation.refused = [...refusedIds.values()];
   if (entities.length === 0 && !refusedIds.size) {
