@@ -1,7 +1,8 @@
 /**
  * The territory file's assets on the real runtime (fastify inject, embedded broker in memory): a lamp
  * its gateway does not locate is placed by the registry, but a place the lamp reported, or one set
- * through the API, is not replaced by it; groups are placed by the registry only.
+ * through the API, is not replaced by it; groups are placed by the registry only. The adapters as the
+ * server mounts them (adapters/index.ts: their entities checked against schemas/entities/).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import type { Entity } from '../../src/ngsi-ld/types';
 import { createSdmValidator } from '../sdm-validate.fixture';
 import type { Translation } from '../../src/ingest/types';
 import type { WriteOutcome } from '../../src/ingest/write';
-import { talqGroupsAdapter, talqLogReportAdapter } from './index';
+import { ADAPTERS } from '../index';
 import { STREETLIGHTING_CONTEXT } from './talq/translate';
 import { GATEWAY } from './test-support.fixture';
 
@@ -21,6 +22,7 @@ const ID = `urn:ngsi-ld:Streetlight:eclor:${LAMP}`;
 const GROUP = 'urn:ngsi-ld:StreetlightGroup:eclor:zone-est';
 const LINK = `<${STREETLIGHTING_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`;
 const REGISTRY: [number, number] = [4.8358, 45.7641];
+const LIGHTING = ADAPTERS.filter((a) => a.name.startsWith('lighting/'));
 
 let dir: string;
 let app: FastifyInstance;
@@ -29,7 +31,7 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-assets-'));
   const territoryFile = path.join(dir, 'territory.json');
   fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: LAMP.toUpperCase(), location: REGISTRY }] }));
-  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+  ({ app, close } = await testApp({ adapters: LIGHTING, maxBody: 1 << 20, territoryFile }));
 });
 afterEach(async () => {
   await close();
@@ -92,7 +94,7 @@ it('a report without a place sent with one that has it, to a slow broker: the re
     await new Promise((r) => setTimeout(r, 30));
     return inner(t);
   };
-  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile, write: slow }));
+  ({ app, close } = await testApp({ adapters: LIGHTING, maxBody: 1 << 20, territoryFile, write: slow }));
   await Promise.all([send(gps('2025-01-15T05:01:00Z', 45.77, 4.84)), send(power('2025-01-15T05:01:00Z', 41))]);
   expect((await get(ID)).location?.coordinates).toEqual([4.84, 45.77]);
 });
@@ -103,7 +105,7 @@ it("gives a cabinet the groups the inventory says it feeds; the inventory owns t
   const CABINET2 = 'd5c2a1f3-9e8b-4d4c-83b2-7f6a5e4d3c21';
   fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: 'zone-est' }, { address: CABINET2, location: REGISTRY, group: ['zone-est', 'zone-ouest'] }] }));
   await close();
-  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+  ({ app, close } = await testApp({ adapters: LIGHTING, maxBody: 1 << 20, territoryFile }));
   const cabinet = (at: string, localOverride: string) => ({ data: { type: 'AttributeLogData', srcAddress: `${CABINET}/segmentController1`, timestamp: at, attributeName: 'localOverride', attributeValue: { type: 'AttributeEnum', value: localOverride } } });
   await send(cabinet('2025-01-15T05:00:00Z', 'NONE'));
   const id = `urn:ngsi-ld:StreetlightControlCabinet:eclor:${CABINET}`;
@@ -121,7 +123,7 @@ it("gives a cabinet the groups the inventory says it feeds; the inventory owns t
   // the inventory edited (the file is read again when it changes): the next report carries the new groups
   fs.writeFileSync(territoryFile, JSON.stringify({ assets: [{ address: CABINET, location: REGISTRY, group: ['zone-est', 'zone-nord'] }] }));
   await close();
-  ({ app, close } = await testApp({ adapters: [talqLogReportAdapter, talqGroupsAdapter], maxBody: 1 << 20, territoryFile }));
+  ({ app, close } = await testApp({ adapters: LIGHTING, maxBody: 1 << 20, territoryFile }));
   await send(cabinet('2025-01-15T05:02:00Z', 'NONE'));
   expect(await get(id)).toMatchObject({ refStreetlightGroup: [GROUP, 'urn:ngsi-ld:StreetlightGroup:eclor:zone-nord'], location: { coordinates: REGISTRY } });
 });
