@@ -79,6 +79,12 @@ describe('TTS decoded_payload and normalized_payload', () => {
     expect(volume(t)).toMatchObject({ value: 2500, observedAt: '2026-09-02T23:00:00.000Z' });
   });
 
+  test('a meter that can only say leak (normalized water.leak) is in alarm while the leak lasts, and out of it when it clears', () => {
+    const leak = (raised: boolean) => tts(uplink('DEC0DE00000000BB', { normalized_payload: [{ ...normalized[0], water: { leak: raised } }] })).entities[0];
+    expect(leak(true).alarmInProgress).toMatchObject({ value: 1 });
+    expect(leak(false).alarmInProgress).toMatchObject({ value: 0 });
+  });
+
   test('a volumeField attribute wins over the normalized payload', () => {
     const t = tts(uplink('DEC0DE00000000BB', { normalized_payload: normalized, decoded_payload: { v: 3 }, attributes: { volumeField: 'v', volumeUnit: 'm3' } }));
     expect(volume(t)).toMatchObject({ value: 3000, observedAt: '2026-09-02T23:10:01.000Z' });

@@ -33,7 +33,7 @@ test('a frame that reports every flag clear clears them all', () => {
 test('one flag reported: its attribute and mark only', () => {
   const t = translate({ leak: false });
   expect(t.entities[0].alarmFlowPersistence).toMatchObject({ value: 'Nothing to report' });
-  expect(t.entities[0].alarmInProgress).toBeUndefined(); // burst and backflow unknown
+  expect(t.entities[0].alarmInProgress).toMatchObject({ value: 0 }); // a meter that can only say leak is not left in alarm
   expect(t.entities[0].alarmWaterQuality).toBeUndefined();
   expect(t.episodes?.map((m) => m.entity.id)).toEqual(['urn:ngsi-ld:Alert:demo:W1-0001:leak']);
   expect(translate({ burst: true }).entities[0].alarmInProgress).toMatchObject({ value: 1 });
@@ -52,7 +52,8 @@ test.each([
   [{ alarm: true }, 1],
   [{ alarm: false }, 0],
   [{ leak: false, burst: false, backflow: false }, 0],
-  [{ leak: false, burst: false }, undefined],
+  [{ leak: false, burst: false }, 0],
+  [{ leak: false, burst: true }, 1],
   [{ busy: true }, undefined],
 ])('alarmInProgress of %j → %s', (flags, value) => {
   expect(alarmInProgress(flags)).toBe(value);

@@ -51,12 +51,13 @@ export function deviceState(f: ReportedFlags): string | undefined {
 
 /**
  * `alarmInProgress` (SDM: "one or more alarms are in progress"): 1 when a leak, burst, backflow or
- * an alarm of unsaid kind is raised; 0 when the frame clears the generic alarm or the three kinds;
- * undefined when it does not say.
+ * an alarm of unsaid kind is raised; 0 when none is raised and the frame reports at least one of them
+ * clear (a meter whose payload can only say leak is back to 0 when its leak clears: the kinds a frame
+ * leaves out are ones its meter does not report); undefined when it says nothing of alarms.
  */
 export function alarmInProgress(f: ReportedFlags): 0 | 1 | undefined {
   if (f.alarm === true || ALERT_KINDS.some((k) => f[k] === true)) return 1;
-  return f.alarm === false || ALERT_KINDS.every((k) => f[k] === false) ? 0 : undefined;
+  return f.alarm === false || ALERT_KINDS.some((k) => f[k] === false) ? 0 : undefined;
 }
 
 /** The Device attributes every event carries (SDM Device; `deviceCategory`, since Alert owns the term `category`). */
