@@ -35,6 +35,8 @@ export const talqLogReportAdapter: Adapter = {
   // registry places and default conditions (a lamp `ok`, a cabinet `automatic`) are fallbacks (talq/translate.ts)
   fallbacks: true,
   errorBody: talqErrorBody,
+  // a gateway names every request anew (a retry too): the same report refused again is one dead letter
+  requestIds: ['talqRequestId', 'talqOriginRequestId'],
   // a late report (a gateway sending buffered logs after newer ones) does not put a lamp back to an
   // older state; the level is compared with the lamp's last report, not with a flow's target
   ordered: true,

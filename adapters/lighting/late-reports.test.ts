@@ -32,10 +32,10 @@ function report(...logs: Log[]): string {
   ]);
   return JSON.stringify({ address: 'logger-1', entries });
 }
-const send = async (body: string) => {
+const send = async (body: string, requestId = '0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5') => {
   const r = await app.inject({
     method: 'POST',
-    url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=0d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5`,
+    url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=${requestId}`,
     headers: { 'content-type': 'application/json', 'talq-api-version': '2.7.1' },
     payload: body,
   });
@@ -52,7 +52,7 @@ const target = async (how: 'merge' | 'replace', value: number, observedAt: strin
   const r = await app.inject({ method: 'PATCH', url, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ illuminanceLevel: { type: 'Property', value, observedAt } }) });
   expect(r.statusCode).toBe(204);
 };
-const deadLetters = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ reason: string; stage: string }>;
+const deadLetters = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ id: number; reason: string; stage: string; repeats: number }>;
 
 describe('late TALQ log reports', () => {
   it('a report older than the last one is refused (409, a dead letter) and the lamp keeps its state', async () => {
@@ -64,6 +64,20 @@ describe('late TALQ log reports', () => {
     const e = await lamp();
     expect([e.illuminanceLevel.value, e.powerConsumption.value]).toEqual([0.8, 42]);
     expect(await deadLetters()).toEqual([expect.objectContaining({ stage: 'validate', status: 409, reason: expect.stringMatching(/out of order: illuminanceLevel observed at 2025-01-15T04:00:00.000Z/) })]);
+  });
+
+  it('the same late report sent again, with the new request id a gateway gives each request, is one dead letter; replayed and refused again, it stays that one', async () => {
+    await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }));
+    const late = report({ at: '2025-01-15T04:00:00Z', level: 20 });
+    expect((await send(late, '1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b')).status).toBe(409);
+    expect((await send(late, '2f3a4b5c-6d7e-4f8a-9b0c-1d2e3f4a5b6c')).status).toBe(409);
+    const [letter, ...others] = (await deadLetters()) as Array<{ id: number; reason: string; repeats: number }>;
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({ repeats: 1, reason: expect.stringMatching(new RegExp(`^entity ${ID}: out of order`)) });
+    expect((await app.inject({ method: 'POST', url: `/ingest/dead-letters/${letter.id}/replay` })).statusCode).toBe(409);
+    expect((await deadLetters())[0]).toMatchObject({ id: letter.id, reason: letter.reason });
+    expect((await send(late, '3a4b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c7d')).status).toBe(409);
+    expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, repeats: 2 })]);
   });
 
   it('of a report that is partly late, only the newer logs are written', async () => {

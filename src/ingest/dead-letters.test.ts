@@ -134,3 +134,41 @@ it('folding an earlier dead letter into a later one: first arrival the earlier, 
   expect(dl.get(later)).toMatchObject({ payload: '{"t":2}', repeats: 1, receivedAt: letter.receivedAt, lastReceivedAt: '2026-11-22T00:05:00.000Z' });
   dl.close();
 });
+
+it('about one entity, whatever the query and media type: the dead letter holds the latest payload with its query and media type', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+  const part = { ...letter, reason: 'pm10 -4 is out of range', about: 'urn:ngsi-ld:AirQualityObserved:x:S1' };
+  const id = dl.add({ ...part, query: { gw: 'a' }, payload: '{"t":1}' });
+  expect(dl.add({ ...part, query: { gw: 'b' }, contentType: 'application/json', payload: '{"t":2}', receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
+  expect(dl.get(id)).toMatchObject({ query: { gw: 'b' }, contentType: 'application/json', payload: '{"t":2}', repeats: 1 });
+  // a poll source is still told apart
+  expect(dl.add({ ...part, headers: { 'x-eclor-poll-source': 'http://a.example/p' } })).not.toBe(id);
+  dl.close();
+});
+
+it("leaves out the query parameters an adapter names as request ids; its other parameters still tell refusals apart", () => {
+  const requestIds = (adapter: string) => (adapter === 'lighting/talq' ? ['talqRequestId'] : undefined);
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), requestIds);
+  const talq = { ...letter, adapter: 'lighting/talq', stage: 'decode' as const, reason: 'not JSON', status: 400, contentType: 'application/json', payload: '{' };
+  const id = dl.add({ ...talq, query: { clientAddress: 'g1', talqRequestId: 'r1' } });
+  expect(dl.add({ ...talq, query: { clientAddress: 'g1', talqRequestId: 'r2' } })).toBe(id);
+  expect(dl.add({ ...talq, query: { clientAddress: 'g2', talqRequestId: 'r3' } })).not.toBe(id);
+  // another adapter's parameter of that name is part of what its message says
+  const other = { ...talq, adapter: 'mapping/x' };
+  expect(dl.add({ ...other, query: { talqRequestId: 'r1' } })).not.toBe(dl.add({ ...other, query: { talqRequestId: 'r2' } }));
+  dl.close();
+});
+
+it('a store fingerprinted by an earlier rule gets this rule on opening: a refusal about the same entity through another query is counted there', () => {
+  const file = path.join(dir, 'ingest.sqlite');
+  let dl = openDeadLetterStore(file);
+  const part = { ...letter, reason: 'pm10 -4 is out of range', about: 'urn:ngsi-ld:AirQualityObserved:x:S1' };
+  const id = dl.add({ ...part, query: { gw: 'a' } });
+  dl.close();
+  const db = new Database(file);
+  db.exec("UPDATE dead_letters SET fingerprint = 'earlier rule'; DELETE FROM dead_letters_meta");
+  db.close();
+  dl = openDeadLetterStore(file);
+  expect(dl.add({ ...part, query: { gw: 'b' } })).toBe(id);
+  dl.close();
+});

@@ -6,10 +6,12 @@
  * The same refusal again (a sender that retries a refused message, a polled publication read again
  * with the same bad record) is not a new dead letter: the one there counts it (`repeats`,
  * `lastReceivedAt`), so that a store does not fill with copies, and one replay covers them all. "The
- * same": adapter, stage, reason, status, media type, query, our provenance headers (`x-eclor-…`: the
- * poll source) and payload all equal, or, for a part of a message refused on its own, the entity it
- * is about in place of the payload (the dead letter then holds the latest payload); a dead letter
- * whose body was not kept is never taken for another.
+ * same": adapter, stage, reason, status, media type, query (but the parameters that only name the
+ * request, such as TALQ's `talqRequestId`: the adapter's `requestIds`), our provenance headers
+ * (`x-eclor-…`: the poll source) and payload all equal; or, for a part of a message refused on its
+ * own, adapter, stage, reason, status, provenance and the entity it is about, whatever the payload,
+ * media type and query (the dead letter then holds the latest payload, with its query and media type,
+ * what a replay should send). A dead letter whose body was not kept is never taken for another.
  */
 import { createHash } from 'node:crypto';
 import { openIngestDb } from './ingest-db';
@@ -85,6 +87,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   about TEXT
 );
 CREATE INDEX IF NOT EXISTS dead_letters_adapter ON dead_letters(adapter, id);
+CREATE TABLE IF NOT EXISTS dead_letters_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 /** Columns added since the first version of the table, with their definitions (added to an older store when it opens). */
 const ADDED_COLUMNS: Array<[string, string]> = [
@@ -131,41 +134,55 @@ const fromRow = (r: Row): DeadLetter => ({
   ...(r.about !== null ? { about: r.about } : {}),
 });
 
+/** The query parameters of an adapter's messages that only name the request (Adapter.requestIds). */
+export type RequestIds = (adapter: string) => readonly string[] | undefined;
+
+/**
+ * The version of the rule below: a store whose dead letters were fingerprinted by an earlier one gets
+ * them again when it opens (2: about one entity without the query; the adapters' request ids left out).
+ */
+const FINGERPRINT_RULE = '2';
+
 /** What makes two refusals the same one (module doc); undefined for a body not kept. */
-function fingerprintOf(d: NewDeadLetter): string | undefined {
+function fingerprintWith(d: NewDeadLetter, requestIds: RequestIds): string | undefined {
   if (d.bodyKept === false) return undefined;
-  // the query in the order of its names: `?event=up&x=1` is `?x=1&event=up`
   const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
-  const query = Object.entries(d.query).sort(byName);
   // our own provenance headers (x-eclor-poll-source: which publisher): two sources' refusals are two
   const provenance = Object.entries(d.headers).filter(([name]) => name.toLowerCase().startsWith('x-eclor-')).sort(byName);
-  const what = JSON.stringify([d.adapter, d.stage, d.reason, d.status, d.contentType, query, provenance, d.about === undefined ? d.payload : { about: d.about }]);
-  return createHash('sha256').update(what).digest('base64url');
+  if (d.about !== undefined) return hash([d.adapter, d.stage, d.reason, d.status, provenance, { about: d.about }]);
+  // the query in the order of its names (`?event=up&x=1` is `?x=1&event=up`), without request ids
+  const volatile = requestIds(d.adapter);
+  const query = Object.entries(d.query).filter(([name]) => !volatile?.includes(name)).sort(byName);
+  return hash([d.adapter, d.stage, d.reason, d.status, d.contentType, query, provenance, d.payload]);
 }
+const hash = (what: unknown[]): string => createHash('sha256').update(JSON.stringify(what)).digest('base64url');
 
 /**
  * @example
  * const dl = openDeadLetterStore('./data/ingest.sqlite');
  * const id = dl.add({ adapter: 'water/chirpstack', stage: 'decode', reason: 'frame of 12 bytes, expected 51', … });
  */
-export function openDeadLetterStore(file: string): DeadLetterStore {
+export function openDeadLetterStore(file: string, requestIds: RequestIds = () => undefined): DeadLetterStore {
   const db = openIngestDb(file);
   db.exec(DDL);
+  const fingerprintOf = (d: NewDeadLetter) => fingerprintWith(d, requestIds);
   // a store written before body_kept existed: its streamed documents' dead letters have an empty payload
   const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('dead_letters') as string[];
   if (!columns.includes('body_kept')) {
     db.exec("ALTER TABLE dead_letters ADD COLUMN body_kept INTEGER NOT NULL DEFAULT 1; UPDATE dead_letters SET body_kept = 0 WHERE payload = ''");
   }
-  const fingerprinted = columns.includes('fingerprint');
   for (const [name, definition] of ADDED_COLUMNS) if (!columns.includes(name)) db.exec(`ALTER TABLE dead_letters ADD COLUMN ${name} ${definition}`);
-  // a store written before fingerprints: its dead letters get theirs, once, so that a message sent again is counted on its dead letter
-  if (!fingerprinted) {
+  // a store written before fingerprints, or with an earlier rule: its dead letters get theirs, once,
+  // so that a message sent again is counted on its dead letter
+  const rule = db.prepare("SELECT value FROM dead_letters_meta WHERE key = 'fingerprintRule'").pluck().get() as string | undefined;
+  if (rule !== FINGERPRINT_RULE) {
     const set = db.prepare('UPDATE dead_letters SET fingerprint = ? WHERE id = ?');
     const page = db.prepare('SELECT * FROM dead_letters WHERE body_kept = 1 AND id > ? ORDER BY id LIMIT 64'); // payloads may be large: a few at a time
     db.transaction(() => {
       for (let rows = page.all(0) as Row[]; rows.length > 0; rows = page.all(rows[rows.length - 1].id) as Row[]) {
         for (const row of rows) set.run(fingerprintOf(fromRow(row)) ?? null, row.id);
       }
+      db.prepare("INSERT OR REPLACE INTO dead_letters_meta(key, value) VALUES ('fingerprintRule', ?)").run(FINGERPRINT_RULE);
     })();
   }
   db.exec('CREATE INDEX IF NOT EXISTS dead_letters_fingerprint ON dead_letters(fingerprint) WHERE fingerprint IS NOT NULL');
@@ -175,14 +192,14 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
     ),
     same: db.prepare('SELECT id FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').pluck(),
     repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, last_received_at = ? WHERE id = ?'),
-    latest: db.prepare('UPDATE dead_letters SET payload = ?, headers = ? WHERE id = ?'),
+    latest: db.prepare('UPDATE dead_letters SET payload = ?, headers = ?, query = ?, content_type = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
     listOne: db.prepare('SELECT * FROM dead_letters WHERE adapter = ? ORDER BY id LIMIT ? OFFSET ?'),
     countAll: db.prepare('SELECT count(*) FROM dead_letters').pluck(),
     countOne: db.prepare('SELECT count(*) FROM dead_letters WHERE adapter = ?').pluck(),
     update: db.prepare('UPDATE dead_letters SET stage = ?, reason = ?, status = ?, replays = replays + 1, fingerprint = ? WHERE id = ?'),
-    others: db.prepare('SELECT id, repeats, received_at, last_received_at, payload, headers FROM dead_letters WHERE fingerprint = ? AND id <> ? ORDER BY id'),
+    others: db.prepare('SELECT id, repeats, received_at, last_received_at, payload, headers, query, content_type FROM dead_letters WHERE fingerprint = ? AND id <> ? ORDER BY id'),
     // first and last arrivals of the two (SQLite reads the row's values as they were before the update)
     fold: db.prepare(
       'UPDATE dead_letters SET repeats = repeats + ?, received_at = min(received_at, ?), last_received_at = max(coalesce(last_received_at, received_at), ?) WHERE id = ?',
@@ -196,7 +213,7 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       const same = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as number | undefined);
       if (same !== undefined) {
         s.repeat.run(d.receivedAt, same);
-        if (d.about !== undefined) s.latest.run(d.payload, JSON.stringify(d.headers), same);
+        if (d.about !== undefined) s.latest.run(d.payload, JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);
         return same;
       }
       const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null);
@@ -220,11 +237,11 @@ export function openDeadLetterStore(file: string): DeadLetterStore {
       // a dead letter filed since for that same refusal (the message sent again meanwhile) is this one:
       // counted here, dropped; its payload, if it came later, is the one kept (about one entity, the latest reading)
       let latest = row.last_received_at ?? row.received_at;
-      for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null; payload: string; headers: string }>) {
+      for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null; payload: string; headers: string; query: string; content_type: string }>) {
         const last = other.last_received_at ?? other.received_at;
         s.fold.run(other.repeats + 1, other.received_at, last, id);
         if (last > latest) {
-          s.latest.run(other.payload, other.headers, id);
+          s.latest.run(other.payload, other.headers, other.query, other.content_type, id);
           latest = last;
         }
         s.del.run(other.id);

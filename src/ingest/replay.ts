@@ -10,7 +10,7 @@ import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
 import { joinParts } from './join-parts';
 import { clockFault } from './observations';
-import { asFeedError, refusalStage, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, entityReason, refusalStage, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter, type Translation } from './types';
 
 /**
@@ -19,6 +19,9 @@ import { FeedError, type Adapter, type Translation } from './types';
  * check), as the message was.
  */
 const arrivalOf = (d: DeadLetter): string => d.lastReceivedAt ?? d.receivedAt;
+
+/** The id of the entity a dead letter of the validate stage holds. */
+const entityOf = (d: DeadLetter): string => String((JSON.parse(d.payload) as { id?: unknown }).id);
 
 /**
  * One refused entity written again, after the same checks as in a message. It is merged: the entity
@@ -75,7 +78,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
       deps.deadLetters.delete(d.id);
     } else {
       stats.rejected++;
-      deps.deadLetters.update(d.id, outcome.error.stage, outcome.error.message, outcome.error.status);
+      deps.deadLetters.update(d.id, outcome.error.stage, entityReason(d.about ?? entityOf(d), outcome.error.message), outcome.error.status);
     }
     return outcome;
   }
@@ -89,7 +92,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     const stage = refusalStage(outcome, deps.deadLetters);
     const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
     for (const r of outcome.rejected) deps.deadLetters.delete(r.deadLetter);
-    const reason = first.entityId && !first.reason.startsWith('entity ') ? `entity ${first.entityId}: ${first.reason}` : first.reason;
+    const reason = first.entityId ? entityReason(first.entityId, first.reason) : first.reason;
     deps.deadLetters.update(d.id, stage, reason, status);
     return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
   }

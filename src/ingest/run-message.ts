@@ -108,7 +108,7 @@ export async function writeTranslations(
   let ignored: string | undefined;
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
-      adapter: adapter.name, stage, reason: `entity ${String(entity.id)}: ${reason}`, status, contentType,
+      adapter: adapter.name, stage, reason: entityReason(String(entity.id), reason), status, contentType,
       query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt, about: String(entity.id),
     });
   for await (const marked of translations) {
@@ -220,7 +220,7 @@ export async function writeTranslations(
       const entity = t.entities.find((e) => e.id === f.entityId);
       const id = entity
         ? deadLetter(entity, t, 'validate', f.reason)
-        : deps.deadLetters.add({ adapter: adapter.name, stage: 'write', reason: `entity ${f.entityId}: ${f.reason}`, status: 422, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
+        : deps.deadLetters.add({ adapter: adapter.name, stage: 'write', reason: entityReason(f.entityId, f.reason), status: 422, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
       rejected.push({ ...f, deadLetter: id });
     }
   }
@@ -264,6 +264,15 @@ export function deadLetterUnkept(
 ): number {
   deps.stats.of(adapter.name).rejected++;
   return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
+}
+
+/**
+ * The reason of a dead letter about one entity, as a message and its replay both file it (a replay
+ * refused for the same reason is then the same refusal).
+ * @example entityReason('urn:a', 'out of order'); // 'entity urn:a: out of order'
+ */
+export function entityReason(entityId: string, reason: string): string {
+  return reason.startsWith(`entity ${entityId}: `) ? reason : `entity ${entityId}: ${reason}`;
 }
 
 /** The dead letter of a whole buffered message, its body kept (replayable). Returns its id. */

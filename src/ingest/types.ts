@@ -181,6 +181,12 @@ export interface Adapter {
    * default: that ProblemDetails. The status stays the runtime's.
    */
   errorBody?(problem: IngestProblem): unknown;
+  /**
+   * Query parameters that only name the request, not what it says (TALQ's `talqRequestId`, new for
+   * every request, a retry included): left out when telling dead letters apart, so that the same
+   * message refused again is counted on its dead letter (src/ingest/dead-letters.ts).
+   */
+  requestIds?: readonly string[];
   /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
   validateEntities?: boolean;
   /**
