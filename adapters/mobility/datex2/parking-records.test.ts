@@ -49,7 +49,18 @@ describe('parking table sites', () => {
       + `<parkingSpace parkingSpaceIndex="1"><parkingSpace><location xsi:type="Point">${point(45.1, 4.1)}</location></parkingSpace></parkingSpace>`
       + '<parkingSpace parkingSpaceIndex="2"><parkingSpace><parkingSpaceOrGroupIdentifier><values><value>B</value></values></parkingSpaceOrGroupIdentifier></parkingSpace></parkingSpace>'
       + '</parkingRecord></parkingTable>');
-    expect(site).toMatchObject({ kind: 'parkingSite', id: 'R1', totalCapacity: 2, spaces: [{ id: '1', geometry: { type: 'Point', coordinates: [4.1, 45.1] } }, { id: '2', geometry: undefined }] });
+    expect(site).toMatchObject({ kind: 'parkingSite', id: 'R1', totalCapacity: 2, spaces: [{ id: '1', geometry: { type: 'Point', coordinates: [4.1, 45.1] } }, { id: '2', name: 'B', geometry: undefined }] });
+    expect((site as { spaces: object[] }).spaces[0]).not.toHaveProperty('name');
+  });
+
+  it("reads a car park's description and a space's label in the publication's language (v2.3 and v3)", () => {
+    const ml = (fr: string, en: string) => `<values><value lang="en">${en}</value><value lang="fr">${fr}</value></values>`;
+    const [site] = v2('ParkingTablePublication', `<parkingTable><parkingRecord xsi:type="UrbanParkingSite" id="R1"><parkingDescription>${ml('Parking couvert, 3 niveaux', 'Covered, 3 levels')}</parkingDescription>`
+      + `<parkingSpace parkingSpaceIndex="1"><parkingSpace><parkingSpaceOrGroupIdentifier>${ml('Place A-12', 'Bay A-12')}</parkingSpaceOrGroupIdentifier></parkingSpace></parkingSpace></parkingRecord></parkingTable>`);
+    expect(site).toMatchObject({ description: 'Parking couvert, 3 niveaux', spaces: [{ id: '1', name: 'Place A-12' }] });
+    const [v3site] = v3('ParkingTablePublication', '<prk:parkingTable><prk:parkingRecord xsi:type="prk:ParkingSite" id="R2"><prk:parkingDescription><com:values><com:value lang="fr">Souterrain</com:value></com:values></prk:parkingDescription>'
+      + '<prk:parkingSpace id="S-1"><prk:parkingSpaceOrGroupIdentifier>P-7</prk:parkingSpaceOrGroupIdentifier></prk:parkingSpace></prk:parkingRecord></prk:parkingTable>');
+    expect(v3site).toMatchObject({ description: 'Souterrain', spaces: [{ id: 'S-1', name: 'P-7' }] });
   });
 
   it('marks an on-street site (urbanParkingSiteType onStreetParking)', () => {

@@ -32,7 +32,9 @@ export function parkingSite(node: XmlNode, pub?: Publication): ParkingSiteRecord
   const spaces: ParkingSpaceInfo[] = [];
   for (const s of findAll(node, 'parkingSpace')) {
     const key = spaceKey(s);
-    if (key) spaces.push({ id: key, geometry: geometryOf(s) });
+    if (!key) continue;
+    const label = multilingual(find(s, 'parkingSpaceOrGroupIdentifier'), pub?.lang);
+    spaces.push({ id: key, ...(label ? { name: label } : {}), geometry: geometryOf(s) });
   }
   const where = child(node, 'parkingLocation') ?? child(node, 'facilityLocation') ?? child(node, 'entranceLocation');
   const site: ParkingSiteRecord = {
@@ -40,6 +42,7 @@ export function parkingSite(node: XmlNode, pub?: Publication): ParkingSiteRecord
     id,
     version: node.attrs.version,
     name: multilingual(child(node, 'parkingName') ?? child(node, 'parkingFacilityName') ?? child(node, 'parkingAreaName'), pub?.lang),
+    description: multilingual(child(node, 'parkingDescription'), pub?.lang),
     geometry: geometryOf(where) ?? geometryOf(node),
     totalCapacity: nonNegativeInt(textAt(node, 'parkingNumberOfSpaces') ?? textAt(node, 'totalParkingCapacity') ?? textAt(node, 'totalParkingCapacityShortTerm')),
     spaces,

@@ -108,6 +108,12 @@ describe('parking', () => {
     expect(spot).toMatchObject({ category: { value: ['offStreet'] }, refParkingSite: { object: 'urn:ngsi-ld:OffStreetParking:demo:P' } });
   });
 
+  it("a car park's description and a space's label are the SDM description and name", () => {
+    const [site, spot] = run('ParkingTable', { kind: 'parkingSite', id: 'P', description: 'Souterrain', spaces: [{ id: '1', name: 'A-12' }] });
+    expect(site.description).toEqual({ type: 'Property', value: 'Souterrain' });
+    expect(spot.name).toEqual({ type: 'Property', value: 'A-12' });
+  });
+
   it('a status whose counts are refused writes its status words and gives the refused part, with the car park id', () => {
     const rec = status({ status: ['full'], countsRefused: { reason: 'parking status of P: x', payload: '<parkingRecordStatus/>' } });
     expect(run('ParkingStatus', rec, '2025-01-01T00:00:00Z')).toEqual([{

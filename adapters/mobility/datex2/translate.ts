@@ -172,12 +172,14 @@ export function translateParkingSite(rec: ParkingSiteRecord, opts: TranslateOpti
     const e: Entity = {
       id: ids.space(s.id), type: 'ParkingSpot', category: prop([rec.onStreet ? 'onStreet' : 'offStreet']), refParkingSite: rel(rec.onStreet ? ids.street : ids.site),
     };
+    set(e, 'name', s.name === undefined ? undefined : prop(s.name));
     set(e, 'location', s.geometry && geo(s.geometry));
     return e;
   });
   if (rec.onStreet) return spaces;
   const site: Entity = { id: ids.site, type: 'OffStreetParking' };
   set(site, 'name', rec.name === undefined ? undefined : prop(rec.name));
+  set(site, 'description', rec.description === undefined ? undefined : prop(rec.description));
   set(site, 'location', rec.geometry && geo(rec.geometry));
   set(site, 'totalSpotNumber', rec.totalCapacity !== undefined && rec.totalCapacity >= 1 ? prop(rec.totalCapacity) : undefined);
   return [site, ...spaces];

@@ -94,6 +94,8 @@ export interface ElaboratedDataRecord {
 /** A single parking space declared by a parking site: its `id` (v3), else its `parkingSpaceIndex` (v2.3). */
 export interface ParkingSpaceInfo {
   id: string;
+  /** `parkingSpaceOrGroupIdentifier`: the space's label on site (a bay number). */
+  name?: string;
   geometry?: SiteGeometry;
 }
 
@@ -103,6 +105,8 @@ export interface ParkingSiteRecord {
   id: string;
   version?: string;
   name?: string;
+  /** `parkingDescription` (multilingual: the publication's language first). */
+  description?: string;
   geometry?: SiteGeometry;
   /** `parkingNumberOfSpaces` or `totalParkingCapacity`. */
   totalCapacity?: number;
