@@ -135,14 +135,15 @@ it('folding an earlier dead letter into a later one: first arrival the earlier, 
   dl.close();
 });
 
-it('about one entity, whatever the query and media type: the dead letter holds the latest payload with its query and media type', () => {
-  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'));
+it('about one entity, whatever the request id and media type: the dead letter holds the latest payload with its request id and media type', () => {
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), (adapter) => (adapter === letter.adapter ? ['requestId'] : undefined));
   const part = { ...letter, reason: 'pm10 -4 is out of range', about: 'urn:ngsi-ld:AirQualityObserved:x:S1' };
-  const id = dl.add({ ...part, query: { gw: 'a' }, payload: '{"t":1}' });
-  expect(dl.add({ ...part, query: { gw: 'b' }, contentType: 'application/json', payload: '{"t":2}', receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
-  expect(dl.get(id)).toMatchObject({ query: { gw: 'b' }, contentType: 'application/json', payload: '{"t":2}', repeats: 1 });
-  // a poll source is still told apart
-  expect(dl.add({ ...part, headers: { 'x-eclor-poll-source': 'http://a.example/p' } })).not.toBe(id);
+  const id = dl.add({ ...part, query: { gw: 'a', requestId: '1' }, payload: '{"t":1}' });
+  expect(dl.add({ ...part, query: { gw: 'a', requestId: '2' }, contentType: 'application/json', payload: '{"t":2}', receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
+  expect(dl.get(id)).toMatchObject({ query: { gw: 'a', requestId: '2' }, contentType: 'application/json', payload: '{"t":2}', repeats: 1 });
+  // another query (another kind of event, another gateway) or poll source is still told apart
+  expect(dl.add({ ...part, query: { gw: 'b', requestId: '3' } })).not.toBe(id);
+  expect(dl.add({ ...part, query: { gw: 'a' }, headers: { 'x-eclor-poll-source': 'http://a.example/p' } })).not.toBe(id);
   dl.close();
 });
 
@@ -159,16 +160,17 @@ it("leaves out the query parameters an adapter names as request ids; its other p
   dl.close();
 });
 
-it('a store fingerprinted by an earlier rule gets this rule on opening: a refusal about the same entity through another query is counted there', () => {
+it('a store fingerprinted by an earlier rule gets this rule on opening: the same refusal with a new request id is counted there', () => {
   const file = path.join(dir, 'ingest.sqlite');
-  let dl = openDeadLetterStore(file);
-  const part = { ...letter, reason: 'pm10 -4 is out of range', about: 'urn:ngsi-ld:AirQualityObserved:x:S1' };
-  const id = dl.add({ ...part, query: { gw: 'a' } });
+  const requestIds = () => ['talqRequestId'];
+  let dl = openDeadLetterStore(file, requestIds);
+  const part = { ...letter, reason: 'level 120 % out of range', about: 'urn:ngsi-ld:Streetlight:x:L1' };
+  const id = dl.add({ ...part, query: { talqRequestId: 'r1' } });
   dl.close();
   const db = new Database(file);
   db.exec("UPDATE dead_letters SET fingerprint = 'earlier rule'; DELETE FROM dead_letters_meta");
   db.close();
-  dl = openDeadLetterStore(file);
-  expect(dl.add({ ...part, query: { gw: 'b' } })).toBe(id);
+  dl = openDeadLetterStore(file, requestIds);
+  expect(dl.add({ ...part, query: { talqRequestId: 'r2' } })).toBe(id);
   dl.close();
 });

@@ -9,9 +9,9 @@
  * same": adapter, stage, reason, status, media type, query (but the parameters that only name the
  * request, such as TALQ's `talqRequestId`: the adapter's `requestIds`), our provenance headers
  * (`x-eclor-…`: the poll source) and payload all equal; or, for a part of a message refused on its
- * own, adapter, stage, reason, status, provenance and the entity it is about, whatever the payload,
- * media type and query (the dead letter then holds the latest payload, with its query and media type,
- * what a replay should send). A dead letter whose body was not kept is never taken for another.
+ * own, the same but the entity it is about in place of the payload, whatever the media type (the dead
+ * letter then holds the latest payload, with its request ids and media type, what a replay should
+ * send). A dead letter whose body was not kept is never taken for another.
  */
 import { createHash } from 'node:crypto';
 import { openIngestDb } from './ingest-db';
@@ -139,7 +139,7 @@ export type RequestIds = (adapter: string) => readonly string[] | undefined;
 
 /**
  * The version of the rule below: a store whose dead letters were fingerprinted by an earlier one gets
- * them again when it opens (2: about one entity without the query; the adapters' request ids left out).
+ * them again when it opens (2: the adapters' request ids left out; about one entity, whatever the media type).
  */
 const FINGERPRINT_RULE = '2';
 
@@ -149,10 +149,10 @@ function fingerprintWith(d: NewDeadLetter, requestIds: RequestIds): string | und
   const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
   // our own provenance headers (x-eclor-poll-source: which publisher): two sources' refusals are two
   const provenance = Object.entries(d.headers).filter(([name]) => name.toLowerCase().startsWith('x-eclor-')).sort(byName);
-  if (d.about !== undefined) return hash([d.adapter, d.stage, d.reason, d.status, provenance, { about: d.about }]);
   // the query in the order of its names (`?event=up&x=1` is `?x=1&event=up`), without request ids
   const volatile = requestIds(d.adapter);
   const query = Object.entries(d.query).filter(([name]) => !volatile?.includes(name)).sort(byName);
+  if (d.about !== undefined) return hash([d.adapter, d.stage, d.reason, d.status, query, provenance, { about: d.about }]);
   return hash([d.adapter, d.stage, d.reason, d.status, d.contentType, query, provenance, d.payload]);
 }
 const hash = (what: unknown[]): string => createHash('sha256').update(JSON.stringify(what)).digest('base64url');
