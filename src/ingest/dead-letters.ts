@@ -53,6 +53,11 @@ export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 're
    * the latest payload, the one a replay should write.
    */
   about?: string;
+  /**
+   * The dead letter whose replay filed this one: the same refusal again is that letter refused anew
+   * (its replay is counted by `update`), not a repeat of the message.
+   */
+  replayOf?: number;
 };
 
 export interface DeadLetterStore {
@@ -211,6 +216,7 @@ export function openDeadLetterStore(file: string, requestIds: RequestIds = () =>
     add: db.transaction((d: NewDeadLetter): number => {
       const fingerprint = fingerprintOf(d);
       const same = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as number | undefined);
+      if (same !== undefined && same === d.replayOf) return same;
       if (same !== undefined) {
         s.repeat.run(d.receivedAt, same);
         if (d.about !== undefined) s.latest.run(d.payload, JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);

@@ -83,19 +83,26 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     return outcome;
   }
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: arrivalOf(d) };
-  const outcome = await runMessage(adapter, msg, deps, d.contentType, d.id);
+  // what the replay refuses for the letter's own refusal is filed into it: not a repeat of the message
+  const replaying: IngestDeps = { ...deps, deadLetters: { ...deps.deadLetters, add: (n) => deps.deadLetters.add({ ...n, replayOf: d.id }) } };
+  const outcome = await runMessage(adapter, msg, replaying, d.contentType, d.id);
   if (!outcome.ok) return outcome;
+  // the letter stands for a refusal the replay made again (a record of the message refused anew):
+  // it stays, with its replay counted, whatever else was written
+  const again = outcome.rejected.some((r) => r.deadLetter === d.id) ? deps.deadLetters.get(d.id) : undefined;
+  if (again) deps.deadLetters.update(d.id, again.stage, again.reason, again.status);
   if (outcome.writtenCount === 0 && !outcome.heldCount && outcome.rejected.length > 0) {
     // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
     // (the same message refused again, or parts the message wrote the first time, now late) go
-    const first = outcome.rejected[0];
     const stage = refusalStage(outcome, deps.deadLetters);
+    for (const r of outcome.rejected) if (r.deadLetter !== d.id) deps.deadLetters.delete(r.deadLetter);
+    if (again) return { ok: false, error: new FeedError(again.stage, `nothing written: ${again.reason}`, again.status), deadLetter: d.id };
+    const first = outcome.rejected[0];
     const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
-    for (const r of outcome.rejected) deps.deadLetters.delete(r.deadLetter);
     const reason = first.entityId ? entityReason(first.entityId, first.reason) : first.reason;
     deps.deadLetters.update(d.id, stage, reason, status);
     return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
   }
-  deps.deadLetters.delete(d.id);
+  if (!again) deps.deadLetters.delete(d.id);
   return outcome;
 }
