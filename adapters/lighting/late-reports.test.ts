@@ -52,7 +52,7 @@ const target = async (how: 'merge' | 'replace', value: number, observedAt: strin
   const r = await app.inject({ method: 'PATCH', url, headers: { 'content-type': 'application/json', link: LINK }, payload: JSON.stringify({ illuminanceLevel: { type: 'Property', value, observedAt } }) });
   expect(r.statusCode).toBe(204);
 };
-const deadLetters = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ id: number; reason: string; stage: string; repeats: number }>;
+const deadLetters = async () => JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ id: number; reason: string; stage: string; repeats: number; replays: number; payload: string }>;
 
 describe('late TALQ log reports', () => {
   it('a report older than the last one is refused (409, a dead letter) and the lamp keeps its state', async () => {
@@ -78,6 +78,23 @@ describe('late TALQ log reports', () => {
     expect((await deadLetters())[0]).toMatchObject({ id: letter.id, reason: letter.reason });
     expect((await send(late, '3a4b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c7d')).status).toBe(409);
     expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, repeats: 2 })]);
+  });
+
+  it("a device refused for a value out of range: its dead letter holds all its entries as a log report, and a replay refuses it again and keeps it", async () => {
+    const OTHER = 'b8c7d6e5-f4a3-4b2c-8d9e-8f7a6b5c4d32';
+    const body = JSON.stringify({ address: 'logger-1', entries: [
+      { data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 130 } } } },
+      { data: { type: 'EventLogData', srcAddress: `${LAMP}/lampMonitor1`, timestamp: '2025-01-15T05:00:00Z', eventType: 'lampFailure' } },
+      { data: { type: 'AttributeLogData', srcAddress: `${OTHER}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 40 } } } },
+    ] });
+    expect((await send(body)).status).toBe(207); // the other lamp is written
+    const [letter] = (await deadLetters()) as Array<{ id: number; payload: string; reason: string }>;
+    const kept = JSON.parse(letter.payload) as { address: string; entries: Array<{ data: { srcAddress: string } }> };
+    expect(kept.address).toBe('logger-1');
+    expect(kept.entries.map((e) => e.data.srcAddress)).toEqual([`${LAMP}/lampActuator1`, `${LAMP}/lampMonitor1`]);
+    const replayed = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${letter.id}/replay` });
+    expect(replayed.statusCode).toBe(422);
+    expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, reason: letter.reason, replays: 1, repeats: 0 })]);
   });
 
   it('of a report that is partly late, only the newer logs are written', async () => {

@@ -288,7 +288,7 @@ export function decodeLogReport(message: IngestMessage): DecodedLogReport {
       if (!isObject(e)) throw payloadError(path, 'must be an object');
       const cmsRefId = typeof e.cmsRefId === 'string' ? e.cmsRefId : undefined;
       const { data, ignored } = decodeLogData(e.data, `${path}.data`, request.clientAddress);
-      entries.push({ ...(cmsRefId !== undefined ? { cmsRefId } : {}), ...(data ? { data } : {}), ...(ignored ? { ignored } : {}) });
+      entries.push({ ...(cmsRefId !== undefined ? { cmsRefId } : {}), ...(data ? { data } : {}), ...(ignored ? { ignored } : {}), raw: e });
     });
   });
   return { request, report: { ...(addr !== undefined ? { address: addr } : {}), entries } };

@@ -127,7 +127,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     } catch (err) {
       if (!(err instanceof FeedError)) throw err;
       const id = entityId(target, env.territory, device);
-      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id, payload: JSON.stringify(data) });
+      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id });
       return;
     }
     if (typeof readings === 'string') return void notes.skipped.push({ entry: i, reason: readings });
@@ -153,6 +153,21 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     }
   });
 
+  // a refused device's dead letter holds a log report of all its entries as sent: replayed, it is
+  // refused again, or written whole once the cause is fixed
+  if (refusedIds.size) {
+    const ofDevice = new Map<string, unknown[]>();
+    entries.forEach(({ data, raw }) => {
+      if (!data) return;
+      const device = deviceAddressOf(data.srcAddress);
+      const id = entityId(targetOf(nameAndValue(data).name, kinds.get(device)), env.territory, device);
+      if (refusedIds.has(id)) ofDevice.set(id, [...(ofDevice.get(id) ?? []), raw ?? { data }]);
+    });
+    for (const [id, part] of refusedIds) {
+      const report = { ...(decoded.report.address !== undefined ? { address: decoded.report.address } : {}), entries: ofDevice.get(id) ?? [] };
+      refusedIds.set(id, { ...part, payload: JSON.stringify(report) });
+    }
+  }
   const kept = [...byId.entries()].filter(([id]) => !refusedIds.has(id));
   const fallback: Array<{ id: string; attribute: string }> = [];
   const entities: Entity[] = kept.sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { device, type, attrs, actuator }]) => {

@@ -69,6 +69,8 @@ export interface TalqLogEntry {
   data?: TalqLogData;
   /** Why decode kept no data for this entry (e.g. a vendor log data type), for the notes. */
   ignored?: string;
+  /** The entry as it was sent (what a refused device's dead letter holds, to be replayed). */
+  raw?: unknown;
 }
 
 /** The body of `POST /log-reports` (TALQ `LogReport`; no member is required by the schema). */
