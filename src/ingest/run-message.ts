@@ -109,7 +109,7 @@ export async function writeTranslations(
   const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
     deps.deadLetters.add({
       adapter: adapter.name, stage, reason: entityReason(String(entity.id), reason), status, contentType,
-      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...entity }), receivedAt: msg.receivedAt, about: String(entity.id),
+      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...withoutFallbacks(entity, t) }), receivedAt: msg.receivedAt, about: String(entity.id),
     });
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
@@ -219,7 +219,7 @@ export async function writeTranslations(
     for (const f of res.failed) {
       const entity = t.entities.find((e) => e.id === f.entityId);
       const id = entity
-        ? deadLetter(entity, t, 'validate', f.reason)
+        ? deadLetter(entity, marked, 'validate', f.reason)
         : deps.deadLetters.add({ adapter: adapter.name, stage: 'write', reason: entityReason(f.entityId, f.reason), status: 422, contentType, query: msg.query, headers: msg.headers, payload: msg.body, receivedAt: msg.receivedAt });
       rejected.push({ ...f, deadLetter: id });
     }
@@ -264,6 +264,19 @@ export function deadLetterUnkept(
 ): number {
   deps.stats.of(adapter.name).rejected++;
   return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
+}
+
+/**
+ * An entity as its dead letter keeps it: without its fallback attributes (a registry place, a lamp's
+ * default `ok`), which hold only where the broker has none. Decided anew at each message, a replay,
+ * which writes the entity as it is, would write them over what the broker holds by then.
+ */
+function withoutFallbacks(entity: Entity, t: Translation): Entity {
+  const own = t.fallback?.filter((f) => f.id === entity.id);
+  if (!own?.length) return entity;
+  const kept: Entity = { ...entity };
+  for (const f of own) delete kept[f.attribute];
+  return kept;
 }
 
 /**
