@@ -41,7 +41,7 @@ test('reload: add, change, break, remove', () => {
   // broken while being edited: its last good version stays in use, and the error is reported
   write('probe.yml', BASE_MAPPING.replace('payload.level | percent', 'payload.level +'));
   const broken = registry.reload();
-  expect(broken.loaded).toEqual(['waste-bin']);
+  expect(broken.loaded).toEqual(['probe', 'waste-bin']); // in use, in its last good version
   expect(broken.errors).toEqual([{ file: 'probe.yml', error: expect.stringMatching(/^probe\.yml:11: \/attributes\/fillingLevel\/expr: expression/), kept: 'probe' }]);
   expect(registry.status()).toEqual(broken);
   expect(registry.get('probe')?.handle(message(body), env).entities[0].fillingLevel).toMatchObject({ value: 0.04 });

@@ -23,6 +23,7 @@ export interface MappingLog {
 }
 
 export interface ReloadResult {
+  /** The mappings in use, by name: a broken file's last good version included (its error says `kept`). */
   loaded: string[];
   /** `kept`: the name of the mapping whose last good version stays in use for that file. */
   errors: Array<{ file: string; error: string; kept?: string }>;
@@ -133,7 +134,8 @@ export function createMappingRegistry(dir: string, log: MappingLog, opts: Mappin
       result.errors.push({ file: f, error, ...(keep ? { kept: keep.mapping.name } : {}) });
     }
     current = next;
-    result.loaded = [...next.values()].filter((e) => !result.errors.some((x) => x.kept === e.mapping.name)).map((e) => e.mapping.name).sort();
+    // every mapping in use, a broken file's last good version included (its error says `kept`)
+    result.loaded = [...next.keys()].sort();
     result.errors.sort((a, b) => a.file.localeCompare(b.file));
     const warnings = warningsOf([...next.values()]);
     if (warnings.length > 0) result.warnings = warnings;
