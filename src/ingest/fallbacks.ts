@@ -1,6 +1,7 @@
 /**
  * Fallback attributes (Translation.fallback): an attribute the adapter writes only where the broker
- * holds none, dropped from the entities that already have one. One read per attribute name.
+ * holds none, dropped from the entities that already have one (one read per attribute name), and
+ * from the entities dead letters keep.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { CompletenessReader } from './join-parts';
@@ -23,10 +24,23 @@ export async function withoutHeldFallbacks(t: Translation, readComplete: Complet
   if (drop.size === 0) return rest;
   const entities = t.entities.map((e) => {
     const held = drop.get(String(e.id));
-    if (!held) return e;
-    const kept: Entity = { ...e };
-    for (const a of held) delete kept[a];
-    return kept;
+    return held ? without(e, held) : e;
   });
   return { ...rest, entities };
+}
+
+/**
+ * An entity as its dead letter keeps it: without its fallback attributes, which hold only where the
+ * broker has none. Decided anew at each message, a replay, which writes the entity as it is, would
+ * write them over what the broker holds by then (a reported lamp failure, a place set since).
+ */
+export function withoutFallbacks(entity: Entity, t: Translation): Entity {
+  const own = t.fallback?.filter((f) => f.id === entity.id).map((f) => f.attribute);
+  return own?.length ? without(entity, own) : entity;
+}
+
+function without(e: Entity, attributes: Iterable<string>): Entity {
+  const kept: Entity = { ...e };
+  for (const a of attributes) delete kept[a];
+  return kept;
 }

@@ -11,7 +11,7 @@ import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
 import type { Exclusive } from './exclusive';
-import { withoutHeldFallbacks } from './fallbacks';
+import { withoutFallbacks, withoutHeldFallbacks } from './fallbacks';
 import { joinParts, type CompletenessReader } from './join-parts';
 import type { PartStore } from './parts';
 import { clockFault, type ObservationGuard } from './observations';
@@ -264,19 +264,6 @@ export function deadLetterUnkept(
 ): number {
   deps.stats.of(adapter.name).rejected++;
   return deps.deadLetters.add({ adapter: adapter.name, ...refusal, contentType, ...message, payload: '', bodyKept: false });
-}
-
-/**
- * An entity as its dead letter keeps it: without its fallback attributes (a registry place, a lamp's
- * default `ok`), which hold only where the broker has none. Decided anew at each message, a replay,
- * which writes the entity as it is, would write them over what the broker holds by then.
- */
-function withoutFallbacks(entity: Entity, t: Translation): Entity {
-  const own = t.fallback?.filter((f) => f.id === entity.id);
-  if (!own?.length) return entity;
-  const kept: Entity = { ...entity };
-  for (const f of own) delete kept[f.attribute];
-  return kept;
 }
 
 /**
