@@ -83,18 +83,25 @@ describe('late TALQ log reports', () => {
   it("a device refused for a value out of range: its dead letter holds all its entries as a log report, and a replay refuses it again and keeps it", async () => {
     const OTHER = 'b8c7d6e5-f4a3-4b2c-8d9e-8f7a6b5c4d32';
     const body = JSON.stringify({ address: 'logger-1', entries: [
-      { data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 130 } } } },
-      { data: { type: 'EventLogData', srcAddress: `${LAMP}/lampMonitor1`, timestamp: '2025-01-15T05:00:00Z', eventType: 'lampFailure' } },
       { data: { type: 'AttributeLogData', srcAddress: `${OTHER}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 40 } } } },
+      { data: { type: 'EventLogData', srcAddress: `${LAMP}/lampMonitor1`, timestamp: '2025-01-15T05:00:00Z', eventType: 'lampFailure' } },
+      { data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 130 } } } },
     ] });
-    expect((await send(body)).status).toBe(207); // the other lamp is written
+    const sent = await send(body);
+    expect(sent.status).toBe(207); // the other lamp is written
+    expect(sent.body).toMatchObject({ rejected: [{ entityId: ID, at: 'entries[2]', reason: 'actualLightState: level 130 % is out of range 0..100 %' }] });
     const [letter] = (await deadLetters()) as Array<{ id: number; payload: string; reason: string }>;
+    expect(letter.reason).toMatch(/^actualLightState: level 130 %/); // its place in the report is not part of it
     const kept = JSON.parse(letter.payload) as { address: string; entries: Array<{ data: { srcAddress: string } }> };
     expect(kept.address).toBe('logger-1');
-    expect(kept.entries.map((e) => e.data.srcAddress)).toEqual([`${LAMP}/lampActuator1`, `${LAMP}/lampMonitor1`]);
+    expect(kept.entries.map((e) => e.data.srcAddress)).toEqual([`${LAMP}/lampMonitor1`, `${LAMP}/lampActuator1`]);
+    // replayed, the level is entries[1] of the letter's report: the same refusal, the same letter
     const replayed = await app.inject({ method: 'POST', url: `/ingest/dead-letters/${letter.id}/replay` });
     expect(replayed.statusCode).toBe(422);
     expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, reason: letter.reason, replays: 1, repeats: 0 })]);
+    // the gateway sending the report again (a new request id) counts on it
+    expect((await send(body, '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e')).status).toBe(207);
+    expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, replays: 1, repeats: 1 })]);
   });
 
   it('of a report that is partly late, only the newer logs are written', async () => {

@@ -10,7 +10,7 @@ import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
 import { joinParts } from './join-parts';
 import { clockFault } from './observations';
-import { asFeedError, entityReason, refusalStage, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
+import { asFeedError, entityReason, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
 import { FeedError, type Adapter, type Translation } from './types';
 
 /**
@@ -94,12 +94,15 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   if (outcome.writtenCount === 0 && !outcome.heldCount && outcome.rejected.length > 0) {
     // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
     // (the same message refused again, or parts the message wrote the first time, now late) go
-    const stage = refusalStage(outcome, deps.deadLetters);
+    // a letter about one entity takes the refusal as the message path filed it (a part's reason is
+    // its own), so that the part sent again counts on it; a whole message's names the entity refused
+    const first = outcome.rejected[0];
+    const filed = deps.deadLetters.get(first.deadLetter);
     for (const r of outcome.rejected) if (r.deadLetter !== d.id) deps.deadLetters.delete(r.deadLetter);
     if (again) return { ok: false, error: new FeedError(again.stage, `nothing written: ${again.reason}`, again.status), deadLetter: d.id };
-    const first = outcome.rejected[0];
+    const stage = filed?.stage ?? 'validate';
     const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
-    const reason = first.entityId ? entityReason(first.entityId, first.reason) : first.reason;
+    const reason = d.about !== undefined && filed ? filed.reason : first.entityId ? entityReason(first.entityId, first.reason) : first.reason;
     deps.deadLetters.update(d.id, stage, reason, status);
     return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
   }

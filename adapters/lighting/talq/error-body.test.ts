@@ -12,3 +12,10 @@ it.each([
 ])('%i %s → %s', (status, detail, key, description) => {
   expect(talqErrorBody(problem(status, detail))).toEqual([{ key, description }]);
 });
+
+it("names each refused device with the place of the refused datum in the report", () => {
+  const rejected = [{ entityId: 'urn:ngsi-ld:Streetlight:x:l1', at: 'entries[2]', reason: 'actualLightState: level 130 % is out of range 0..100 %', deadLetter: 4 }];
+  expect(talqErrorBody({ ...problem(422, 'nothing written'), rejected })).toEqual([
+    { key: 'payloadError', description: 'urn:ngsi-ld:Streetlight:x:l1: entries[2] actualLightState: level 130 % is out of range 0..100 % (ECLOR dead letter 4)' },
+  ]);
+});

@@ -32,7 +32,7 @@ const kept = (deadLetter: number | undefined) => (deadLetter === undefined ? '' 
  */
 export function talqErrorBody(p: IngestProblem): TalqErrorMessage[] {
   if (p.rejected?.length) {
-    return p.rejected.map((r) => ({ key: keyOf(r.outOfOrder ? 409 : p.status), description: `${r.entityId ? `${r.entityId}: ` : ''}${r.reason}${kept(r.deadLetter)}` }));
+    return p.rejected.map((r) => ({ key: keyOf(r.outOfOrder ? 409 : p.status), description: `${r.entityId ? `${r.entityId}: ` : ''}${r.at ? `${r.at} ` : ''}${r.reason}${kept(r.deadLetter)}` }));
   }
   const m = KEYED.exec(p.detail);
   return [{ key: m ? m[1] : keyOf(p.status), description: `${m ? p.detail.slice(m[0].length) : p.detail}${kept(p.deadLetter)}` }];

@@ -123,11 +123,13 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
     const target = targetOf(name, kinds.get(device));
     let readings: Reading[] | string;
     try {
-      readings = readingsOf(data, target, `entries[${i}] ${name}`);
+      readings = readingsOf(data, target, name);
     } catch (err) {
       if (!(err instanceof FeedError)) throw err;
       const id = entityId(target, env.territory, device);
-      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id });
+      // the reason is the datum's own, its place a separate `at`: the same datum in another report,
+      // or in the device's dead letter replayed, is the same refusal
+      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id, at: `entries[${i}]` });
       return;
     }
     if (typeof readings === 'string') return void notes.skipped.push({ entry: i, reason: readings });
