@@ -8,6 +8,7 @@
 import type { Adapter } from '../../src/ingest/types';
 import { decodeGroups, decodeLogReport } from './talq/decode';
 import { talqErrorBody } from './talq/error-body';
+import { foldTalqPart } from './talq/fold-part';
 import { reportedAt } from './talq/report-marker';
 import { translateGroups, translateLogReport } from './talq/translate';
 
@@ -37,6 +38,8 @@ export const talqLogReportAdapter: Adapter = {
   errorBody: talqErrorBody,
   // a gateway names every request anew (a retry too): the same report refused again is one dead letter
   requestIds: ['talqRequestId', 'talqOriginRequestId'],
+  // a device refused again keeps one dead letter holding both reports' latest entries
+  foldPart: foldTalqPart,
   // a late report (a gateway sending buffered logs after newer ones) does not put a lamp back to an
   // older state; the level is compared with the lamp's last report, not with a flow's target
   ordered: true,

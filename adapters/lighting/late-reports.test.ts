@@ -104,6 +104,17 @@ describe('late TALQ log reports', () => {
     expect(await deadLetters()).toEqual([expect.objectContaining({ id: letter.id, replays: 1, repeats: 1 })]);
   });
 
+  it("the device refused again in a later report: one dead letter, which keeps the earlier report's lamp failure", async () => {
+    const failure = { data: { type: 'EventLogData', srcAddress: `${LAMP}/lampMonitor1`, timestamp: '2025-01-15T05:00:00Z', eventType: 'lampFailure' } };
+    const level = (at: string) => ({ data: { type: 'AttributeLogData', srcAddress: `${LAMP}/lampActuator1`, timestamp: at, attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: 130 } } } });
+    expect((await send(JSON.stringify({ address: 'logger-1', entries: [level('2025-01-15T05:00:00Z'), failure] }))).status).toBe(422);
+    expect((await send(JSON.stringify({ address: 'logger-1', entries: [level('2025-01-15T05:15:00Z')] }), '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f')).status).toBe(422);
+    const letters = (await deadLetters()) as Array<{ payload: string; repeats: number }>;
+    expect(letters).toHaveLength(1);
+    expect(letters[0].repeats).toBe(1);
+    expect(JSON.parse(letters[0].payload)).toEqual({ address: 'logger-1', entries: [failure, level('2025-01-15T05:15:00Z')] });
+  });
+
   it('of a report that is partly late, only the newer logs are written', async () => {
     await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }, { at: '2025-01-15T05:00:00Z', power: 42 }));
     const r = await send(report({ at: '2025-01-15T04:00:00Z', level: 20 }, { at: '2025-01-15T06:00:00Z', power: 30 }));

@@ -49,7 +49,7 @@ export interface IngestOptions {
  */
 export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; close(): void } {
   const file = o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'ingest.sqlite');
-  const deadLetters = openDeadLetterStore(file, (name) => o.adapters.find((a) => a.name === name)?.requestIds);
+  const deadLetters = openDeadLetterStore(file, (name) => o.adapters.find((a) => a.name === name));
   const parts = openPartStore(file);
   const territory = loadTerritory(o.territoryFile);
   const registry = o.territoryFile ? watchDevices(o.territoryFile, territory, o.log ?? { info() {}, warn() {} }) : undefined;

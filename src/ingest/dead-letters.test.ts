@@ -136,7 +136,7 @@ it('folding an earlier dead letter into a later one: first arrival the earlier, 
 });
 
 it('about one entity, whatever the request id and media type: the dead letter holds the latest payload with its request id and media type', () => {
-  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), (adapter) => (adapter === letter.adapter ? ['requestId'] : undefined));
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), (adapter) => (adapter === letter.adapter ? { requestIds: ['requestId'] } : undefined));
   const part = { ...letter, reason: 'pm10 -4 is out of range', about: 'urn:ngsi-ld:AirQualityObserved:x:S1' };
   const id = dl.add({ ...part, query: { gw: 'a', requestId: '1' }, payload: '{"t":1}' });
   expect(dl.add({ ...part, query: { gw: 'a', requestId: '2' }, contentType: 'application/json', payload: '{"t":2}', receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
@@ -148,8 +148,7 @@ it('about one entity, whatever the request id and media type: the dead letter ho
 });
 
 it("leaves out the query parameters an adapter names as request ids; its other parameters still tell refusals apart", () => {
-  const requestIds = (adapter: string) => (adapter === 'lighting/talq' ? ['talqRequestId'] : undefined);
-  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), requestIds);
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), (adapter) => (adapter === 'lighting/talq' ? { requestIds: ['talqRequestId'] } : undefined));
   const talq = { ...letter, adapter: 'lighting/talq', stage: 'decode' as const, reason: 'not JSON', status: 400, contentType: 'application/json', payload: '{' };
   const id = dl.add({ ...talq, query: { clientAddress: 'g1', talqRequestId: 'r1' } });
   expect(dl.add({ ...talq, query: { clientAddress: 'g1', talqRequestId: 'r2' } })).toBe(id);
@@ -162,15 +161,36 @@ it("leaves out the query parameters an adapter names as request ids; its other p
 
 it('a store fingerprinted by an earlier rule gets this rule on opening: the same refusal with a new request id is counted there', () => {
   const file = path.join(dir, 'ingest.sqlite');
-  const requestIds = () => ['talqRequestId'];
-  let dl = openDeadLetterStore(file, requestIds);
+  const rules = () => ({ requestIds: ['talqRequestId'] });
+  let dl = openDeadLetterStore(file, rules);
   const part = { ...letter, reason: 'level 120 % out of range', about: 'urn:ngsi-ld:Streetlight:x:L1' };
   const id = dl.add({ ...part, query: { talqRequestId: 'r1' } });
   dl.close();
   const db = new Database(file);
   db.exec("UPDATE dead_letters SET fingerprint = 'earlier rule'; DELETE FROM dead_letters_meta");
   db.close();
-  dl = openDeadLetterStore(file, requestIds);
+  dl = openDeadLetterStore(file, rules);
   expect(dl.add({ ...part, query: { talqRequestId: 'r2' } })).toBe(id);
+  dl.close();
+});
+
+it("about one entity, an adapter's foldPart merges the payload kept with the later one (in arrival order), when counted and when folded by a replay", () => {
+  const merge = (kept: string, later: string) => JSON.stringify([...(JSON.parse(kept) as string[]), ...(JSON.parse(later) as string[])]);
+  const dl = openDeadLetterStore(path.join(dir, 'ingest.sqlite'), (adapter) => (adapter === 'lighting/talq' ? { foldPart: merge } : undefined));
+  const part = { ...letter, adapter: 'lighting/talq', reason: 'level 130 % out of range', about: 'urn:ngsi-ld:Streetlight:x:L1' };
+  const id = dl.add({ ...part, payload: '["failure","level"]' });
+  expect(dl.add({ ...part, payload: '["level2"]', receivedAt: '2026-11-22T01:00:00.000Z' })).toBe(id);
+  expect(dl.get(id)?.payload).toBe('["failure","level","level2"]');
+  // replayed and refused for another reason, then a letter filed since for that reason folds into it
+  dl.update(id, 'translate', 'level 140 % out of range', 422);
+  const since = dl.add({ ...part, reason: 'level 150 % out of range', payload: '["level3"]', receivedAt: '2026-11-22T02:00:00.000Z' });
+  dl.update(id, 'translate', 'level 150 % out of range', 422);
+  expect(dl.get(since)).toBeUndefined();
+  expect(dl.get(id)?.payload).toBe('["failure","level","level2","level3"]');
+  // another adapter keeps the later payload
+  const other = { ...part, adapter: 'water/quality' };
+  const w = dl.add({ ...other, payload: '["a"]' });
+  dl.add({ ...other, payload: '["b"]' });
+  expect(dl.get(w)?.payload).toBe('["b"]');
   dl.close();
 });

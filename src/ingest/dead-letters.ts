@@ -139,8 +139,8 @@ const fromRow = (r: Row): DeadLetter => ({
   ...(r.about !== null ? { about: r.about } : {}),
 });
 
-/** The query parameters of an adapter's messages that only name the request (Adapter.requestIds). */
-export type RequestIds = (adapter: string) => readonly string[] | undefined;
+/** What the store asks of an adapter, by name: Adapter.requestIds and Adapter.foldPart. */
+export type AdapterRules = (adapter: string) => { requestIds?: readonly string[]; foldPart?(kept: string, later: string): string } | undefined;
 
 /**
  * The version of the rule below: a store whose dead letters were fingerprinted by an earlier one gets
@@ -149,13 +149,13 @@ export type RequestIds = (adapter: string) => readonly string[] | undefined;
 const FINGERPRINT_RULE = '2';
 
 /** What makes two refusals the same one (module doc); undefined for a body not kept. */
-function fingerprintWith(d: NewDeadLetter, requestIds: RequestIds): string | undefined {
+function fingerprintWith(d: NewDeadLetter, rules: AdapterRules): string | undefined {
   if (d.bodyKept === false) return undefined;
   const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
   // our own provenance headers (x-eclor-poll-source: which publisher): two sources' refusals are two
   const provenance = Object.entries(d.headers).filter(([name]) => name.toLowerCase().startsWith('x-eclor-')).sort(byName);
   // the query in the order of its names (`?event=up&x=1` is `?x=1&event=up`), without request ids
-  const volatile = requestIds(d.adapter);
+  const volatile = rules(d.adapter)?.requestIds;
   const query = Object.entries(d.query).filter(([name]) => !volatile?.includes(name)).sort(byName);
   if (d.about !== undefined) return hash([d.adapter, d.stage, d.reason, d.status, query, provenance, { about: d.about }]);
   return hash([d.adapter, d.stage, d.reason, d.status, d.contentType, query, provenance, d.payload]);
@@ -167,10 +167,20 @@ const hash = (what: unknown[]): string => createHash('sha256').update(JSON.strin
  * const dl = openDeadLetterStore('./data/ingest.sqlite');
  * const id = dl.add({ adapter: 'water/chirpstack', stage: 'decode', reason: 'frame of 12 bytes, expected 51', … });
  */
-export function openDeadLetterStore(file: string, requestIds: RequestIds = () => undefined): DeadLetterStore {
+export function openDeadLetterStore(file: string, rules: AdapterRules = () => undefined): DeadLetterStore {
   const db = openIngestDb(file);
   db.exec(DDL);
-  const fingerprintOf = (d: NewDeadLetter) => fingerprintWith(d, requestIds);
+  const fingerprintOf = (d: NewDeadLetter) => fingerprintWith(d, rules);
+  /** The payload a letter about one entity keeps when the same refusal comes again (Adapter.foldPart; default the later). */
+  const folded = (adapter: string, kept: string, later: string): string => {
+    const fold = rules(adapter)?.foldPart;
+    if (!fold) return later;
+    try {
+      return fold(kept, later);
+    } catch {
+      return later;
+    }
+  };
   // a store written before body_kept existed: its streamed documents' dead letters have an empty payload
   const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('dead_letters') as string[];
   if (!columns.includes('body_kept')) {
@@ -195,7 +205,7 @@ export function openDeadLetterStore(file: string, requestIds: RequestIds = () =>
     add: db.prepare(
       'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept, fingerprint, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    same: db.prepare('SELECT id FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').pluck(),
+    same: db.prepare('SELECT id, payload FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1'),
     repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, last_received_at = ? WHERE id = ?'),
     latest: db.prepare('UPDATE dead_letters SET payload = ?, headers = ?, query = ?, content_type = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
@@ -215,11 +225,12 @@ export function openDeadLetterStore(file: string, requestIds: RequestIds = () =>
   return {
     add: db.transaction((d: NewDeadLetter): number => {
       const fingerprint = fingerprintOf(d);
-      const same = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as number | undefined);
+      const row = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as { id: number; payload: string } | undefined);
+      const same = row?.id;
       if (same !== undefined && same === d.replayOf) return same;
       if (same !== undefined) {
         s.repeat.run(d.receivedAt, same);
-        if (d.about !== undefined) s.latest.run(d.payload, JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);
+        if (d.about !== undefined) s.latest.run(folded(d.adapter, row!.payload, d.payload), JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);
         return same;
       }
       const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null);
@@ -243,12 +254,17 @@ export function openDeadLetterStore(file: string, requestIds: RequestIds = () =>
       // a dead letter filed since for that same refusal (the message sent again meanwhile) is this one:
       // counted here, dropped; its payload, if it came later, is the one kept (about one entity, the latest reading)
       let latest = row.last_received_at ?? row.received_at;
+      let payload = row.payload;
       for (const other of s.others.all(fingerprint, id) as Array<{ id: number; repeats: number; received_at: string; last_received_at: string | null; payload: string; headers: string; query: string; content_type: string }>) {
         const last = other.last_received_at ?? other.received_at;
         s.fold.run(other.repeats + 1, other.received_at, last, id);
         if (last > latest) {
-          s.latest.run(other.payload, other.headers, other.query, other.content_type, id);
+          payload = row.about === null ? other.payload : folded(row.adapter, payload, other.payload);
+          s.latest.run(payload, other.headers, other.query, other.content_type, id);
           latest = last;
+        } else if (row.about !== null && rules(row.adapter)?.foldPart) {
+          payload = folded(row.adapter, other.payload, payload);
+          s.latest.run(payload, row.headers, row.query, row.content_type, id);
         }
         s.del.run(other.id);
       }

@@ -187,6 +187,14 @@ export interface Adapter {
    * message refused again is counted on its dead letter (src/ingest/dead-letters.ts).
    */
   requestIds?: readonly string[];
+  /**
+   * The payload a dead letter about one entity keeps when the same refusal comes again (default: the
+   * later one, the reading a replay should write). For parts that carry several data of their entity
+   * (a TALQ device's log entries), the two merged, so that a datum only the earlier held is not lost.
+   * It gets every letter about one entity of the adapter, an entity refused at the validate stage
+   * too: a payload it does not merge gives the later.
+   */
+  foldPart?(kept: string, later: string): string;
   /** The runtime checks each emitted entity against schemas/entities/<type>.schema.json (built-in adapters). */
   validateEntities?: boolean;
   /**
