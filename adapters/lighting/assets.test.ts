@@ -87,23 +87,35 @@ it('a lamp that reports no failure is ok (complete for the SDM); a failure repor
   expect(await get(ID)).toMatchObject({ status: 'ok' });
 });
 
-it("a late report's dead letter keeps no default: replayed after a failure was reported, it does not put the lamp back to ok", async () => {
+it("a late report's dead letter names its defaults: replayed, they go only where the broker holds none (never over a failure reported since; a lamp deleted since gets them back)", async () => {
+  const late = async (w: number) => {
+    const r = await app.inject({
+      method: 'POST',
+      url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b`,
+      headers: { 'content-type': 'application/json', 'talq-api-version': '2.7.1' },
+      payload: JSON.stringify({ address: 'logger-1', entries: [power('2025-01-15T04:00:00Z', w)] }),
+    });
+    expect(r.statusCode).toBe(409);
+    const letters = JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ id: number; payload: string }>;
+    return letters[letters.length - 1];
+  };
+  const del = async () => expect((await app.inject({ method: 'DELETE', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}` })).statusCode).toBe(204);
   await send(power('2025-01-15T05:00:00Z', 40));
-  const late = await app.inject({
-    method: 'POST',
-    url: `/ingest/lighting/talq/log-reports?clientAddress=${GATEWAY}&talqRequestId=1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b`,
-    headers: { 'content-type': 'application/json', 'talq-api-version': '2.7.1' },
-    payload: JSON.stringify({ address: 'logger-1', entries: [power('2025-01-15T04:00:00Z', 30)] }),
-  });
-  expect(late.statusCode).toBe(409);
-  const [letter] = JSON.parse((await app.inject({ method: 'GET', url: '/ingest/dead-letters' })).body) as Array<{ id: number; payload: string }>;
-  expect(Object.keys(JSON.parse(letter.payload))).not.toContain('status');
-  expect(Object.keys(JSON.parse(letter.payload))).not.toContain('location');
+  const letter = await late(30);
+  expect(JSON.parse(letter.payload)).toMatchObject({ status: { value: 'ok' }, location: { value: { coordinates: REGISTRY } }, '@fallback': ['location', 'status'] });
   // the lamp deleted and reported again with a failure: the late power is no longer late, and is written
-  expect((await app.inject({ method: 'DELETE', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}` })).statusCode).toBe(204);
+  await del();
   await send(log('2025-01-15T06:00:00Z', 'lampFailure', { type: 'AttributeBoolean', value: true }));
   expect((await app.inject({ method: 'POST', url: `/ingest/dead-letters/${letter.id}/replay` })).statusCode).toBe(200);
   expect(await get(ID)).toMatchObject({ status: 'defectiveLamp', location: { coordinates: REGISTRY } });
+  // the lamp deleted: the replay writes it complete, its place and default status included
+  await send(power('2025-01-15T07:00:00Z', 40));
+  const again = await late(20);
+  await del();
+  expect((await app.inject({ method: 'POST', url: `/ingest/dead-letters/${again.id}/replay` })).statusCode).toBe(200);
+  const normalized = await app.inject({ method: 'GET', url: `/ngsi-ld/v1/entities/${encodeURIComponent(ID)}`, headers: { link: LINK, accept: 'application/json' } });
+  expect(normalized.json()).toMatchObject({ status: { value: 'ok' }, location: { value: { coordinates: REGISTRY } }, powerConsumption: { value: 20 } });
+  expect(createSdmValidator().errors(normalized.json() as Entity)).toEqual([]);
 });
 
 it('a report without a place sent with one that has it, to a slow broker: the reported place stays', async () => {

@@ -1,7 +1,7 @@
 /**
  * Fallback attributes (Translation.fallback): an attribute the adapter writes only where the broker
- * holds none, dropped from the entities that already have one (one read per attribute name), and
- * from the entities dead letters keep.
+ * holds none, dropped from the entities that already have one (one read per attribute name). A dead
+ * letter names an entity's fallbacks (`@fallback`), and its replay treats them the same way.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { CompletenessReader } from './join-parts';
@@ -30,13 +30,13 @@ export async function withoutHeldFallbacks(t: Translation, readComplete: Complet
 }
 
 /**
- * An entity as its dead letter keeps it: without its fallback attributes, which hold only where the
- * broker has none. Decided anew at each message, a replay, which writes the entity as it is, would
- * write them over what the broker holds by then (a reported lamp failure, a place set since).
+ * The fallback attributes of one entity of `t` that it still carries: what its dead letter names
+ * (`@fallback`), so that a replay writes them only where the broker holds none by then (a reported
+ * lamp failure, a place set since), and still completes an entity the broker no longer holds.
+ * @example fallbacksOf(lamp, { ...t, fallback: [{ id: lamp.id, attribute: 'status' }] }); // ['status']
  */
-export function withoutFallbacks(entity: Entity, t: Translation): Entity {
-  const own = t.fallback?.filter((f) => f.id === entity.id).map((f) => f.attribute);
-  return own?.length ? without(entity, own) : entity;
+export function fallbacksOf(entity: Entity, t: Translation): string[] {
+  return (t.fallback ?? []).filter((f) => f.id === entity.id && Object.hasOwn(entity, f.attribute)).map((f) => f.attribute);
 }
 
 function without(e: Entity, attributes: Iterable<string>): Entity {

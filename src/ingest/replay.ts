@@ -8,6 +8,7 @@
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter } from './dead-letters';
+import { withoutHeldFallbacks } from './fallbacks';
 import { joinParts } from './join-parts';
 import { clockFault } from './observations';
 import { asFeedError, entityReason, runMessage, type IngestDeps, type MessageOutcome } from './run-message';
@@ -30,8 +31,10 @@ const entityOf = (d: DeadLetter): string => String((JSON.parse(d.payload) as { i
  */
 async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
   const receivedAt = arrivalOf(d);
-  const { '@context': context, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[] };
-  let t: Translation = { entities: [entity as Entity], context, mode: 'merge' };
+  const { '@context': context, '@fallback': fallback, ...entity } = JSON.parse(d.payload) as Entity & { '@context': string[]; '@fallback'?: string[] };
+  const id = String(entity.id);
+  // the attributes written only where the broker holds none (a registry place, a lamp's default ok)
+  let t: Translation = { entities: [entity as Entity], context, mode: 'merge', ...(fallback?.length ? { fallback: fallback.map((attribute) => ({ id, attribute })) } : {}) };
   const guard = adapter.ordered ? deps.observations : undefined;
   let screened = false;
   try {
@@ -41,28 +44,36 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
       const s = await guard.screen(t, adapter.reportedAt);
       // still older than what the broker holds: writing it would take the entity back in time
       if (s.outOfOrder.length) throw new FeedError('validate', s.outOfOrder[0].reason, 409);
-      t = s.translation;
+      t = { ...s.translation, ...(t.fallback ? { fallback: t.fallback } : {}) };
       screened = true;
     }
     const why = adapter.validateEntities && deps.validate ? deps.validate(entity as Entity) : undefined;
     if (why) throw new FeedError('validate', why, 422);
-    // a part whose entity is not complete yet waits, as in a message
-    const joined = adapter.requires && deps.parts && deps.readComplete ? await joinParts(t, adapter.requires, deps.parts, deps.readComplete, adapter.name, receivedAt) : undefined;
-    if (joined?.held.length) {
-      guard?.forget(joined.held);
-      deps.stats.of(adapter.name).held += joined.held.length;
-      return { ok: true, written: [], writtenCount: 0, held: joined.held, heldCount: joined.held.length, rejected: [] };
+    // what the broker holds is read, then written, under the lock a message takes (run-message.ts)
+    const join = adapter.requires && deps.parts && deps.readComplete;
+    const release = deps.exclusive && (join || t.fallback) ? await deps.exclusive(join ? `adapter ${adapter.name}` : `entity ${id}`) : undefined;
+    try {
+      // a part whose entity is not complete yet waits, as in a message
+      const joined = join ? await joinParts(t, adapter.requires!, deps.parts!, deps.readComplete!, adapter.name, receivedAt) : undefined;
+      if (joined?.held.length) {
+        guard?.forget(joined.held);
+        deps.stats.of(adapter.name).held += joined.held.length;
+        return { ok: true, written: [], writtenCount: 0, held: joined.held, heldCount: joined.held.length, rejected: [] };
+      }
+      if (joined) t = joined.translation;
+      if (t.fallback && deps.readComplete) t = await withoutHeldFallbacks(t, deps.readComplete);
+      const res = await deps.write(t);
+      if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
+      if (joined?.completed.length) deps.parts!.delete(joined.completed);
+      return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
+    } finally {
+      release?.();
     }
-    if (joined) t = joined.translation;
-    const res = await deps.write(t);
-    if (res.failed.length) throw new FeedError('validate', res.failed[0].reason, 422);
-    if (joined?.completed.length) deps.parts!.delete(joined.completed);
-    return { ok: true, written: res.written, writtenCount: res.written.length, rejected: [] };
   } catch (err) {
-    guard?.forget([String(entity.id)]);
+    guard?.forget([id]);
     return { ok: false, error: asFeedError(err, 'write'), deadLetter: d.id };
   } finally {
-    if (screened) guard?.settle([String(entity.id)]);
+    if (screened) guard?.settle([id]);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Entity } from '../ngsi-ld/types';
 import { FeedError, type Adapter, type AdapterEnv, type IngestMessage, type Translation } from './types';
 import type { EpisodeTracker } from './episodes';
 import type { Exclusive } from './exclusive';
-import { withoutFallbacks, withoutHeldFallbacks } from './fallbacks';
+import { fallbacksOf, withoutHeldFallbacks } from './fallbacks';
 import { joinParts, type CompletenessReader } from './join-parts';
 import type { PartStore } from './parts';
 import { clockFault, type ObservationGuard } from './observations';
@@ -106,11 +106,13 @@ export async function writeTranslations(
   const rejected: Array<{ entityId: string; reason: string; deadLetter: number; outOfOrder?: true; at?: string }> = [];
   const held = progress.held;
   let ignored: string | undefined;
-  const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) =>
-    deps.deadLetters.add({
-      adapter: adapter.name, stage, reason: entityReason(String(entity.id), reason), status, contentType,
-      query: msg.query, headers: msg.headers, payload: JSON.stringify({ '@context': t.context, ...withoutFallbacks(entity, t) }), receivedAt: msg.receivedAt, about: String(entity.id),
+  const deadLetter = (entity: Entity, t: Translation, stage: FeedError['stage'], reason: string, status = 422) => {
+    const fallback = fallbacksOf(entity, t);
+    return deps.deadLetters.add({
+      adapter: adapter.name, stage, reason: entityReason(String(entity.id), reason), status, contentType, query: msg.query, headers: msg.headers,
+      payload: JSON.stringify({ '@context': t.context, ...entity, ...(fallback.length ? { '@fallback': fallback } : {}) }), receivedAt: msg.receivedAt, about: String(entity.id),
     });
+  };
   for await (const marked of translations) {
     if (marked.ignored && marked.entities.length === 0) ignored = marked.ignored;
     for (const part of marked.refused ?? []) {
