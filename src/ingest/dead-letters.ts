@@ -54,8 +54,8 @@ export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 're
    */
   about?: string;
   /**
-   * The dead letter whose replay filed this one: the same refusal again is that letter refused anew
-   * (its replay is counted by `update`), not a repeat of the message.
+   * The dead letter whose replay filed this one: the same refusal as a letter already there (the one
+   * replayed, or one filed since, which `update` then folds into it) is not a repeat of a message.
    */
   replayOf?: number;
 };
@@ -227,7 +227,7 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
       const fingerprint = fingerprintOf(d);
       const row = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as { id: number; payload: string } | undefined);
       const same = row?.id;
-      if (same !== undefined && same === d.replayOf) return same;
+      if (same !== undefined && d.replayOf !== undefined) return same;
       if (same !== undefined) {
         s.repeat.run(d.receivedAt, same);
         if (d.about !== undefined) s.latest.run(folded(d.adapter, row!.payload, d.payload), JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);

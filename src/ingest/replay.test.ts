@@ -69,3 +69,26 @@ it('an entity refused again with its latest payload is judged against that paylo
   expect(await replay(deadLetters.get(id)!, adapter, deps)).toMatchObject({ ok: true, written: [SITE] });
   expect(writes[0].entities[0]).toMatchObject({ intensity: { value: 604 } });
 });
+
+it("a replay refused for the reason another letter holds does not count on it nor delete it: the two are made one, keeping both arrivals", async () => {
+  // a message adapter whose parts are refused by a rule the integrator changes between the two
+  let limit = 100;
+  const parts: Adapter = {
+    ...adapter,
+    contentTypes: ['application/json'],
+    handle: (m) => {
+      const { id, v } = JSON.parse(m.body) as { id: string; v: number };
+      return { entities: [], context: [CTX], refused: [{ reason: `v ${v} above ${limit}`, entityId: id, payload: m.body }] };
+    },
+  };
+  const filed = (body: string, at: string) => deadLetters.add({ adapter: parts.name, stage: 'translate', reason: `v ${JSON.parse(body).v} above ${limit}`, status: 422, contentType: 'application/json', query: {}, headers: {}, payload: body, receivedAt: at, about: SITE });
+  const a = filed('{"id":"urn:ngsi-ld:TrafficFlowObserved:demo:S1:1","v":150}', '2026-11-23T01:00:00.000Z');
+  limit = 120;
+  const b = filed('{"id":"urn:ngsi-ld:TrafficFlowObserved:demo:S1:1","v":150}', '2026-11-23T02:00:00.000Z');
+  expect(b).not.toBe(a); // another reason: another letter
+  const out = await replay(deadLetters.get(a)!, parts, deps);
+  expect(out).toMatchObject({ ok: false, deadLetter: a });
+  expect(deadLetters.get(b)).toBeUndefined(); // folded into the letter replayed
+  expect(deadLetters.get(a)).toMatchObject({ reason: 'v 150 above 120', replays: 1, repeats: 1, receivedAt: '2026-11-23T01:00:00.000Z', lastReceivedAt: '2026-11-23T02:00:00.000Z' });
+  expect(deadLetters.count()).toBe(1);
+});

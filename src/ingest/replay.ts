@@ -7,7 +7,7 @@
  * replayed message could not write is in dead letters of its own (`rejected`), so the message's is removed.
  */
 import type { Entity } from '../ngsi-ld/types';
-import type { DeadLetter } from './dead-letters';
+import type { DeadLetter, NewDeadLetter } from './dead-letters';
 import { withoutHeldFallbacks } from './fallbacks';
 import { joinParts } from './join-parts';
 import { clockFault } from './observations';
@@ -94,8 +94,16 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     return outcome;
   }
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: arrivalOf(d) };
-  // what the replay refuses for the letter's own refusal is filed into it: not a repeat of the message
-  const replaying: IngestDeps = { ...deps, deadLetters: { ...deps.deadLetters, add: (n) => deps.deadLetters.add({ ...n, replayOf: d.id }) } };
+  // what the replay refuses for a refusal a letter already holds is not a repeat of a message; the
+  // letters it files anew are told apart from those that were there (which a failed replay keeps)
+  const filedAnew = new Set<number>();
+  const add = (n: NewDeadLetter): number => {
+    const before = deps.deadLetters.count();
+    const id = deps.deadLetters.add({ ...n, replayOf: d.id });
+    if (deps.deadLetters.count() > before) filedAnew.add(id);
+    return id;
+  };
+  const replaying: IngestDeps = { ...deps, deadLetters: { ...deps.deadLetters, add } };
   const outcome = await runMessage(adapter, msg, replaying, d.contentType, d.id);
   if (!outcome.ok) return outcome;
   // the letter stands for a refusal the replay made again (a record of the message refused anew):
@@ -109,7 +117,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     // its own), so that the part sent again counts on it; a whole message's names the entity refused
     const first = outcome.rejected[0];
     const filed = deps.deadLetters.get(first.deadLetter);
-    for (const r of outcome.rejected) if (r.deadLetter !== d.id) deps.deadLetters.delete(r.deadLetter);
+    for (const r of outcome.rejected) if (filedAnew.has(r.deadLetter)) deps.deadLetters.delete(r.deadLetter);
     if (again) return { ok: false, error: new FeedError(again.stage, `nothing written: ${again.reason}`, again.status), deadLetter: d.id };
     const stage = filed?.stage ?? 'validate';
     const status = outcome.rejected.every((r) => r.outOfOrder) ? 409 : 422;
