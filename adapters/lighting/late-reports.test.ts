@@ -115,6 +115,15 @@ describe('late TALQ log reports', () => {
     expect(JSON.parse(letters[0].payload)).toEqual({ address: 'logger-1', entries: [failure, level('2025-01-15T05:15:00Z')] });
   });
 
+  it('in an array of reports, a refused datum is placed in its own report, and the letter has that report\'s address', async () => {
+    const OTHER = 'c9d8e7f6-a5b4-4c3d-9e0f-9a8b7c6d5e43';
+    const lvl = (lamp: string, v: number) => ({ data: { type: 'AttributeLogData', srcAddress: `${lamp}/lampActuator1`, timestamp: '2025-01-15T05:00:00Z', attributeName: 'actualLightState', attributeValue: { type: 'AttributeLevelState', value: { name: 'LevelState', value: v } } } });
+    const sent = await send(JSON.stringify([{ address: 'logger-1', entries: [lvl(OTHER, 40)] }, { address: 'logger-2', entries: [lvl(LAMP, 130)] }]));
+    expect(sent.body).toMatchObject({ rejected: [{ entityId: ID, at: '[1].entries[0]' }] });
+    const [letter] = (await deadLetters()) as Array<{ payload: string }>;
+    expect(JSON.parse(letter.payload)).toEqual({ address: 'logger-2', entries: [lvl(LAMP, 130)] });
+  });
+
   it('of a report that is partly late, only the newer logs are written', async () => {
     await send(report({ at: '2025-01-15T05:00:00Z', level: 80 }, { at: '2025-01-15T05:00:00Z', power: 42 }));
     const r = await send(report({ at: '2025-01-15T04:00:00Z', level: 20 }, { at: '2025-01-15T06:00:00Z', power: 30 }));

@@ -145,7 +145,10 @@ describe('decodeLogReport: what other gateways send', () => {
       attr({ attributeName: 'vendorHumidity', timestamp: 'yesterday', attributeValue: { type: 'AttributeFloat', value: 'n.a.' } }),
       { srcAddress: 'd-1', eventType: 'lampFailure', startEndFlag: 'false' },
     ))).report.entries;
-    expect(vendor).toEqual({ ignored: 'log data type "MeasurementLogData" is not one of AttributeLogData, EventLogData, StateChangeEventLogData', raw: { data: { srcAddress: 'd-1', type: 'MeasurementLogData', values: [1, 2] } } });
+    expect(vendor).toEqual({
+      ignored: 'log data type "MeasurementLogData" is not one of AttributeLogData, EventLogData, StateChangeEventLogData',
+      raw: { data: { srcAddress: 'd-1', type: 'MeasurementLogData', values: [1, 2] } }, at: 'entries[0]', address: 'logger-1',
+    });
     expect(odd.data).toMatchObject({ attributeName: 'vendorHumidity', attributeValue: { type: 'AttributeFloat', value: 'n.a.' } });
     expect(inferred.data).toMatchObject({ type: 'EventLogData', eventType: 'lampFailure', startEndFlag: false });
   });

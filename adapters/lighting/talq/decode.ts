@@ -281,14 +281,15 @@ export function decodeLogReport(message: IngestMessage): DecodedLogReport {
   const entries: TalqLogEntry[] = [];
   reports.forEach((doc, r) => {
     const where = reports.length > 1 ? `[${r}].` : '';
-    addr ??= optString(doc, 'address', `${where}LogReport`);
+    const own = optString(doc, 'address', `${where}LogReport`);
+    addr ??= own;
     if (doc.entries !== undefined && doc.entries !== null && !Array.isArray(doc.entries)) throw payloadError(`${where}LogReport.entries`, 'must be an array');
     ((doc.entries as unknown[] | null | undefined) ?? []).forEach((e, i) => {
       const path = `${where}entries[${i}]`;
       if (!isObject(e)) throw payloadError(path, 'must be an object');
       const cmsRefId = typeof e.cmsRefId === 'string' ? e.cmsRefId : undefined;
       const { data, ignored } = decodeLogData(e.data, `${path}.data`, request.clientAddress);
-      entries.push({ ...(cmsRefId !== undefined ? { cmsRefId } : {}), ...(data ? { data } : {}), ...(ignored ? { ignored } : {}), raw: e });
+      entries.push({ ...(cmsRefId !== undefined ? { cmsRefId } : {}), ...(data ? { data } : {}), ...(ignored ? { ignored } : {}), raw: e, at: path, ...(own !== undefined ? { address: own } : {}) });
     });
   });
   return { request, report: { ...(addr !== undefined ? { address: addr } : {}), entries } };

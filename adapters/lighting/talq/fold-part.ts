@@ -1,11 +1,11 @@
 /**
  * The dead letter of a refused TALQ device holds a log report of its entries (translate.ts). When the
  * device is refused again for the same reason, that letter counts the new report (src/ingest/
- * dead-letters.ts) and keeps the two reports' entries merged: the latest entry of each datum (source
- * function, log data type and attribute or event name), by its time, the later report's on a tie.
- * A replay then writes what both reports said, as one report does: the latest value of each
- * attribute, the latest condition (a lamp failure the earlier report held is not lost), and the
- * letter stays as small as the device's data, however often it is refused.
+ * dead-letters.ts) and keeps the later report whole (it holds the value refused, so that a replay is
+ * refused again until the cause is fixed), with, of the earlier, the latest entry of each datum
+ * (source function, log data type and attribute or event name) the later report does not give: a
+ * lamp failure only the earlier report said is not lost, and the letter stays as small as one report
+ * and the device's other data, however often the device is refused.
  */
 
 interface Entry {
@@ -36,16 +36,14 @@ export function foldTalqPart(kept: string, later: string): string {
   const b = JSON.parse(later) as Report;
   // the device's other letters (an entity refused as late, at the validate stage) hold an entity: the later
   if (!Array.isArray(a.entries) || !Array.isArray(b.entries)) return later;
-  const latest = new Map<string, Entry>();
-  for (const e of [...a.entries, ...b.entries]) {
+  const given = new Set(b.entries.map(keyOf));
+  const earlier = new Map<string, Entry>();
+  for (const e of a.entries) {
     const k = keyOf(e);
-    const have = latest.get(k);
-    // the later report's entry on a tie, or when a time is unsaid
-    if (!have || !(timeOf(have) > timeOf(e))) {
-      latest.delete(k);
-      latest.set(k, e);
-    }
+    if (given.has(k)) continue;
+    const have = earlier.get(k);
+    if (!have || !(timeOf(have) > timeOf(e))) earlier.set(k, e);
   }
   const address = b.address ?? a.address;
-  return JSON.stringify({ ...(address !== undefined ? { address } : {}), entries: [...latest.values()] });
+  return JSON.stringify({ ...(address !== undefined ? { address } : {}), entries: [...earlier.values(), ...b.entries] });
 }

@@ -115,7 +115,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   /** Entity id → the first log datum refused for it (a value out of range): the device is not written. */
   const refusedIds = new Map<string, RefusedPart>();
 
-  entries.forEach(({ data, ignored }, i) => {
+  entries.forEach(({ data, ignored, at }, i) => {
     if (!data) return void notes.skipped.push({ entry: i, reason: ignored ?? 'entry without data' });
     const device = deviceAddressOf(data.srcAddress);
     const { name } = nameAndValue(data);
@@ -129,7 +129,7 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
       const id = entityId(target, env.territory, device);
       // the reason is the datum's own, its place a separate `at`: the same datum in another report,
       // or in the device's dead letter replayed, is the same refusal
-      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id, at: `entries[${i}]` });
+      if (!refusedIds.has(id)) refusedIds.set(id, { reason: err.message, entityId: id, at: at ?? `entries[${i}]` });
       return;
     }
     if (typeof readings === 'string') return void notes.skipped.push({ entry: i, reason: readings });
@@ -158,17 +158,17 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
   // a refused device's dead letter holds a log report of all its entries as sent: replayed, it is
   // refused again, or written whole once the cause is fixed
   if (refusedIds.size) {
-    const ofDevice = new Map<string, unknown[]>();
-    entries.forEach(({ data, raw }) => {
+    // the device's entries, under the address of the report of its first one (an array of reports may name several)
+    const ofDevice = new Map<string, { address?: string; entries: unknown[] }>();
+    entries.forEach(({ data, raw, address }) => {
       if (!data) return;
       const device = deviceAddressOf(data.srcAddress);
       const id = entityId(targetOf(nameAndValue(data).name, kinds.get(device)), env.territory, device);
-      if (refusedIds.has(id)) ofDevice.set(id, [...(ofDevice.get(id) ?? []), raw ?? { data }]);
+      if (!refusedIds.has(id)) return;
+      if (!ofDevice.has(id)) ofDevice.set(id, { ...(address !== undefined ? { address } : {}), entries: [] });
+      ofDevice.get(id)!.entries.push(raw ?? { data });
     });
-    for (const [id, part] of refusedIds) {
-      const report = { ...(decoded.report.address !== undefined ? { address: decoded.report.address } : {}), entries: ofDevice.get(id) ?? [] };
-      refusedIds.set(id, { ...part, payload: JSON.stringify(report) });
-    }
+    for (const [id, part] of refusedIds) refusedIds.set(id, { ...part, payload: JSON.stringify(ofDevice.get(id) ?? { entries: [] }) });
   }
   const kept = [...byId.entries()].filter(([id]) => !refusedIds.has(id));
   const fallback: Array<{ id: string; attribute: string }> = [];

@@ -71,6 +71,10 @@ export interface TalqLogEntry {
   ignored?: string;
   /** The entry as it was sent (what a refused device's dead letter holds, to be replayed). */
   raw?: unknown;
+  /** Where it is in the body (`entries[2]`, `[1].entries[0]` in an array of reports). */
+  at?: string;
+  /** The `address` of the report it came in (the reports of an array may have their own). */
+  address?: string;
 }
 
 /** The body of `POST /log-reports` (TALQ `LogReport`; no member is required by the schema). */
