@@ -54,8 +54,8 @@ export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 're
    */
   about?: string;
   /**
-   * The dead letter whose replay filed this one: the same refusal as a letter already there (the one
-   * replayed, or one filed since, which `update` then folds into it) is not a repeat of a message.
+   * The dead letter whose replay filed this one: the same refusal as a letter already there is not
+   * counted here (the replay counts it once it knows whether the letter replayed stays: src/ingest/replay.ts).
    */
   replayOf?: number;
 };
@@ -205,9 +205,11 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
     add: db.prepare(
       'INSERT INTO dead_letters(adapter, stage, reason, status, content_type, query, headers, payload, received_at, body_kept, fingerprint, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    same: db.prepare('SELECT id, payload FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1'),
-    repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, last_received_at = ? WHERE id = ?'),
+    same: db.prepare('SELECT id, payload, received_at, last_received_at FROM dead_letters WHERE fingerprint = ? ORDER BY id DESC LIMIT 1'),
+    // an arrival counted: the first and last arrivals stay in order (a replayed message may have come before)
+    repeat: db.prepare('UPDATE dead_letters SET repeats = repeats + 1, received_at = min(received_at, ?), last_received_at = max(coalesce(last_received_at, received_at), ?) WHERE id = ?'),
     latest: db.prepare('UPDATE dead_letters SET payload = ?, headers = ?, query = ?, content_type = ? WHERE id = ?'),
+    payload: db.prepare('UPDATE dead_letters SET payload = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dead_letters ORDER BY id LIMIT ? OFFSET ?'),
     listOne: db.prepare('SELECT * FROM dead_letters WHERE adapter = ? ORDER BY id LIMIT ? OFFSET ?'),
@@ -225,13 +227,17 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
   return {
     add: db.transaction((d: NewDeadLetter): number => {
       const fingerprint = fingerprintOf(d);
-      const row = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as { id: number; payload: string } | undefined);
-      const same = row?.id;
-      if (same !== undefined && d.replayOf !== undefined) return same;
-      if (same !== undefined) {
-        s.repeat.run(d.receivedAt, same);
-        if (d.about !== undefined) s.latest.run(folded(d.adapter, row!.payload, d.payload), JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, same);
-        return same;
+      const row = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as { id: number; payload: string; received_at: string; last_received_at: string | null } | undefined);
+      if (row && d.replayOf !== undefined) return row.id;
+      if (row) {
+        s.repeat.run(d.receivedAt, d.receivedAt, row.id);
+        // about one entity: the payload of the later arrival (a replayed message may be the earlier)
+        if (d.about !== undefined && d.receivedAt >= (row.last_received_at ?? row.received_at)) {
+          s.latest.run(folded(d.adapter, row.payload, d.payload), JSON.stringify(d.headers), JSON.stringify(d.query), d.contentType, row.id);
+        } else if (d.about !== undefined && rules(d.adapter)?.foldPart) {
+          s.payload.run(folded(d.adapter, d.payload, row.payload), row.id);
+        }
+        return row.id;
       }
       const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null);
       return Number(r.lastInsertRowid);

@@ -92,3 +92,29 @@ it("a replay refused for the reason another letter holds does not count on it no
   expect(deadLetters.get(a)).toMatchObject({ reason: 'v 150 above 120', replays: 1, repeats: 1, receivedAt: '2026-11-23T01:00:00.000Z', lastReceivedAt: '2026-11-23T02:00:00.000Z' });
   expect(deadLetters.count()).toBe(1);
 });
+
+it('a replay that writes part of its message, and refuses a part for the reason a letter filed before holds, counts it there at its arrival, with its payload when it came later', async () => {
+  // a reading: its temperature written, its unknown field refused on its own (about the probe)
+  const readings: Adapter = {
+    ...adapter,
+    contentTypes: ['application/json'],
+    handle: (m) => {
+      const { t, extra } = JSON.parse(m.body) as { t: number; extra: number };
+      return { entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: t } }], context: [CTX], refused: [{ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra }) }] };
+    },
+  };
+  const letter = (stage: 'translate', reason: string, payload: string, at: string) =>
+    deadLetters.add({ adapter: readings.name, stage, reason, status: 422, contentType: 'application/json', query: {}, headers: {}, payload, receivedAt: at, about: SITE });
+  const b = letter('translate', 'unknown field extra', '{"extra":210}', '2026-11-23T09:00:00.000Z');
+  // the message of 10:00, refused whole for a cause since fixed
+  const a = deadLetters.add({ adapter: readings.name, stage: 'translate', reason: 'probe has no location', status: 422, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":12,"extra":200}', receivedAt: '2026-11-23T10:00:00.000Z' });
+  const out = await replay(deadLetters.get(a)!, readings, deps);
+  expect(out).toMatchObject({ ok: true, written: [SITE], rejected: [{ deadLetter: b }] });
+  expect(deadLetters.get(a)).toBeUndefined();
+  expect(deadLetters.get(b)).toMatchObject({ repeats: 1, receivedAt: '2026-11-23T09:00:00.000Z', lastReceivedAt: '2026-11-23T10:00:00.000Z', payload: '{"extra":200}', replays: 0 });
+  // an earlier message replayed: counted, its first arrival kept in order, the later payload stays
+  const early = deadLetters.add({ adapter: readings.name, stage: 'translate', reason: 'probe has no location', status: 422, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":11,"extra":190}', receivedAt: '2026-11-23T08:00:00.000Z' });
+  await replay(deadLetters.get(early)!, readings, deps);
+  expect(deadLetters.get(b)).toMatchObject({ repeats: 2, receivedAt: '2026-11-23T08:00:00.000Z', lastReceivedAt: '2026-11-23T10:00:00.000Z', payload: '{"extra":200}' });
+  expect(deadLetters.count()).toBe(1);
+});

@@ -97,10 +97,13 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   // what the replay refuses for a refusal a letter already holds is not a repeat of a message; the
   // letters it files anew are told apart from those that were there (which a failed replay keeps)
   const filedAnew = new Set<number>();
+  /** Refusals the replay made that letters filed before it hold (not counted on them yet). */
+  const heldBefore: NewDeadLetter[] = [];
   const add = (n: NewDeadLetter): number => {
     const before = deps.deadLetters.count();
     const id = deps.deadLetters.add({ ...n, replayOf: d.id });
     if (deps.deadLetters.count() > before) filedAnew.add(id);
+    else if (id !== d.id) heldBefore.push(n);
     return id;
   };
   const replaying: IngestDeps = { ...deps, deadLetters: { ...deps.deadLetters, add } };
@@ -125,6 +128,10 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     deps.deadLetters.update(d.id, stage, reason, status);
     return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
   }
-  if (!again) deps.deadLetters.delete(d.id);
+  if (!again) {
+    // the message replayed now lives in the letters that hold its refusals: counted there, at its arrival
+    for (const n of heldBefore) deps.deadLetters.add(n);
+    deps.deadLetters.delete(d.id);
+  }
   return outcome;
 }

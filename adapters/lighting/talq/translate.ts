@@ -165,7 +165,8 @@ export function translateLogReport(decoded: DecodedLogReport, env: AdapterEnv, r
       const device = deviceAddressOf(data.srcAddress);
       const id = entityId(targetOf(nameAndValue(data).name, kinds.get(device)), env.territory, device);
       if (!refusedIds.has(id)) return;
-      if (!ofDevice.has(id)) ofDevice.set(id, { ...(address !== undefined ? { address } : {}), entries: [] });
+      const named = address ?? decoded.report.address;
+      if (!ofDevice.has(id)) ofDevice.set(id, { ...(named !== undefined ? { address: named } : {}), entries: [] });
       ofDevice.get(id)!.entries.push(raw ?? { data });
     });
     for (const [id, part] of refusedIds) refusedIds.set(id, { ...part, payload: JSON.stringify(ofDevice.get(id) ?? { entries: [] }) });
