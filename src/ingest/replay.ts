@@ -2,9 +2,12 @@
  * Replay of a dead letter (POST /ingest/dead-letters/{id}/replay): a message that failed to decode or
  * translate runs through its adapter again (the adapter or the territory file may have been fixed);
  * an entity the broker refused, or that failed its schema, is checked again (its clock, the
- * late-message guard of an ordered adapter, its schema) and written again on its own. A replay that runs leaves no dead letter
+ * late-message guard of an ordered adapter, its schema) and written again on its own, its fallback
+ * attributes (`@fallback`) only where the broker holds none. A replay that runs leaves no dead letter
  * behind but for what still fails: an entity's dead letter is updated with the new reason, and what a
- * replayed message could not write is in dead letters of its own (`rejected`), so the message's is removed.
+ * replayed message could not write is in dead letters of its own (`rejected`), so the message's is
+ * removed, unless a part of it is refused again for the letter's own reason (then the letter stays);
+ * a refusal a letter filed before holds is counted there, at the message's arrival.
  */
 import type { Entity } from '../ngsi-ld/types';
 import type { DeadLetter, NewDeadLetter } from './dead-letters';
@@ -77,6 +80,24 @@ async function replayEntity(d: DeadLetter, adapter: Adapter, deps: IngestDeps): 
   }
 }
 
+/**
+ * The dead-letter filing of a replay of `d`: a refusal a letter already holds is not counted there
+ * yet (`heldBefore`: counted once the replay's outcome says `d` goes), and the letters the replay
+ * files anew (`filedAnew`) are told apart from those that were there, which a failed replay keeps.
+ */
+function filingOf(d: DeadLetter, deps: IngestDeps): { replaying: IngestDeps; filedAnew: Set<number>; heldBefore: NewDeadLetter[] } {
+  const filedAnew = new Set<number>();
+  const heldBefore: NewDeadLetter[] = [];
+  const add = (n: NewDeadLetter): number => {
+    const before = deps.deadLetters.count();
+    const id = deps.deadLetters.add({ ...n, replayOf: d.id });
+    if (deps.deadLetters.count() > before) filedAnew.add(id);
+    else if (id !== d.id) heldBefore.push(n);
+    return id;
+  };
+  return { replaying: { ...deps, deadLetters: { ...deps.deadLetters, add } }, filedAnew, heldBefore };
+}
+
 export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps): Promise<MessageOutcome> {
   if (d.stage === 'validate' && d.payload.startsWith('{"@context"')) {
     // counted as a message of its own, as a replayed message is
@@ -94,19 +115,7 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     return outcome;
   }
   const msg = { body: d.payload, query: d.query, headers: d.headers, receivedAt: arrivalOf(d) };
-  // what the replay refuses for a refusal a letter already holds is not a repeat of a message; the
-  // letters it files anew are told apart from those that were there (which a failed replay keeps)
-  const filedAnew = new Set<number>();
-  /** Refusals the replay made that letters filed before it hold (not counted on them yet). */
-  const heldBefore: NewDeadLetter[] = [];
-  const add = (n: NewDeadLetter): number => {
-    const before = deps.deadLetters.count();
-    const id = deps.deadLetters.add({ ...n, replayOf: d.id });
-    if (deps.deadLetters.count() > before) filedAnew.add(id);
-    else if (id !== d.id) heldBefore.push(n);
-    return id;
-  };
-  const replaying: IngestDeps = { ...deps, deadLetters: { ...deps.deadLetters, add } };
+  const { replaying, filedAnew, heldBefore } = filingOf(d, deps);
   const outcome = await runMessage(adapter, msg, replaying, d.contentType, d.id);
   if (!outcome.ok) return outcome;
   // the letter stands for a refusal the replay made again (a record of the message refused anew):
@@ -115,9 +124,9 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   if (again) deps.deadLetters.update(d.id, again.stage, again.reason, again.status);
   if (outcome.writtenCount === 0 && !outcome.heldCount && outcome.rejected.length > 0) {
     // nothing written: the dead letter stays, with its replay counted, and the ones this replay filed
-    // (the same message refused again, or parts the message wrote the first time, now late) go
-    // a letter about one entity takes the refusal as the message path filed it (a part's reason is
-    // its own), so that the part sent again counts on it; a whole message's names the entity refused
+    // anew (the same message refused again, or parts the message wrote the first time, now late) go.
+    // A letter about one entity takes the refusal as the message path filed it (a part's reason is
+    // its own), so that the part sent again counts on it; a whole message's names the entity refused.
     const first = outcome.rejected[0];
     const filed = deps.deadLetters.get(first.deadLetter);
     for (const r of outcome.rejected) if (filedAnew.has(r.deadLetter)) deps.deadLetters.delete(r.deadLetter);
