@@ -68,6 +68,11 @@ export interface DeadLetterStore {
   /** After a failed replay: the new reason and stage. */
   update(id: number, stage: FeedStage, reason: string, status: number): void;
   delete(id: number): boolean;
+  /**
+   * Letter `id` takes over the arrivals of a letter replayed and gone (`from`: its repeats, its first
+   * and last arrivals): the message it held now lives there.
+   */
+  inherit(id: number, from: DeadLetter): void;
   count(adapter?: string): number;
   close(): void;
 }
@@ -277,6 +282,9 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
     }),
     delete(id) {
       return s.del.run(id).changes > 0;
+    },
+    inherit(id, from) {
+      s.fold.run(from.repeats, from.receivedAt, from.lastReceivedAt ?? from.receivedAt, id);
     },
     count,
     close() {

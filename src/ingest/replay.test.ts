@@ -118,3 +118,30 @@ it('a replay that writes part of its message, and refuses a part for the reason 
   expect(deadLetters.get(b)).toMatchObject({ repeats: 2, receivedAt: '2026-11-23T08:00:00.000Z', lastReceivedAt: '2026-11-23T10:00:00.000Z', payload: '{"extra":200}' });
   expect(deadLetters.count()).toBe(1);
 });
+
+it("a message that came several times, replayed with part of it written: the letters of its refusals take over all its arrivals", async () => {
+  const readings: Adapter = {
+    ...adapter,
+    contentTypes: ['application/json'],
+    handle: (m) => {
+      const { t, extra } = JSON.parse(m.body) as { t: number; extra: number };
+      return { entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: t } }], context: [CTX], refused: [{ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra }) }] };
+    },
+  };
+  const whole = { adapter: readings.name, stage: 'decode' as const, reason: 'media type text/plain', status: 415, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":12,"extra":200}' };
+  const w = deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:00:00.000Z' });
+  deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:10:00.000Z' });
+  deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:20:00.000Z' });
+  const out = await replay(deadLetters.get(w)!, readings, deps);
+  expect(out).toMatchObject({ ok: true, written: [SITE] });
+  const [part] = deadLetters.list({ limit: 10, offset: 0 }).items;
+  expect(deadLetters.count()).toBe(1);
+  expect(part).toMatchObject({ about: SITE, repeats: 2, receivedAt: '2026-11-23T08:00:00.000Z', lastReceivedAt: '2026-11-23T08:20:00.000Z' });
+  // that letter there before the replay of a message that came twice: it counts both arrivals
+  const again = { ...whole, payload: '{"t":13,"extra":300}' };
+  const w2 = deadLetters.add({ ...again, receivedAt: '2026-11-23T07:00:00.000Z' });
+  deadLetters.add({ ...again, receivedAt: '2026-11-23T09:00:00.000Z' });
+  await replay(deadLetters.get(w2)!, readings, deps);
+  expect(deadLetters.get(w2)).toBeUndefined();
+  expect(deadLetters.get(part.id)).toMatchObject({ repeats: 4, receivedAt: '2026-11-23T07:00:00.000Z', lastReceivedAt: '2026-11-23T09:00:00.000Z', payload: '{"extra":300}' });
+});

@@ -138,8 +138,10 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
     return { ok: false, error: new FeedError(stage, `nothing written: ${reason}`, status), deadLetter: d.id };
   }
   if (!again) {
-    // the message replayed now lives in the letters that hold its refusals: counted there, at its arrival
-    for (const n of heldBefore) deps.deadLetters.add(n);
+    // the message replayed now lives in the letters that hold its refusals: counted there, with every
+    // arrival the letter replayed had counted (its repeats, its first and last arrivals)
+    const heirs = new Set([...heldBefore.map((n) => deps.deadLetters.add(n)), ...filedAnew]);
+    if (d.repeats > 0) for (const id of heirs) deps.deadLetters.inherit(id, d);
     deps.deadLetters.delete(d.id);
   }
   return outcome;
