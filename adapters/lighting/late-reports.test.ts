@@ -112,7 +112,7 @@ describe('late TALQ log reports', () => {
     const letters = (await deadLetters()) as Array<{ payload: string; repeats: number }>;
     expect(letters).toHaveLength(1);
     expect(letters[0].repeats).toBe(1);
-    expect(JSON.parse(letters[0].payload)).toEqual({ address: 'logger-1', entries: [failure, level('2025-01-15T05:15:00Z')] });
+    expect(JSON.parse(letters[0].payload)).toEqual({ address: 'logger-1', entries: [level('2025-01-15T05:00:00Z'), failure, level('2025-01-15T05:15:00Z')] });
   });
 
   it('in an array of reports, a refused datum is placed in its own report, and the letter has that report\'s address', async () => {
