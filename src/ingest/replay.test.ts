@@ -145,3 +145,22 @@ it("a message that came several times, replayed with part of it written: the let
   expect(deadLetters.get(w2)).toBeUndefined();
   expect(deadLetters.get(part.id)).toMatchObject({ repeats: 4, receivedAt: '2026-11-23T07:00:00.000Z', lastReceivedAt: '2026-11-23T09:00:00.000Z', payload: '{"extra":300}' });
 });
+
+it('a message whose two parts are refused into one letter: that letter counts both for every arrival, as when the message is sent again', async () => {
+  const pair: Adapter = {
+    ...adapter,
+    contentTypes: ['application/json'],
+    handle: (m) => ({
+      entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: 1 } }],
+      context: [CTX],
+      refused: (JSON.parse(m.body) as number[]).map((v) => ({ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra: v }) })),
+    }),
+  };
+  const whole = { adapter: pair.name, stage: 'decode' as const, reason: 'media type text/plain', status: 415, contentType: 'application/json', query: {}, headers: {}, payload: '[200,201]' };
+  const w = deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:00:00.000Z' });
+  deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:10:00.000Z' });
+  deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:20:00.000Z' });
+  await replay(deadLetters.get(w)!, pair, deps);
+  // sent three times, two refusals each: six, the first filed and five counted
+  expect(deadLetters.list({ limit: 10, offset: 0 }).items).toEqual([expect.objectContaining({ repeats: 5, receivedAt: '2026-11-23T08:00:00.000Z', lastReceivedAt: '2026-11-23T08:20:00.000Z' })]);
+});

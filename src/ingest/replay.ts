@@ -140,7 +140,8 @@ export async function replay(d: DeadLetter, adapter: Adapter, deps: IngestDeps):
   if (!again) {
     // the message replayed now lives in the letters that hold its refusals: counted there, with every
     // arrival the letter replayed had counted (its repeats, its first and last arrivals)
-    const heirs = new Set([...heldBefore.map((n) => deps.deadLetters.add(n)), ...filedAnew]);
+    // (once per refusal: a letter holding two parts of the message counts each of its arrivals twice)
+    const heirs = [...filedAnew, ...heldBefore.map((n) => deps.deadLetters.add(n))];
     if (d.repeats > 0) for (const id of heirs) deps.deadLetters.inherit(id, d);
     deps.deadLetters.delete(d.id);
   }
