@@ -206,6 +206,19 @@ describe('rule 2 · water leak (ChirpStack leak alarm → lamps at 100 %, operat
     expect(await level('L1')).toBe(1);
   });
 
+  it('a new episode whose previous close the flow never saw (lost in a crash) is a new episode: the operator is called again', async () => {
+    // the Alert as the water adapter leaves it when an episode closed and another opened (validTo
+    // deleted, a new validFrom), its close notification missed
+    const res = await fetch(`${p.base}/ngsi-ld/v1/entities/${encodeURIComponent(alertId)}`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json', link: link('Alert') },
+      body: JSON.stringify({ validFrom: { type: 'Property', value: '2026-01-15T23:05:00.000Z' }, dateIssued: { type: 'Property', value: '2026-01-15T23:05:00.000Z' } }),
+    });
+    expect(res.status).toBe(204);
+    await until(async () => operator.posts.length === 2, 'the second operator call');
+    expect(operator.posts[1]).toMatchObject({ event: 'waterAlertOpened', alert: alertId, since: '2026-01-15T23:05:00.000Z', lightsOn: [lampId('L1')] });
+    expect(await level('L1')).toBe(1);
+  });
+
   it('closes (validTo): the lamp goes back to its level before the leak', async () => {
     const from = gw.requests.length;
     await uplink('2026-01-15T23:30:00Z', 0x00);
@@ -213,7 +226,7 @@ describe('rule 2 · water leak (ChirpStack leak alarm → lamps at 100 %, operat
     expect(commands(from)).toEqual([['L1', 50]]);
     await sleep(500);
     expect(gw.requests).toHaveLength(from + 1);
-    expect(operator.posts).toHaveLength(1);
+    expect(operator.posts).toHaveLength(2);
   });
 });
 
