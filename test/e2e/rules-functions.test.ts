@@ -129,7 +129,11 @@ describe('rule 2 · water leak', () => {
     expect(run('wl-episode', { payload: alert('leak', undefined, '2026-01-15T20:00:00Z') })).toBeNull(); // closed, never seen open
     const opened = run('wl-episode', { payload: alert('leak', '2026-01-15T21:00:00Z', '2026-01-15T20:00:00Z') }) as Msg[];
     expect(opened[0]).toMatchObject({ query: { georel: 'near;maxDistance==50', coordinates: [4.8, 45.7] } });
-    expect(run('wl-episode', { payload: alert('leak', '2026-01-15T21:30:00Z', '2026-01-15T20:00:00Z') })).toBeNull();
+    expect(run('wl-episode', { payload: alert('leak', '2026-01-15T21:00:00Z', '2026-01-15T20:00:00Z') })).toBeNull(); // an update
+    expect(run('wl-episode', { payload: alert('leak', '2026-01-15T20:50:00Z', '2026-01-15T20:00:00Z') })).toBeNull(); // a late frame moved its start
+    // a later start while still open: a new episode whose previous close was missed (lost in a crash)
+    expect((run('wl-episode', { payload: alert('leak', '2026-01-15T21:30:00Z') }) as Msg[])[0]).toMatchObject({ query: { georel: 'near;maxDistance==50' } });
+    expect(run('wl-episode', { payload: alert('leak', '2026-01-15T21:30:00Z') })).toBeNull();
     const closed = run('wl-episode', { payload: alert('leak', '2026-01-15T21:30:00Z', '2026-01-15T21:45:00Z'), topic: 'urn:ngsi-ld:Alert:eclor:W1:leak' }) as Msg[];
     expect(closed[2]).toMatchObject({ episode: { lights: [] } });
     expect(run('wl-episode', { payload: alert('burst', '2026-01-15T22:00:00Z') })).toHaveLength(3);
