@@ -86,9 +86,10 @@ export function nodeRedSettings(i: SettingsInput): Record<string, unknown> {
     logging: { eclor: { level: nodeRedLevel(i.log.level), metrics: false, audit: false, handler: () => createLogBridge(i.log) } },
     eclor,
     functionGlobalContext: { eclor, suncalc },
-    // context kept in DATA_DIR/node-red/context (flushed every 30 s and at stop), so a rule's memory (a
-    // light's level before a leak, the energy counters of the last run) survives a restart; 'memory' on demand
-    contextStorage: { default: 'file', file: { module: 'localfilesystem' }, memory: { module: 'memory' } },
+    // context kept in DATA_DIR/node-red/context, written as soon as it changes (flushInterval 0: the
+    // default 30 s let a kill -9 lose a rule's memory of what it had just done, a leak's lamp holds, an
+    // energy run, a full car park), so a rule's memory survives a restart; 'memory' on demand
+    contextStorage: { default: 'file', file: { module: 'localfilesystem', config: { flushInterval: 0 } }, memory: { module: 'memory' } },
     // no calls home: the platform must run without network
     telemetry: { enabled: false, updateNotification: false },
     editorTheme: {

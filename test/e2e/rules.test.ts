@@ -190,6 +190,9 @@ describe('rule 2 · water leak (ChirpStack leak alarm → lamps at 100 %, operat
     await gw.waitFor(from + 1);
     await until(async () => operator.posts.length === 1, 'the operator call');
     expect(commands(from)).toEqual([['L1', 100]]); // L2 is ~85 m away
+    // the rule's memory of the episode is on disk at once (a kill -9 now would not lose it), not 30 s later
+    const memory = path.join(dir, 'data', 'node-red', 'context', 'rule-water-leak', 'flow.json');
+    await until(async () => fs.existsSync(memory) && fs.readFileSync(memory, 'utf8').includes(alertId), 'the episode in the flow context file');
     expect(operator.posts[0]).toMatchObject({
       event: 'waterAlertOpened', alert: alertId, kind: 'leak', severity: 'medium', meterId: METER.meterId,
       source: `urn:ngsi-ld:WaterConsumptionObserved:eclor:${METER.meterId}`, since: '2026-01-15T21:55:00.000Z', lightsOn: [lampId('L1')],
