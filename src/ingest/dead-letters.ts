@@ -53,16 +53,16 @@ export type NewDeadLetter = Omit<DeadLetter, 'id' | 'replays' | 'bodyKept' | 're
    * the latest payload, the one a replay should write.
    */
   about?: string;
-  /**
-   * The dead letter whose replay filed this one: the same refusal as a letter already there is not
-   * counted here (the replay counts it once it knows whether the letter replayed stays: src/ingest/replay.ts).
-   */
-  replayOf?: number;
 };
 
 export interface DeadLetterStore {
   /** Files a refusal; returns its id, which is that of the dead letter already there for the same refusal. */
   add(d: NewDeadLetter): number;
+  /**
+   * Files a refusal a replay made: the same refusal as a letter already there is not counted on it
+   * (`anew` false; the replay counts it once it knows whether the letter replayed stays: replay.ts).
+   */
+  fileForReplay(d: NewDeadLetter): { id: number; anew: boolean };
   get(id: number): DeadLetter | undefined;
   list(o: { adapter?: string; limit: number; offset: number }): { items: DeadLetter[]; total: number };
   /** After a failed replay: the new reason and stage. */
@@ -229,11 +229,14 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
     del: db.prepare('DELETE FROM dead_letters WHERE id = ?'),
   };
   const count = (adapter?: string): number => (adapter === undefined ? (s.countAll.get() as number) : (s.countOne.get(adapter) as number));
+  type Same = { id: number; payload: string; received_at: string; last_received_at: string | null };
+  const sameAs = (fingerprint: string | undefined): Same | undefined => (fingerprint === undefined ? undefined : (s.same.get(fingerprint) as Same | undefined));
+  const insert = (d: NewDeadLetter, fingerprint: string | undefined): number =>
+    Number(s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null).lastInsertRowid);
   return {
     add: db.transaction((d: NewDeadLetter): number => {
       const fingerprint = fingerprintOf(d);
-      const row = fingerprint === undefined ? undefined : (s.same.get(fingerprint) as { id: number; payload: string; received_at: string; last_received_at: string | null } | undefined);
-      if (row && d.replayOf !== undefined) return row.id;
+      const row = sameAs(fingerprint);
       if (row) {
         s.repeat.run(d.receivedAt, d.receivedAt, row.id);
         // about one entity: the payload of the later arrival (a replayed message may be the earlier)
@@ -244,9 +247,13 @@ export function openDeadLetterStore(file: string, rules: AdapterRules = () => un
         }
         return row.id;
       }
-      const r = s.add.run(d.adapter, d.stage, d.reason, d.status, d.contentType, JSON.stringify(d.query), JSON.stringify(d.headers), d.payload, d.receivedAt, d.bodyKept === false ? 0 : 1, fingerprint ?? null, d.about ?? null);
-      return Number(r.lastInsertRowid);
+      return insert(d, fingerprint);
     }),
+    fileForReplay(d) {
+      const fingerprint = fingerprintOf(d);
+      const row = sameAs(fingerprint);
+      return row ? { id: row.id, anew: false } : { id: insert(d, fingerprint), anew: true };
+    },
     get(id) {
       const row = s.get.get(id) as Row | undefined;
       return row ? fromRow(row) : undefined;

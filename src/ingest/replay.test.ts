@@ -37,6 +37,19 @@ afterEach(() => {
   parts.close();
 });
 
+/** A reading: its value written, its unknown field refused on its own (about its entity). */
+const readings: Adapter = {
+  ...adapter,
+  contentTypes: ['application/json'],
+  handle: (m) => {
+    const { t, extra } = JSON.parse(m.body) as { t: number; extra: number };
+    return { entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: t } }], context: [CTX], refused: [{ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra }) }] };
+  },
+};
+/** A whole reading refused before its adapter ran, at `at`. */
+const refusedReading = (payload: string, at: string, reason = 'probe has no location') =>
+  deadLetters.add({ adapter: readings.name, stage: 'translate', reason, status: 422, contentType: 'application/json', query: {}, headers: {}, payload, receivedAt: at });
+
 const entityLetter = (entity: Record<string, unknown>) =>
   deadLetters.get(deadLetters.add({ adapter: adapter.name, stage: 'validate', reason: 'broker refused', status: 422, contentType: 'application/xml', query: {}, headers: {}, payload: JSON.stringify({ '@context': [CTX], ...entity }), receivedAt: '2026-11-23T01:00:00.000Z' }))!;
 
@@ -94,40 +107,22 @@ it("a replay refused for the reason another letter holds does not count on it no
 });
 
 it('a replay that writes part of its message, and refuses a part for the reason a letter filed before holds, counts it there at its arrival, with its payload when it came later', async () => {
-  // a reading: its temperature written, its unknown field refused on its own (about the probe)
-  const readings: Adapter = {
-    ...adapter,
-    contentTypes: ['application/json'],
-    handle: (m) => {
-      const { t, extra } = JSON.parse(m.body) as { t: number; extra: number };
-      return { entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: t } }], context: [CTX], refused: [{ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra }) }] };
-    },
-  };
-  const letter = (stage: 'translate', reason: string, payload: string, at: string) =>
-    deadLetters.add({ adapter: readings.name, stage, reason, status: 422, contentType: 'application/json', query: {}, headers: {}, payload, receivedAt: at, about: SITE });
-  const b = letter('translate', 'unknown field extra', '{"extra":210}', '2026-11-23T09:00:00.000Z');
+  // a reading: its value written, its unknown field refused on its own (about the probe)
+  const b = deadLetters.add({ adapter: readings.name, stage: 'translate', reason: 'unknown field extra', status: 422, contentType: 'application/json', query: {}, headers: {}, payload: '{"extra":210}', receivedAt: '2026-11-23T09:00:00.000Z', about: SITE });
   // the message of 10:00, refused whole for a cause since fixed
-  const a = deadLetters.add({ adapter: readings.name, stage: 'translate', reason: 'probe has no location', status: 422, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":12,"extra":200}', receivedAt: '2026-11-23T10:00:00.000Z' });
+  const a = refusedReading('{"t":12,"extra":200}', '2026-11-23T10:00:00.000Z');
   const out = await replay(deadLetters.get(a)!, readings, deps);
   expect(out).toMatchObject({ ok: true, written: [SITE], rejected: [{ deadLetter: b }] });
   expect(deadLetters.get(a)).toBeUndefined();
   expect(deadLetters.get(b)).toMatchObject({ repeats: 1, receivedAt: '2026-11-23T09:00:00.000Z', lastReceivedAt: '2026-11-23T10:00:00.000Z', payload: '{"extra":200}', replays: 0 });
   // an earlier message replayed: counted, its first arrival kept in order, the later payload stays
-  const early = deadLetters.add({ adapter: readings.name, stage: 'translate', reason: 'probe has no location', status: 422, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":11,"extra":190}', receivedAt: '2026-11-23T08:00:00.000Z' });
+  const early = refusedReading('{"t":11,"extra":190}', '2026-11-23T08:00:00.000Z');
   await replay(deadLetters.get(early)!, readings, deps);
   expect(deadLetters.get(b)).toMatchObject({ repeats: 2, receivedAt: '2026-11-23T08:00:00.000Z', lastReceivedAt: '2026-11-23T10:00:00.000Z', payload: '{"extra":200}' });
   expect(deadLetters.count()).toBe(1);
 });
 
 it("a message that came several times, replayed with part of it written: the letters of its refusals take over all its arrivals", async () => {
-  const readings: Adapter = {
-    ...adapter,
-    contentTypes: ['application/json'],
-    handle: (m) => {
-      const { t, extra } = JSON.parse(m.body) as { t: number; extra: number };
-      return { entities: [{ id: SITE, type: 'TrafficFlowObserved', intensity: { type: 'Property', value: t } }], context: [CTX], refused: [{ reason: 'unknown field extra', entityId: SITE, payload: JSON.stringify({ extra }) }] };
-    },
-  };
   const whole = { adapter: readings.name, stage: 'decode' as const, reason: 'media type text/plain', status: 415, contentType: 'application/json', query: {}, headers: {}, payload: '{"t":12,"extra":200}' };
   const w = deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:00:00.000Z' });
   deadLetters.add({ ...whole, receivedAt: '2026-11-23T08:10:00.000Z' });

@@ -89,9 +89,8 @@ function filingOf(d: DeadLetter, deps: IngestDeps): { replaying: IngestDeps; fil
   const filedAnew = new Set<number>();
   const heldBefore: NewDeadLetter[] = [];
   const add = (n: NewDeadLetter): number => {
-    const before = deps.deadLetters.count();
-    const id = deps.deadLetters.add({ ...n, replayOf: d.id });
-    if (deps.deadLetters.count() > before) filedAnew.add(id);
+    const { id, anew } = deps.deadLetters.fileForReplay(n);
+    if (anew) filedAnew.add(id);
     else if (id !== d.id) heldBefore.push(n);
     return id;
   };
