@@ -12,6 +12,7 @@ import { createApp } from './http/server';
 import { createContextResolver } from './ngsi-ld/context';
 import { projectRoot } from './project-root';
 import { createIngest } from './ingest/create-ingest';
+import { createUpsertThread } from './broker/thread/upsert-thread';
 import { createBatchingWriter } from './ingest/batching-writer';
 import { createNgsiLdClient, createRemoteCompletenessReader, createRemoteEpisodeReader, createRemoteObservationReader, createRemoteWriter } from './client';
 import { loadSources, startSources } from './ingest/sources/config';
@@ -41,10 +42,13 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   const remote = config.brokerUrl ? createNgsiLdClient({ baseUrl: config.brokerUrl, flavour: config.brokerFlavour, log }) : undefined;
   if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
   const mappings = createMappingRegistry(config.mappingsDir, log);
+  // feeds written to the embedded broker's files are written on a second thread (src/broker/thread/)
+  const writeThread = remote || memory ? undefined : createUpsertThread({ contextCacheDir: path.join(config.dataDir, 'contexts'), log });
   const ingest = createIngest({
     broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, log, maxBody: config.maxBody,
     // an external broker pays per request: messages of ~200 ms are written together
     write: remote && createBatchingWriter(createRemoteWriter(remote), { maxEntities: 500, maxDelayMs: 200 }),
+    upsert: writeThread?.upsert,
     readEpisodes: remote && createRemoteEpisodeReader(remote),
     readObservations: remote && createRemoteObservationReader(remote),
     readComplete: remote && createRemoteCompletenessReader(remote),
@@ -93,6 +97,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
       mappings.close();
       remote?.close();
       ingest.close();
+      writeThread?.close(); // commits what it holds, before the broker closes the files
       broker.close(); // the subscription engine first: pending throttled notifications go out, counters are persisted
       await notifier.close();
       log.info('stopped');

@@ -1,7 +1,8 @@
 /**
  * A bounded cache of rendered entities (their JSON text), keyed by tenant, entity version and the
- * rendering (context, format, options). The embedded broker is the only writer of its databases and
- * every write gives the entity a new version, so an entry never goes stale; least recently used
+ * rendering (context, format, options). Only the embedded broker writes its databases (on its own
+ * connection, or the ingest write thread's), and every write gives the entity a new version, unique
+ * across both (one shared counter, tenant-db.ts), so an entry never goes stale; least recently used
  * entries are dropped past `maxBytes`.
  */
 export interface RenderCache {

@@ -1,6 +1,6 @@
 /** Factory of the ingest runtime: dead letters, counters, territory, writer, and the adapters to mount. */
 import path from 'node:path';
-import type { Broker } from '../broker/request';
+import type { Broker, Operation } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
 import { openDeadLetterStore } from './dead-letters';
 import { loadTerritory, watchDevices, type RegistryLog } from './device-registry';
@@ -34,6 +34,8 @@ export interface IngestOptions {
   mappings?: IngestRoutesOptions['mappings'];
   /** Where translations are written; default the embedded broker (an external one: src/client createRemoteWriter). */
   write?: (t: Translation) => Promise<WriteOutcome>;
+  /** The embedded broker's batch upsert for the write stage (default its own; src/broker/thread/ createUpsertThread: on a second core). */
+  upsert?: Operation;
   /** Where the episodes' state is read; default the embedded broker (an external one: src/client createRemoteEpisodeReader). */
   readEpisodes?: EpisodeReader;
   /** Where the observation times of `ordered` adapters' entities are read; default the embedded broker (an external one: src/client createRemoteObservationReader). */
@@ -61,7 +63,7 @@ export function createIngest(o: IngestOptions): { routes: IngestRoutesOptions; c
     validate: createEntityValidator(),
     deadLetters,
     stats: createStats(),
-    write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant }),
+    write: o.write ?? createWriter({ broker: o.broker, contexts: o.contexts, tenant: o.tenant, upsert: o.upsert }),
     episodes: createEpisodeTracker(o.readEpisodes ?? embeddedEpisodeReader(o.broker, o.contexts, o.tenant)),
     observations: createObservationGuard(o.readObservations ?? embeddedObservationReader(o.broker, o.contexts, o.tenant)),
     parts,

@@ -8,7 +8,7 @@ import { backoffDelay } from '../client/backoff';
 import { MAX_BATCH } from '../broker/operations/batch';
 import { batchUpsert } from '../broker/operations/batch-upsert';
 import { deleteAttribute } from '../broker/operations/delete-attribute';
-import type { Broker, OperationResult, RequestContext } from '../broker/request';
+import type { Broker, Operation, OperationResult, RequestContext } from '../broker/request';
 import type { ContextResolver } from '../ngsi-ld/context';
 import { isNgsiError } from '../ngsi-ld/errors';
 import type { BatchOperationResult } from '../ngsi-ld/types';
@@ -28,6 +28,8 @@ export interface WriterOptions {
   attempts?: number;
   /** First backoff in ms, doubled each time, ±50 % jitter; default 50. */
   backoffMs?: number;
+  /** The batch upsert: the broker's own (default), or the ingest write thread's (src/broker/thread/). */
+  upsert?: Operation;
 }
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -65,6 +67,7 @@ export function slices<T>(items: T[], size: number): T[][] {
 export function createWriter(o: WriterOptions): (t: Translation) => Promise<WriteOutcome> {
   const attempts = o.attempts ?? 4;
   const backoff = o.backoffMs ?? 50;
+  const upsert = o.upsert ?? batchUpsert;
   /** `run` again after a failure of the broker itself (not an NgsiError), with backoff. */
   const retrying = async <T>(out: WriteOutcome, run: () => T | Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -111,7 +114,7 @@ export function createWriter(o: WriterOptions): (t: Translation) => Promise<Writ
       };
       let res: OperationResult;
       try {
-        res = await retrying(out, () => batchUpsert(o.broker, req));
+        res = await retrying(out, () => upsert(o.broker, req));
       } catch (err) {
         throw withPartial(err, out);
       }

@@ -1,20 +1,22 @@
 /**
- * Durability: a real server process (src/main.ts) takes batch creates on loopback and is killed with
- * SIGKILL while requests are in flight; after the restart every acknowledged entity is on disk.
+ * Durability: a real server process (src/main.ts) takes batch creates (the embedded broker's connection)
+ * and ChirpStack uplinks (the ingest write thread's connection) on loopback and is killed with SIGKILL
+ * while requests are in flight; after the restart every acknowledged write is on disk.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTenantRegistry } from '../../src/broker/store/tenants';
+import { createContextResolver } from '../../src/ngsi-ld/context';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BATCHES = 400;
 const PER_BATCH = 50;
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'src/main.ts')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -76,6 +78,67 @@ it('keeps every acknowledged entity through kill -9', async () => {
   reg.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   expect(missing).toEqual([]);
+}, 120000);
+
+it('keeps every acknowledged uplink through kill -9 (written by the ingest write thread)', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-dur-'));
+  const METERS = 10;
+  const eui = (m: number) => (m + 1).toString(16).padStart(16, '0');
+  const territory = path.join(dataDir, 'territory.json');
+  const devices = Array.from({ length: METERS }, (_, m) => ({ devEui: eui(m), meterId: `M-${m}`, codec: 'axioma-qalcosonic-w1', location: [3.87, 43.6] }));
+  fs.writeFileSync(territory, JSON.stringify({ territory: 'dur', devices }));
+  const event = JSON.parse(fs.readFileSync(path.join(ROOT, 'adapters/water/fixtures/chirpstack-up-axioma.input.json'), 'utf8'));
+  const frame0 = Buffer.from(event.data as string, 'base64');
+  const t0 = frame0.readUInt32LE(1);
+  const v0 = frame0.readUInt32LE(6);
+  // the n-th frame of a meter: one hour and 37 litres after the one before (Axioma W1 bytes 1-4, 6-9)
+  const uplink = (m: number, n: number): string => {
+    const data = Buffer.from(frame0);
+    data.writeUInt32LE(t0 + n * 3600, 1);
+    data.writeUInt32LE(v0 + n * 37, 6);
+    const time = new Date((t0 + n * 3600 + 28) * 1000).toISOString();
+    return JSON.stringify({ ...event, time, data: data.toString('base64'), deviceInfo: { ...event.deviceInfo, devEui: eui(m), deviceName: `meter ${eui(m)}` } });
+  };
+  const { child, port } = await startServer(dataDir, { TERRITORY_FILE: territory, NODE_RED: 'off' });
+  /** The largest acknowledged volume of each meter (litres). */
+  const acked = new Array<number>(METERS).fill(-1);
+  let sent = 0;
+  let answered = 0;
+  let killed = false;
+  // frames go out meter after meter, as meters report, four at a time
+  const sender = async () => {
+    while (!killed && sent < 2000) {
+      const c = sent++;
+      const m = c % METERS;
+      const n = Math.floor(c / METERS) + 1;
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/ingest/water/chirpstack?event=up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: uplink(m, n) });
+        if (res.status === 204) {
+          acked[m] = Math.max(acked[m], v0 + n * 37);
+          answered++;
+        }
+      } catch {
+        // the connection died with the server: this uplink was not acknowledged
+      }
+      if (answered >= 300 && !killed) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }
+  };
+  const exited = new Promise((ok) => child.on('exit', ok));
+  await Promise.all([sender(), sender(), sender(), sender()]);
+  await exited;
+  expect(answered).toBeGreaterThanOrEqual(300);
+
+  const ctx = await createContextResolver().resolve('https://raw.githubusercontent.com/smart-data-models/dataModel.WaterConsumption/master/context.jsonld');
+  const reg = createTenantRegistry({ dataDir });
+  const store = reg.forRead(undefined);
+  const stored = acked.map((_, m) => store.get(`urn:ngsi-ld:WaterConsumptionObserved:dur:M-${m}`)?.attrs[ctx.expand('waterConsumption')]?.[0]?.value as number | undefined);
+  reg.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  // each meter holds its last acknowledged reading, or a later one written as the server died
+  expect(stored.map((v, m) => (v ?? -1) >= acked[m])).toEqual(acked.map(() => true));
 }, 120000);
 
 it('keeps the DATEX II site parts waiting for their first measurement through kill -9', async () => {

@@ -7,8 +7,8 @@
  */
 import { NgsiError, ngsiError, toProblemDetails } from '../../ngsi-ld/errors';
 import type { BatchOperationResult } from '../../ngsi-ld/types';
-import type { EntityStore } from '../store/types';
-import type { Broker, OperationResult, RequestContext } from '../request';
+import type { EntityStore, TenantRegistry } from '../store/types';
+import type { OperationResult, RequestContext } from '../request';
 
 export const MAX_BATCH = 10000;
 
@@ -34,6 +34,15 @@ function idOf(item: unknown): string {
   return '';
 }
 
+/**
+ * What a batch operation uses of the broker: the tenant stores and the clock (the ingest write thread,
+ * src/broker/thread/, runs batch upserts with its own connections).
+ */
+export interface BatchBroker {
+  tenants: Pick<TenantRegistry, 'forRead' | 'forWrite'>;
+  now(): string;
+}
+
 export interface BatchRun {
   result: BatchOperationResult;
   created: string[];
@@ -41,7 +50,7 @@ export interface BatchRun {
 
 /** Runs `each` on every item in one write; NgsiErrors are collected per item. Only creating operations create a tenant. */
 export async function runBatch(
-  broker: Broker,
+  broker: BatchBroker,
   req: RequestContext,
   items: unknown[],
   each: (store: EntityStore, item: unknown, now: string) => ItemOutcome,

@@ -20,7 +20,17 @@ export interface TenantDbOptions {
    * Raised when a background checkpointer (checkpointer.ts) does the work off the event loop.
    */
   walAutoCheckpoint?: number;
+  /**
+   * The tenant's version counter, shared with the other connections that write the same file (the
+   * ingest write thread, src/broker/thread/): a BigInt64Array over it holds the last version handed
+   * out. Without one, the database keeps its own counter (read from the file when it opens).
+   */
+  versions?: SharedArrayBuffer;
+  /** Page cache, KiB (default CACHE_KIB). */
+  cacheKiB?: number;
+
 }
+
 
 /** A tenant database: the store, its page cache size (KiB, a diagnostic) and closing. */
 export type TenantDb = EntityStore & { pageCacheKiB(): number; close(): void };
@@ -38,7 +48,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
   db.pragma(`synchronous = ${opts.sync ?? 'NORMAL'}`);
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
-  db.pragma(`cache_size = -${CACHE_KIB}`);
+  const cacheKiB = opts.cacheKiB ?? CACHE_KIB;
+  db.pragma(`cache_size = -${cacheKiB}`);
   if (opts.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutoCheckpoint))}`);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
@@ -77,9 +88,18 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     return pid;
   }
   const index = createIndexSync(db, pathIdOf);
-  /** Last version number handed out; never reused by this process, even after a rollback or a delete. */
-  let ver = (db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0;
-  const tx = db.transaction((fn: () => unknown) => fn());
+  /**
+   * Last version number handed out (versions[0]); never reused, even after a rollback or a delete, and
+   * unique across the connections that share the counter: the render cache keys entities by version.
+   */
+  const sharedVersions = opts.versions ?? (file === ':memory:' ? undefined : new SharedArrayBuffer(8));
+  const versions = new BigInt64Array(sharedVersions ?? new ArrayBuffer(8));
+  if (!opts.versions) versions[0] = BigInt((db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0);
+  const nextVer = (): number => Number(Atomics.add(versions, 0, 1n) + 1n);
+  // BEGIN IMMEDIATE: the write lock is taken before the first read, so that a transaction never reads
+  // rows another connection (the ingest write thread) then changes before it writes; it waits for the
+  // lock (busy timeout) instead of failing with SQLITE_BUSY halfway
+  const tx = db.transaction((fn: () => unknown) => fn()).immediate;
 
   /**
    * Change feed: with a listener, each transaction level collects its changes in a frame; a level that
@@ -247,7 +267,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     insert(e) {
       lastRead = undefined;
       const doc = JSON.stringify(e);
-      const { changes, lastInsertRowid } = s.insert.run(e.id, ++ver, doc);
+      const { changes, lastInsertRowid } = s.insert.run(e.id, nextVer(), doc);
       if (changes === 0) return false;
       index.inserted(Number(lastInsertRowid), e);
       if (listener) record({ id: e.id, after: doc });
@@ -259,7 +279,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       lastRead = undefined;
       if (!row) return false;
       const doc = JSON.stringify(e);
-      s.update.run(doc, ++ver, row.rid);
+      const ver = nextVer();
+      s.update.run(doc, ver, row.rid);
       index.updated(row.rid, e, row.ver, ver);
       if (listener) record({ id: e.id, before: row.doc, after: doc });
       return true;
@@ -295,6 +316,12 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     setChangeListener(fn) {
       listener = fn;
     },
+    watched: () => listener !== undefined,
+    committedElsewhere(changes) {
+      if (listener && changes.length) emit(changes);
+    },
+    shared: () =>
+      sharedVersions && { file, sync: opts.sync ?? 'NORMAL', walAutoCheckpoint: opts.walAutoCheckpoint, versions: sharedVersions },
     pageCacheKiB: () => -Number(db.pragma('cache_size', { simple: true })),
     bulk() {
       if (bulkLoads++ === 0) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
@@ -302,7 +329,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       return () => {
         if (!open) return;
         open = false;
-        if (--bulkLoads === 0 && db.open) db.pragma(`cache_size = -${CACHE_KIB}`);
+        if (--bulkLoads === 0 && db.open) db.pragma(`cache_size = -${cacheKiB}`);
       };
     },
     close() {

@@ -101,12 +101,30 @@ export interface EntityStore {
    * extra work; with one, updates and deletes also read the previous document.
    */
   setChangeListener(listener: ChangeListener | undefined): void;
+  /** Whether the change feed has a listener. */
+  watched(): boolean;
+  /**
+   * Reports to the change feed the changes another connection to the same file committed (the ingest
+   * write thread, src/broker/thread/), in commit order; nothing without a listener.
+   */
+  committedElsewhere(changes: EntityChange[]): void;
+  /** What a second connection writing this tenant's file needs; undefined for ':memory:', which no other connection can open. */
+  shared(): SharedTenantFile | undefined;
   /**
    * Enters bulk-load mode (a streamed document of tens of MB): until the returned function is called
    * (by every caller that entered), the database keeps a small page cache, since a bulk load touches
    * each page about once and a full cache would only hold them. Reads stay correct, only slower.
    */
   bulk(): () => void;
+}
+
+/** How another connection (the ingest write thread, src/broker/thread/) opens a tenant file alike. */
+export interface SharedTenantFile {
+  file: string;
+  sync: 'NORMAL' | 'FULL';
+  walAutoCheckpoint?: number;
+  /** The tenant's version counter (tenant-db.ts TenantDbOptions.versions). */
+  versions: SharedArrayBuffer;
 }
 
 /** Per-tenant stores: the default tenant and named ones, each its own SQLite database. */

@@ -1,0 +1,158 @@
+/**
+ * Batch upserts on a second core: the ingest's write stage (src/ingest/write.ts) hands its entities to
+ * a worker thread (upsert-worker.ts) that holds its own connection to each tenant file
+ * and writes them there, while the event loop goes on taking feed messages. This is the same batch
+ * upsert as the embedded broker's (ETSI GS CIM 009 v1.8 clause 5.6.8; batch-upsert.ts upsertEntities), with
+ * the same answer (201, 204 or 207 with per-entity errors), answered once the thread's transaction
+ * committed. The thread expands the entities itself, with its own @context resolver.
+ *
+ * Two connections then write one SQLite file: both take the write lock before their first read
+ * (BEGIN IMMEDIATE) and wait for each other (busy timeout), and both draw entity versions from one
+ * shared counter, so versions stay unique (the render cache relies on it). The thread's commits reach
+ * the tenant's change feed (subscriptions) through the main connection's store, in commit order.
+ * In-memory tenants, which no other connection can open, are written in place (batchUpsert).
+ * If the thread dies, the writes in flight fail (the ingest retries them, then files them as dead
+ * letters) and the next write starts a new thread.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ngsiError } from '../../ngsi-ld/errors';
+import { projectRoot } from '../../project-root';
+import { batchUpsert, checkUpsert } from '../operations/batch-upsert';
+import type { Operation, OperationResult } from '../request';
+import type { EntityStore } from '../store/types';
+import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
+
+export interface UpsertThread {
+  /** Batch upsert (the contract of batchUpsert) whose writes run on the thread. */
+  upsert: Operation;
+  /**
+   * Lets the thread commit what it holds and close its connections (waits at most `waitMs`, default
+   * 5000); the writes it had not answered are rejected. Later upserts are written in place.
+   */
+  close(waitMs?: number): void;
+}
+
+export interface UpsertThreadOptions {
+  /** Where the main resolver caches fetched remote contexts (the thread reads them there, else fetches them). */
+  contextCacheDir?: string;
+  log?: { warn(obj: object, msg?: string): void };
+}
+
+// Loads the worker module: the compiled .js from dist/, or the .ts source under ts-jest (transpiled
+// by the tests' register hook).
+const LOADER = `
+const { workerData } = require('node:worker_threads');
+if (workerData.register) require(workerData.register);
+require(workerData.entry);
+`;
+
+function workerModule(): { entry: string; register?: string } {
+  const ext = path.extname(__filename);
+  return { entry: path.join(__dirname, `upsert-worker${ext}`), register: ext === '.ts' ? path.join(projectRoot(), 'test/support/ts-register.js') : undefined };
+}
+
+/** A failure of the thread or of its database: not an NgsiError, so the ingest retries it. */
+export class WriteThreadError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'WriteThreadError';
+  }
+}
+
+/**
+ * @example
+ * const thread = createUpsertThread({ contextCacheDir, log });
+ * const write = createWriter({ broker, contexts, upsert: thread.upsert });
+ * // … at shutdown, before the broker closes its connections:
+ * thread.close();
+ */
+export function createUpsertThread(o: UpsertThreadOptions = {}): UpsertThread {
+  let worker: Worker | undefined;
+  let seq = 0;
+  let closed = false;
+  const pending = new Map<number, { file: string; resolve: (v: OperationResult) => void; reject: (e: unknown) => void }>();
+  /** The main connection's store of each file the thread writes, whose change feed gets its commits. */
+  const feeds = new Map<string, EntityStore>();
+
+  /** The files the running thread was told how to open. */
+  const opened = new Set<string>();
+
+  function fail(w: Worker, err: Error): void {
+    if (worker !== w) return;
+    worker = undefined;
+    opened.clear();
+    if (!closed) o.log?.warn({ error: err.message }, 'ingest write thread stopped; the next write starts a new one');
+    for (const p of pending.values()) p.reject(new WriteThreadError(`ingest write thread stopped: ${err.message}`));
+    pending.clear();
+  }
+
+  function start(): Worker {
+    const w = new Worker(LOADER, { eval: true, workerData: { ...workerModule(), contextCacheDir: o.contextCacheDir } });
+    w.unref();
+    w.on('message', (m: ThreadReply) => {
+      if (m.type === 'changes') {
+        feeds.get(m.file)?.committedElsewhere(m.changes);
+        return;
+      }
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.type === 'done') p.resolve(m.result);
+      else if (m.type === 'refused') p.reject(ngsiError(m.name, m.detail));
+      else {
+        if (m.unopened) opened.delete(p.file); // the next request tells it again how to open the file
+        p.reject(new WriteThreadError(m.message, m.code));
+      }
+    });
+    w.on('error', (err) => fail(w, err));
+    w.on('exit', (code) => fail(w, new Error(`exit code ${code}`)));
+    return w;
+  }
+
+  const upsert: Operation = async (broker, req) => {
+    checkUpsert(req);
+    const store = broker.tenants.forWrite(req.tenant);
+    const tenant = store.shared();
+    if (!tenant || closed) return batchUpsert(broker, req);
+    const w = (worker ??= start());
+    const id = ++seq;
+    feeds.set(tenant.file, store);
+    // a write keeps the thread (and so the process) alive until it is answered
+    if (pending.size === 0) w.ref();
+    // sent at once, not gathered per event-loop turn: the thread writes while this thread goes on (its
+    // own group commit gathers what arrives meanwhile; gathering here halved the overlap)
+    const m: UpsertRequest = { type: 'upsert', id, file: tenant.file, context: req.ctx.raw, params: req.params, body: JSON.stringify(req.body), now: broker.now(), track: store.watched() };
+    if (!opened.has(tenant.file)) {
+      m.open = tenant;
+      opened.add(tenant.file);
+    }
+    w.postMessage(m);
+    try {
+      return await new Promise<OperationResult>((resolve, reject) => pending.set(id, { file: tenant.file, resolve, reject }));
+    } finally {
+      if (pending.size === 0 && worker === w) w.unref();
+    }
+  };
+
+  return {
+    upsert,
+    close(waitMs = 5000) {
+      if (closed) return;
+      closed = true;
+      const w = worker;
+      if (!w) return;
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      w.postMessage({ type: 'close', done } satisfies CloseRequest);
+      // the thread commits what it holds and lets go of the files before the main connections close
+      Atomics.wait(done, 0, 0, waitMs);
+      worker = undefined;
+      void w.terminate();
+      for (const p of pending.values()) p.reject(new WriteThreadError('ingest write thread closed before it answered (what reached it is committed)'));
+      pending.clear();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The ingest write thread (worker_threads; started by upsert-thread.ts): its own connection to each
+ * tenant file and its own @context resolver, on which it runs the embedded broker's batch upsert
+ * (upsertEntities, the same code) with the same group commit (tenant-db.ts `write`). A write is
+ * answered only once its transaction committed, so an acknowledged write is on disk.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createContextResolver, type CompiledContext } from '../../ngsi-ld/context';
+import { NgsiError } from '../../ngsi-ld/errors';
+import { upsertEntities } from '../operations/batch-upsert';
+import type { BatchBroker } from '../operations/batch';
+import { openTenantDb, type TenantDb } from '../store/tenant-db';
+import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
+
+/**
+ * Page cache of the thread's connections, KiB: the rows an upsert reads back are mostly the ones it
+ * wrote a moment before, and the main connection keeps its own cache for queries.
+ */
+const CACHE_KIB = 8_000;
+
+interface Tenant {
+  db: TenantDb;
+  /** Writes in flight whose sender listens to the change feed. */
+  tracking: number;
+}
+
+const port = parentPort!;
+const contexts = createContextResolver({ cacheDir: (workerData as { contextCacheDir?: string }).contextCacheDir });
+const open = new Map<string, Tenant>();
+const post = (m: ThreadReply): void => port.postMessage(m);
+
+function tenantOf(m: UpsertRequest): Tenant {
+  const known = open.get(m.file);
+  if (known) return known;
+  if (!m.open) throw new Error(`${m.file} is not open on the write thread`);
+  const { file, sync, walAutoCheckpoint, versions } = m.open;
+  const db = openTenantDb(file, { sync, walAutoCheckpoint, versions, cacheKiB: CACHE_KIB });
+  const t: Tenant = { db, tracking: 0 };
+  // emitted after the commit, before the writes' promises settle: the owner gets the changes first
+  db.setChangeListener((changes) => {
+    if (t.tracking > 0) post({ type: 'changes', file, changes });
+  });
+  open.set(file, t);
+  return t;
+}
+
+function refuse(m: UpsertRequest, err: unknown): void {
+  if (err instanceof NgsiError) post({ type: 'refused', id: m.id, name: err.errorName, detail: err.message });
+  else post({ type: 'failed', id: m.id, message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code, unopened: !open.has(m.file) });
+}
+
+async function upsert(m: UpsertRequest, ctx: CompiledContext): Promise<void> {
+  let t: Tenant | undefined;
+  try {
+    t = tenantOf(m);
+    if (m.track) t.tracking++;
+    const db = t.db;
+    const broker: BatchBroker = { tenants: { forRead: () => db, forWrite: () => db }, now: () => m.now };
+    // queues its write at once (tenant-db.ts `write`): requests are written in the order they came
+    const result = await upsertEntities(broker, { ctx, params: m.params, body: JSON.parse(m.body), responseContext: undefined, accept: 'application/json' });
+    post({ type: 'done', id: m.id, result });
+  } catch (err) {
+    refuse(m, err);
+  } finally {
+    if (t && m.track) t.tracking--;
+  }
+}
+
+/** The last request still resolving its @context (a remote one not in memory): the next ones wait behind it. */
+let resolving: Promise<void> | undefined;
+
+function take(m: UpsertRequest): void {
+  const ctx = resolving ? undefined : contexts.resolveSync(m.context);
+  if (ctx) return void upsert(m, ctx);
+  const before = resolving;
+  const mine: Promise<void> = (async () => {
+    await before;
+    let resolved: CompiledContext;
+    try {
+      resolved = await contexts.resolve(m.context);
+    } catch (err) {
+      return refuse(m, err);
+    }
+    void upsert(m, resolved);
+  })().finally(() => {
+    if (resolving === mine) resolving = undefined;
+  });
+  resolving = mine;
+}
+
+function close(m: CloseRequest): void {
+  for (const t of open.values()) {
+    try {
+      t.db.close(); // commits the writes still queued
+    } catch {
+      // the owner is shutting down; nothing more to report to
+    }
+  }
+  open.clear();
+  Atomics.store(m.done, 0, 1);
+  Atomics.notify(m.done, 0);
+  port.close();
+}
+
+port.on('message', (m: UpsertRequest | CloseRequest) => (m.type === 'close' ? close(m) : take(m)));
