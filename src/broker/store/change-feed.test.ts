@@ -1,5 +1,9 @@
 /** The change feed of tenant-db.ts: committed changes only, after the commit, with before and after. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { StoredEntity } from '../../ngsi-ld/types';
+import { openTenantDb } from './tenant-db';
 import { createTenantRegistry } from './tenants';
 import type { EntityChange, EntityStore, TenantRegistry } from './types';
 
@@ -74,7 +78,7 @@ it('reports autocommitted writes at once, per tenant, and stops when the listene
   const store = watched('commune-a');
   reg.forWrite(undefined).insert(entity('urn:other', 1));
   store.insert(entity('urn:a', 1));
-  expect(seen).toEqual([{ tenant: 'commune-a', changes: [{ id: 'urn:a', after: expect.any(String) }] }]);
+  expect(seen).toEqual([{ tenant: 'commune-a', changes: [{ id: 'urn:a', ver: expect.any(Number), after: expect.any(String) }] }]);
   store.setChangeListener(undefined);
   store.update(entity('urn:a', 2));
   expect(seen).toHaveLength(1);
@@ -97,4 +101,25 @@ it('stores subscriptions and their counters', () => {
   expect(subs.all()).toEqual([{ id: 'urn:s', doc: '{"a":2}', counters: '{"timesSent":3}' }]);
   expect(subs.delete('urn:s')).toBe(true);
   expect(subs.get('urn:s')).toBeUndefined();
+});
+
+it("drops another connection's change that reaches the feed after a later change of this one", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-feed-'));
+  const db = openTenantDb(path.join(dir, 'default.sqlite'));
+  try {
+    const got: string[] = [];
+    db.setChangeListener((changes) => got.push(...changes.map((c) => `${c.id}:${String(level(c.after))}`)));
+    await db.write(() => db.insert(entity('urn:a', 1)));
+    const ver = db.getRow('urn:a')!.ver;
+    // committed by the other connection before urn:a's insert (a lower version), reported after it
+    db.committedElsewhere([
+      { id: 'urn:a', ver: ver - 1, after: JSON.stringify(entity('urn:a', 0)) },
+      { id: 'urn:b', ver: ver - 1, after: JSON.stringify(entity('urn:b', 5)) },
+    ]);
+    db.committedElsewhere([{ id: 'urn:a', ver: ver + 1, before: JSON.stringify(entity('urn:a', 1)), after: JSON.stringify(entity('urn:a', 2)) }]);
+    expect(got).toEqual(['urn:a:1', 'urn:b:5', 'urn:a:2']);
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

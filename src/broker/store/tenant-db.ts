@@ -26,16 +26,14 @@ export interface TenantDbOptions {
    * out. Without one, the database keeps its own counter (read from the file when it opens).
    */
   versions?: SharedArrayBuffer;
-  /** Page cache, KiB (default CACHE_KIB). */
-  cacheKiB?: number;
-
 }
-
 
 /** A tenant database: the store, its page cache size (KiB, a diagnostic) and closing. */
 export type TenantDb = EntityStore & { pageCacheKiB(): number; close(): void };
 
 const STMT_CACHE = 256;
+/** Entities whose latest reported version the change feed remembers (emitOwn). */
+const OWN_REPORTED = 4096;
 /** Page cache of a tenant connection, KiB: the working set of queries on a territory's entities. */
 const CACHE_KIB = 32_000;
 /** Page cache during a bulk load (EntityStore.bulk). */
@@ -48,8 +46,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
   db.pragma(`synchronous = ${opts.sync ?? 'NORMAL'}`);
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
-  const cacheKiB = opts.cacheKiB ?? CACHE_KIB;
-  db.pragma(`cache_size = -${cacheKiB}`);
+  db.pragma(`cache_size = -${CACHE_KIB}`);
   if (opts.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutoCheckpoint))}`);
   db.exec(SCHEMA_DDL);
   db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
@@ -123,8 +120,25 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     }
   }
   function record(change: EntityChange): void {
-    if (depth === 0) emit([change]);
+    if (depth === 0) emitOwn([change]);
     else frames[frames.length - 1]?.push(change);
+  }
+  /**
+   * The version of the latest change this connection reported of each entity, for a while (the most
+   * recent OWN_REPORTED): a change another connection committed before it (a lower version) that
+   * reaches the feed after it is dropped, so that a subscriber never sees an entity go back to an
+   * older state. Only the other connection's changes can come late: this one's are reported at once.
+   */
+  const ownReported = new Map<string, number>();
+  function emitOwn(changes: EntityChange[]): void {
+    if (sharedVersions) {
+      for (const c of changes) {
+        ownReported.delete(c.id);
+        ownReported.set(c.id, c.ver);
+      }
+      while (ownReported.size > OWN_REPORTED) ownReported.delete(ownReported.keys().next().value as string);
+    }
+    emit(changes);
   }
 
   function transaction<T>(fn: () => T): T {
@@ -153,7 +167,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
         pendingPathIds.clear();
         lastRead = undefined;
       }
-      if (committed) emit(committed);
+      if (committed) emitOwn(committed);
     }
   }
   /** Group commit: writes queued during one event-loop turn share one transaction (one WAL commit). */
@@ -267,10 +281,11 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     insert(e) {
       lastRead = undefined;
       const doc = JSON.stringify(e);
-      const { changes, lastInsertRowid } = s.insert.run(e.id, nextVer(), doc);
+      const ver = nextVer();
+      const { changes, lastInsertRowid } = s.insert.run(e.id, ver, doc);
       if (changes === 0) return false;
       index.inserted(Number(lastInsertRowid), e);
-      if (listener) record({ id: e.id, after: doc });
+      if (listener) record({ id: e.id, ver, after: doc });
       return true;
     },
     update(e) {
@@ -282,7 +297,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       const ver = nextVer();
       s.update.run(doc, ver, row.rid);
       index.updated(row.rid, e, row.ver, ver);
-      if (listener) record({ id: e.id, before: row.doc, after: doc });
+      if (listener) record({ id: e.id, ver, before: row.doc, after: doc });
       return true;
     },
     delete(id) {
@@ -291,7 +306,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       if (!row) return false;
       s.del.run(row.rid);
       index.deleted(row.rid);
-      if (listener) record({ id, before: row.doc });
+      if (listener) record({ id, ver: nextVer(), before: row.doc });
       return true;
     },
     query(plan) {
@@ -318,7 +333,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     },
     watched: () => listener !== undefined,
     committedElsewhere(changes) {
-      if (listener && changes.length) emit(changes);
+      if (!listener) return;
+      const current = changes.filter((c) => !((ownReported.get(c.id) ?? 0) > c.ver));
+      if (current.length) emit(current);
     },
     shared: () =>
       sharedVersions && { file, sync: opts.sync ?? 'NORMAL', walAutoCheckpoint: opts.walAutoCheckpoint, versions: sharedVersions },
@@ -329,7 +346,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       return () => {
         if (!open) return;
         open = false;
-        if (--bulkLoads === 0 && db.open) db.pragma(`cache_size = -${cacheKiB}`);
+        if (--bulkLoads === 0 && db.open) db.pragma(`cache_size = -${CACHE_KIB}`);
       };
     },
     close() {

@@ -47,6 +47,11 @@ export interface QueryResult {
  */
 export interface EntityChange {
   id: string;
+  /**
+   * Its place in the tenant's write order: the entity's new version (a deletion draws one too). The
+   * connections writing a file draw from one counter under the write lock, so it orders their commits.
+   */
+  ver: number;
   before?: string;
   after?: string;
 }

@@ -52,6 +52,9 @@ function workerModule(): { entry: string; register?: string } {
   return { entry: path.join(__dirname, `upsert-worker${ext}`), register: ext === '.ts' ? path.join(projectRoot(), 'test/support/ts-register.js') : undefined };
 }
 
+/** The largest batch written on the thread. */
+export const MAX_THREAD_BATCH = 50;
+
 /** A failure of the thread or of its database: not an NgsiError, so the ingest retries it. */
 export class WriteThreadError extends Error {
   constructor(
@@ -117,7 +120,9 @@ export function createUpsertThread(o: UpsertThreadOptions = {}): UpsertThread {
     checkUpsert(req);
     const store = broker.tenants.forWrite(req.tenant);
     const tenant = store.shared();
-    if (!tenant || closed) return batchUpsert(broker, req);
+    // a large batch (a streamed document's) is written in place: the thread's gain is the overlap of
+    // many small messages; a stream awaits each batch, and its JSON copy and second heap only cost
+    if (!tenant || closed || (req.body as unknown[]).length > MAX_THREAD_BATCH) return batchUpsert(broker, req);
     const w = (worker ??= start());
     const id = ++seq;
     feeds.set(tenant.file, store);

@@ -12,12 +12,6 @@ import type { BatchBroker } from '../operations/batch';
 import { openTenantDb, type TenantDb } from '../store/tenant-db';
 import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
 
-/**
- * Page cache of the thread's connections, KiB: the rows an upsert reads back are mostly the ones it
- * wrote a moment before, and the main connection keeps its own cache for queries.
- */
-const CACHE_KIB = 8_000;
-
 interface Tenant {
   db: TenantDb;
   /** Writes in flight whose sender listens to the change feed. */
@@ -34,7 +28,7 @@ function tenantOf(m: UpsertRequest): Tenant {
   if (known) return known;
   if (!m.open) throw new Error(`${m.file} is not open on the write thread`);
   const { file, sync, walAutoCheckpoint, versions } = m.open;
-  const db = openTenantDb(file, { sync, walAutoCheckpoint, versions, cacheKiB: CACHE_KIB });
+  const db = openTenantDb(file, { sync, walAutoCheckpoint, versions });
   const t: Tenant = { db, tracking: 0 };
   // emitted after the commit, before the writes' promises settle: the owner gets the changes first
   db.setChangeListener((changes) => {
