@@ -1,15 +1,17 @@
 /**
  * Batch upserts on a second core: the ingest's write stage (src/ingest/write.ts) hands its entities to
- * a worker thread (upsert-worker.ts) that holds its own connection to each tenant file
- * and writes them there, while the event loop goes on taking feed messages. This is the same batch
- * upsert as the embedded broker's (ETSI GS CIM 009 v1.8 clause 5.6.8; batch-upsert.ts upsertEntities), with
- * the same answer (201, 204 or 207 with per-entity errors), answered once the thread's transaction
+ * a worker thread (upsert-worker.ts) that holds its own connection to each tenant file and writes
+ * them there, while the event loop goes on taking feed messages. This is the same batch upsert as the
+ * embedded broker's (ETSI GS CIM 009 v1.8 clause 5.6.8; batch-upsert.ts upsertEntities), with the same
+ * answer (201, 204 or 207 with per-entity errors), answered once the thread's transaction
  * committed. The thread expands the entities itself, with its own @context resolver.
  *
  * Two connections then write one SQLite file: both take the write lock before their first read
- * (BEGIN IMMEDIATE) and wait for each other (busy timeout), and both draw entity versions from one
- * shared counter, so versions stay unique (the render cache relies on it). The thread's commits reach
- * the tenant's change feed (subscriptions) through the main connection's store, in commit order.
+ * (BEGIN IMMEDIATE) and wait for each other (busy timeout; a write of the event loop may so wait, in
+ * place, for one commit of the thread, a few ms), and both draw entity versions from one shared
+ * counter, so versions stay unique (the render cache relies on it). The thread's commits reach the
+ * tenant's change feed (subscriptions) through the main connection's store, in commit order: one that
+ * arrives after a later change of the same entity on the main connection is dropped (tenant-db.ts).
  * In-memory tenants, which no other connection can open, are written in place (batchUpsert).
  * If the thread dies, the writes in flight fail (the ingest retries them, then files them as dead
  * letters) and the next write starts a new thread.
@@ -53,10 +55,10 @@ function workerModule(): { entry: string; register?: string } {
 }
 
 /** The largest batch written on the thread. */
-export const MAX_THREAD_BATCH = 50;
+const MAX_THREAD_BATCH = 50;
 
 /** A failure of the thread or of its database: not an NgsiError, so the ingest retries it. */
-export class WriteThreadError extends Error {
+class WriteThreadError extends Error {
   constructor(
     message: string,
     readonly code?: string,
