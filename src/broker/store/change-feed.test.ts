@@ -103,23 +103,28 @@ it('stores subscriptions and their counters', () => {
   expect(subs.get('urn:s')).toBeUndefined();
 });
 
-it("drops another connection's change that reaches the feed after a later change of this one", async () => {
+it("reports another connection's earlier commits before its own (setSettle), in version order", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-feed-'));
-  const db = openTenantDb(path.join(dir, 'default.sqlite'));
+  const file = path.join(dir, 'default.sqlite');
+  const owner = openTenantDb(file);
+  const other = openTenantDb(file, { versions: owner.shared()!.versions });
   try {
     const got: string[] = [];
-    db.setChangeListener((changes) => got.push(...changes.map((c) => `${c.id}:${String(level(c.after))}`)));
-    await db.write(() => db.insert(entity('urn:a', 1)));
-    const ver = db.getRow('urn:a')!.ver;
-    // committed by the other connection before urn:a's insert (a lower version), reported after it
-    db.committedElsewhere([
-      { id: 'urn:a', ver: ver - 1, after: JSON.stringify(entity('urn:a', 0)) },
-      { id: 'urn:b', ver: ver - 1, after: JSON.stringify(entity('urn:b', 5)) },
-    ]);
-    db.committedElsewhere([{ id: 'urn:a', ver: ver + 1, before: JSON.stringify(entity('urn:a', 1)), after: JSON.stringify(entity('urn:a', 2)) }]);
-    expect(got).toEqual(['urn:a:1', 'urn:b:5', 'urn:a:2']);
+    owner.setChangeListener((changes) => got.push(...changes.map((c) => `${c.id}:${String(level(c.after))}`)));
+    // the other connection's changes, committed but not yet relayed (they travel between threads)
+    let unrelayed: EntityChange[] = [];
+    other.setChangeListener((changes) => unrelayed.push(...changes));
+    owner.setSettle((before) => {
+      owner.committedElsewhere(unrelayed.filter((c) => c.ver < before));
+      unrelayed = unrelayed.filter((c) => c.ver >= before);
+    });
+    await other.write(() => other.insert(entity('urn:a', 1)));
+    await owner.write(() => owner.update(entity('urn:a', 2)));
+    expect(got).toEqual(['urn:a:1', 'urn:a:2']);
+    expect(unrelayed).toEqual([]);
   } finally {
-    db.close();
+    other.close();
+    owner.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -23,7 +23,8 @@ export interface TenantDbOptions {
   /**
    * The tenant's version counter, shared with the other connections that write the same file (the
    * ingest write thread, src/broker/thread/): a BigInt64Array over it holds the last version handed
-   * out. Without one, the database keeps its own counter (read from the file when it opens).
+   * out, then the commit mark of emitOwn. A connection given one is secondary; without one, the
+   * database keeps its own counter (read from the file when it opens) and owns it.
    */
   versions?: SharedArrayBuffer;
 }
@@ -32,8 +33,8 @@ export interface TenantDbOptions {
 export type TenantDb = EntityStore & { pageCacheKiB(): number; close(): void };
 
 const STMT_CACHE = 256;
-/** Entities whose latest reported version the change feed remembers (emitOwn). */
-const OWN_REPORTED = 4096;
+/** Longest wait of the owner connection for another's commit to be reported (emitOwn), ms. */
+const SETTLE_WAIT_MS = 100;
 /** Page cache of a tenant connection, KiB: the working set of queries on a territory's entities. */
 const CACHE_KIB = 32_000;
 /** Page cache during a bulk load (EntityStore.bulk). */
@@ -89,8 +90,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
    * Last version number handed out (versions[0]); never reused, even after a rollback or a delete, and
    * unique across the connections that share the counter: the render cache keys entities by version.
    */
-  const sharedVersions = opts.versions ?? (file === ':memory:' ? undefined : new SharedArrayBuffer(8));
-  const versions = new BigInt64Array(sharedVersions ?? new ArrayBuffer(8));
+  const sharedVersions = opts.versions ?? (file === ':memory:' ? undefined : new SharedArrayBuffer(16));
+  const versions = new BigInt64Array(sharedVersions ?? new ArrayBuffer(16));
   if (!opts.versions) versions[0] = BigInt((db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0);
   const nextVer = (): number => Number(Atomics.add(versions, 0, 1n) + 1n);
   // BEGIN IMMEDIATE: the write lock is taken before the first read, so that a transaction never reads
@@ -124,21 +125,33 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     else frames[frames.length - 1]?.push(change);
   }
   /**
-   * The version of the latest change this connection reported of each entity, for a while (the most
-   * recent OWN_REPORTED): a change another connection committed before it (a lower version) that
-   * reaches the feed after it is dropped, so that a subscriber never sees an entity go back to an
-   * older state. Only the other connection's changes can come late: this one's are reported at once.
+   * Commit order across the connections that share the file (the ingest write thread's): this one
+   * (the owner of the version counter) reports its changes at once, a secondary connection's reach the
+   * owner's feed a moment after their commit (committedElsewhere). So that the feed keeps the commit
+   * order, a secondary connection marks, from before its commit until it has reported, the first
+   * version of the changes it commits (versions[1], 0 when none), and the owner, before it reports its
+   * own changes, waits for such a mark below its own first version to clear, then lets `settle` report
+   * what the other connections committed before (setSettle).
    */
-  const ownReported = new Map<string, number>();
+  const owner = sharedVersions !== undefined && opts.versions === undefined;
+  const secondary = opts.versions !== undefined;
+  let settle: ((before: number) => void) | undefined;
   function emitOwn(changes: EntityChange[]): void {
-    if (sharedVersions) {
-      for (const c of changes) {
-        ownReported.delete(c.id);
-        ownReported.set(c.id, c.ver);
+    if (owner && settle) {
+      const first = BigInt(changes[0].ver);
+      const deadline = Date.now() + SETTLE_WAIT_MS;
+      for (let mark = Atomics.load(versions, 1); mark !== 0n && mark < first && Date.now() < deadline; mark = Atomics.load(versions, 1)) {
+        Atomics.wait(versions, 1, mark, 1);
       }
-      while (ownReported.size > OWN_REPORTED) ownReported.delete(ownReported.keys().next().value as string);
+      settle(Number(first));
     }
     emit(changes);
+    if (secondary) Atomics.store(versions, 1, 0n);
+  }
+  /** In a secondary connection, marks the changes of the transaction about to commit (emitOwn). */
+  function markUnreported(): void {
+    const first = frames[frames.length - 1]?.[0];
+    if (first) Atomics.store(versions, 1, BigInt(first.ver));
   }
 
   function transaction<T>(fn: () => T): T {
@@ -147,7 +160,15 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     if (tracked) frames.push([]);
     let committed: EntityChange[] | undefined;
     try {
-      const out = tx(fn) as T;
+      const out = (
+        depth === 1 && secondary && tracked
+          ? tx(() => {
+              const r = fn();
+              markUnreported();
+              return r;
+            })
+          : tx(fn)
+      ) as T;
       if (depth === 1) for (const [p, id] of pendingPathIds) pathIds.set(p, id);
       if (tracked) {
         const mine = frames.pop()!;
@@ -158,6 +179,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       return out;
     } catch (err) {
       if (tracked) frames.pop();
+      if (depth === 1 && secondary) Atomics.store(versions, 1, 0n); // nothing committed, nothing to report
       lastRead = undefined;
       index.forget();
       throw err;
@@ -333,9 +355,10 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     },
     watched: () => listener !== undefined,
     committedElsewhere(changes) {
-      if (!listener) return;
-      const current = changes.filter((c) => !((ownReported.get(c.id) ?? 0) > c.ver));
-      if (current.length) emit(current);
+      if (listener && changes.length) emit(changes);
+    },
+    setSettle(fn) {
+      settle = fn;
     },
     shared: () =>
       sharedVersions && { file, sync: opts.sync ?? 'NORMAL', walAutoCheckpoint: opts.walAutoCheckpoint, versions: sharedVersions },

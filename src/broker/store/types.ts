@@ -113,6 +113,11 @@ export interface EntityStore {
    * write thread, src/broker/thread/), in commit order; nothing without a listener.
    */
   committedElsewhere(changes: EntityChange[]): void;
+  /**
+   * Registers how to report, at once, the changes other connections committed before version
+   * `before`: called before this connection reports its own, so that the feed keeps the commit order.
+   */
+  setSettle(settle: ((before: number) => void) | undefined): void;
   /** What a second connection writing this tenant's file needs; undefined for ':memory:', which no other connection can open. */
   shared(): SharedTenantFile | undefined;
   /**
@@ -128,7 +133,7 @@ export interface SharedTenantFile {
   file: string;
   sync: 'NORMAL' | 'FULL';
   walAutoCheckpoint?: number;
-  /** The tenant's version counter (tenant-db.ts TenantDbOptions.versions). */
+  /** The tenant's version counter and commit mark (tenant-db.ts TenantDbOptions.versions). */
   versions: SharedArrayBuffer;
 }
 

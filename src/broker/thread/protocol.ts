@@ -9,7 +9,7 @@ export interface UpsertRequest {
   id: number;
   /** The tenant file. */
   file: string;
-  /** How to open it: sent with the first request for the file to a thread (a shared buffer costs each message it travels in). */
+  /** How to open it: sent with the first request for the file to a thread, which keeps it (a shared buffer costs each message it travels in). */
   open?: SharedTenantFile;
   /** The request's @context as given (CompiledContext.raw): the thread resolves it with its own resolver. */
   context: unknown;
@@ -32,7 +32,7 @@ export type ThreadReply =
   | { type: 'done'; id: number; result: OperationResult }
   /** The request was refused as a whole (an NgsiError): nothing of it was written. */
   | { type: 'refused'; id: number; name: ErrorName; detail: string }
-  /** The thread or its database failed: nothing of the request was written (`unopened`: the thread has not the file open). */
-  | { type: 'failed'; id: number; message: string; code?: string; unopened?: boolean }
+  /** The thread or its database failed: nothing of the request was written. */
+  | { type: 'failed'; id: number; message: string; code?: string }
   /** Changes of one committed transaction, sent before the replies of the writes it holds. */
   | { type: 'changes'; file: string; changes: EntityChange[] };

@@ -4,12 +4,13 @@
  * (upsertEntities, the same code) with the same group commit (tenant-db.ts `write`). A write is
  * answered only once its transaction committed, so an acknowledged write is on disk.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createContextResolver, type CompiledContext } from '../../ngsi-ld/context';
 import { NgsiError } from '../../ngsi-ld/errors';
 import { upsertEntities } from '../operations/batch-upsert';
 import type { BatchBroker } from '../operations/batch';
 import { openTenantDb, type TenantDb } from '../store/tenant-db';
+import type { SharedTenantFile } from '../store/types';
 import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
 
 interface Tenant {
@@ -18,16 +19,21 @@ interface Tenant {
   tracking: number;
 }
 
-const port = parentPort!;
-const contexts = createContextResolver({ cacheDir: (workerData as { contextCacheDir?: string }).contextCacheDir });
+const data = workerData as { contextCacheDir?: string; replies: MessagePort };
+const contexts = createContextResolver({ cacheDir: data.contextCacheDir });
 const open = new Map<string, Tenant>();
-const post = (m: ThreadReply): void => port.postMessage(m);
+/** How to open each file, as the owner said once (kept: an open that failed is tried again). */
+const how = new Map<string, SharedTenantFile>();
+// replies go on their own channel, which the owner can also read synchronously (setSettle)
+const post = (m: ThreadReply): void => data.replies.postMessage(m);
 
 function tenantOf(m: UpsertRequest): Tenant {
   const known = open.get(m.file);
   if (known) return known;
-  if (!m.open) throw new Error(`${m.file} is not open on the write thread`);
-  const { file, sync, walAutoCheckpoint, versions } = m.open;
+  if (m.open) how.set(m.file, m.open);
+  const shared = how.get(m.file);
+  if (!shared) throw new Error(`the write thread was not told how to open ${m.file}`);
+  const { file, sync, walAutoCheckpoint, versions } = shared;
   const db = openTenantDb(file, { sync, walAutoCheckpoint, versions });
   const t: Tenant = { db, tracking: 0 };
   // emitted after the commit, before the writes' promises settle: the owner gets the changes first
@@ -40,7 +46,7 @@ function tenantOf(m: UpsertRequest): Tenant {
 
 function refuse(m: UpsertRequest, err: unknown): void {
   if (err instanceof NgsiError) post({ type: 'refused', id: m.id, name: err.errorName, detail: err.message });
-  else post({ type: 'failed', id: m.id, message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code, unopened: !open.has(m.file) });
+  else post({ type: 'failed', id: m.id, message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code });
 }
 
 async function upsert(m: UpsertRequest, ctx: CompiledContext): Promise<void> {
@@ -93,7 +99,8 @@ function close(m: CloseRequest): void {
   open.clear();
   Atomics.store(m.done, 0, 1);
   Atomics.notify(m.done, 0);
-  port.close();
+  data.replies.close();
+  parentPort!.close();
 }
 
-port.on('message', (m: UpsertRequest | CloseRequest) => (m.type === 'close' ? close(m) : take(m)));
+parentPort!.on('message', (m: UpsertRequest | CloseRequest) => (m.type === 'close' ? close(m) : take(m)));
