@@ -23,8 +23,9 @@ export interface TenantDbOptions {
   /**
    * The tenant's version counter, shared with the other connections that write the same file (the
    * ingest write thread, src/broker/thread/): a BigInt64Array over it holds the last version handed
-   * out, then the commit mark of emitOwn. A connection given one is secondary; without one, the
-   * database keeps its own counter (read from the file when it opens) and owns it.
+   * out, then the commit mark of emitOwn, then whether the owner's change feed has a listener. A
+   * connection given one is secondary; without one, the database keeps its own counter (read from the
+   * file when it opens) and owns it.
    */
   versions?: SharedArrayBuffer;
 }
@@ -90,8 +91,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
    * Last version number handed out (versions[0]); never reused, even after a rollback or a delete, and
    * unique across the connections that share the counter: the render cache keys entities by version.
    */
-  const sharedVersions = opts.versions ?? (file === ':memory:' ? undefined : new SharedArrayBuffer(16));
-  const versions = new BigInt64Array(sharedVersions ?? new ArrayBuffer(16));
+  const sharedVersions = opts.versions ?? (file === ':memory:' ? undefined : new SharedArrayBuffer(24));
+  const versions = new BigInt64Array(sharedVersions ?? new ArrayBuffer(24));
   if (!opts.versions) versions[0] = BigInt((db.prepare('SELECT max(ver) FROM entities').pluck().get() as number | null) ?? 0);
   const nextVer = (): number => Number(Atomics.add(versions, 0, 1n) + 1n);
   // BEGIN IMMEDIATE: the write lock is taken before the first read, so that a transaction never reads
@@ -352,8 +353,10 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     subscriptions: subscriptionTable(db, transaction),
     setChangeListener(fn) {
       listener = fn;
+      if (owner) Atomics.store(versions, 2, fn ? 1n : 0n);
     },
-    watched: () => listener !== undefined,
+    // a secondary connection's changes are wanted when the owner's feed listens
+    watched: () => (secondary ? Atomics.load(versions, 2) === 1n : listener !== undefined),
     committedElsewhere(changes) {
       if (listener && changes.length) emit(changes);
     },

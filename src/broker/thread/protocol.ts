@@ -18,8 +18,6 @@ export interface UpsertRequest {
   body: string;
   /** The owner's clock for createdAt/modifiedAt. */
   now: string;
-  /** Whether the owner's change feed listens: the thread then sends the changes this write commits. */
-  track: boolean;
 }
 
 /** Closes the thread's connections (their queued writes are committed first), then sets `done[0]`. */

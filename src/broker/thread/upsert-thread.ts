@@ -182,7 +182,7 @@ export function createUpsertThread(o: UpsertThreadOptions = {}): UpsertThread {
     }
     // sent at once, not gathered per event-loop turn: the thread writes while this thread goes on (its
     // own group commit gathers what arrives meanwhile; gathering here halved the overlap)
-    const m: UpsertRequest = { type: 'upsert', id, file: tenant.file, context: req.ctx.raw, params: req.params, body: JSON.stringify(req.body), now: broker.now(), track: store.watched() };
+    const m: UpsertRequest = { type: 'upsert', id, file: tenant.file, context: req.ctx.raw, params: req.params, body: JSON.stringify(req.body), now: broker.now() };
     if (!opened.has(tenant.file)) {
       m.open = tenant;
       opened.add(tenant.file);

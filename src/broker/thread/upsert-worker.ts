@@ -13,21 +13,16 @@ import { openTenantDb, type TenantDb } from '../store/tenant-db';
 import type { SharedTenantFile } from '../store/types';
 import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
 
-interface Tenant {
-  db: TenantDb;
-  /** Writes in flight whose sender listens to the change feed. */
-  tracking: number;
-}
 
 const data = workerData as { contextCacheDir?: string; replies: MessagePort };
 const contexts = createContextResolver({ cacheDir: data.contextCacheDir });
-const open = new Map<string, Tenant>();
+const open = new Map<string, TenantDb>();
 /** How to open each file, as the owner said once (kept: an open that failed is tried again). */
 const how = new Map<string, SharedTenantFile>();
 // replies go on their own channel, which the owner can also read synchronously (setSettle)
 const post = (m: ThreadReply): void => data.replies.postMessage(m);
 
-function tenantOf(m: UpsertRequest): Tenant {
+function tenantOf(m: UpsertRequest): TenantDb {
   const known = open.get(m.file);
   if (known) return known;
   if (m.open) how.set(m.file, m.open);
@@ -35,13 +30,13 @@ function tenantOf(m: UpsertRequest): Tenant {
   if (!shared) throw new Error(`the write thread was not told how to open ${m.file}`);
   const { file, sync, walAutoCheckpoint, versions } = shared;
   const db = openTenantDb(file, { sync, walAutoCheckpoint, versions });
-  const t: Tenant = { db, tracking: 0 };
-  // emitted after the commit, before the writes' promises settle: the owner gets the changes first
+  // emitted after the commit, before the writes' promises settle: the owner gets the changes first;
+  // sent only while the owner's feed listens (read at the commit, from the shared counter)
   db.setChangeListener((changes) => {
-    if (t.tracking > 0) post({ type: 'changes', file, changes });
+    if (db.watched()) post({ type: 'changes', file, changes });
   });
-  open.set(file, t);
-  return t;
+  open.set(file, db);
+  return db;
 }
 
 function refuse(m: UpsertRequest, err: unknown): void {
@@ -50,19 +45,14 @@ function refuse(m: UpsertRequest, err: unknown): void {
 }
 
 async function upsert(m: UpsertRequest, ctx: CompiledContext): Promise<void> {
-  let t: Tenant | undefined;
   try {
-    t = tenantOf(m);
-    if (m.track) t.tracking++;
-    const db = t.db;
+    const db = tenantOf(m);
     const broker: BatchBroker = { tenants: { forRead: () => db, forWrite: () => db }, now: () => m.now };
     // queues its write at once (tenant-db.ts `write`): requests are written in the order they came
     const result = await upsertEntities(broker, { ctx, params: m.params, body: JSON.parse(m.body), responseContext: undefined, accept: 'application/json' });
     post({ type: 'done', id: m.id, result });
   } catch (err) {
     refuse(m, err);
-  } finally {
-    if (t && m.track) t.tracking--;
   }
 }
 
@@ -89,9 +79,9 @@ function take(m: UpsertRequest): void {
 }
 
 function close(m: CloseRequest): void {
-  for (const t of open.values()) {
+  for (const db of open.values()) {
     try {
-      t.db.close(); // commits the writes still queued
+      db.close(); // commits the writes still queued
     } catch {
       // the owner is shutting down; nothing more to report to
     }
