@@ -45,6 +45,24 @@ describe.each(kinds)('store on %s', (_kind, make) => {
   });
   afterEach(() => reg.close());
 
+  it('forgets the attribute paths a rolled-back savepoint created, though the transaction commits', () => {
+    const s = reg.forWrite(undefined);
+    const lamp = (n: number, attr: string): StoredEntity => ({ ...entity(n), attrs: { [V + attr]: [{ type: 'Property', value: n }] } });
+    s.transaction(() => {
+      expect(() =>
+        s.transaction(() => {
+          s.insert(lamp(1, 'rolledBack')); // creates the path, then the savepoint rolls back
+          throw new Error('job failed');
+        }),
+      ).toThrow('job failed');
+      s.insert(lamp(2, 'level'));
+    });
+    s.insert(lamp(3, 'other')); // a new path, which may take the freed path id
+    s.insert(lamp(4, 'rolledBack'));
+    const withAttr = (attr: string) => idsOf(s.query({ selectors: [], attrsAny: [V + attr], limit: 10, offset: 0, count: false }));
+    expect([withAttr('rolledBack'), withAttr('other')]).toEqual([['urn:ngsi-ld:Lamp:4'], ['urn:ngsi-ld:Lamp:3']]);
+  });
+
   it('inserts, refuses duplicates, gets, updates, deletes', () => {
     const s = reg.forWrite(undefined);
     expect(s.insert(entity(1))).toBe(true);

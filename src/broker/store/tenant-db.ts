@@ -159,6 +159,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     depth++;
     const tracked = listener !== undefined;
     if (tracked) frames.push([]);
+    /** Path ids this level finds pending before it starts (those it adds after are undone with it). */
+    const pathsBefore = pendingPathIds.size;
     let committed: EntityChange[] | undefined;
     try {
       const out = (
@@ -181,6 +183,9 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     } catch (err) {
       if (tracked) frames.pop();
       if (depth === 1 && secondary) Atomics.store(versions, 1, 0n); // nothing committed, nothing to report
+      // the paths this level inserted are rolled back with it (their ids may be handed out again)
+      let i = 0;
+      for (const p of [...pendingPathIds.keys()]) if (i++ >= pathsBefore) pendingPathIds.delete(p);
       lastRead = undefined;
       index.forget();
       throw err;
