@@ -128,3 +128,23 @@ it("reports another connection's earlier commits before its own (setSettle), in 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('clears a commit mark that another connection left when it stopped before reporting', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-feed-'));
+  const owner = openTenantDb(path.join(dir, 'default.sqlite'));
+  try {
+    const got: string[] = [];
+    owner.setChangeListener((changes) => got.push(...changes.map((c) => c.id)));
+    owner.setSettle(() => {});
+    // versions[1] (TenantDbOptions.versions): the mark of a secondary connection that died after its commit
+    await owner.write(() => owner.insert(entity('urn:a', 1)));
+    const shared = new BigInt64Array(owner.shared()!.versions);
+    shared[1] = shared[0]; // committed right after urn:a, never reported
+    await owner.write(() => owner.insert(entity('urn:b', 1)));
+    expect(got).toEqual(['urn:a', 'urn:b']);
+    expect(shared[1]).toBe(0n); // the next reports do not wait for it
+  } finally {
+    owner.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

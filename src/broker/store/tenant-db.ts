@@ -132,7 +132,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
    * order, a secondary connection marks, from before its commit until it has reported, the first
    * version of the changes it commits (versions[1], 0 when none), and the owner, before it reports its
    * own changes, waits for such a mark below its own first version to clear, then lets `settle` report
-   * what the other connections committed before (setSettle).
+   * what the other connections committed before (setSettle). The wait is bounded (SETTLE_WAIT_MS): a
+   * report later than that (none seen: a thread commit that checkpoints a huge WAL?) comes after.
    */
   const owner = sharedVersions !== undefined && opts.versions === undefined;
   const secondary = opts.versions !== undefined;
@@ -141,9 +142,11 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
     if (owner && settle) {
       const first = BigInt(changes[0].ver);
       const deadline = Date.now() + SETTLE_WAIT_MS;
-      for (let mark = Atomics.load(versions, 1); mark !== 0n && mark < first && Date.now() < deadline; mark = Atomics.load(versions, 1)) {
-        Atomics.wait(versions, 1, mark, 1);
-      }
+      let mark = Atomics.load(versions, 1);
+      for (; mark !== 0n && mark < first && Date.now() < deadline; mark = Atomics.load(versions, 1)) Atomics.wait(versions, 1, mark, 1);
+      // a mark that outlived the wait belongs to a connection that stopped before it reported (a dead
+      // thread): cleared, so that the next reports do not wait for it again
+      if (mark !== 0n && mark < first) Atomics.compareExchange(versions, 1, mark, 0n);
       settle(Number(first));
     }
     emit(changes);
