@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StoredEntity } from '../../ngsi-ld/types';
-import { openTenantDb } from './tenant-db';
+import { openTenantDb, type TenantDb } from './tenant-db';
 import { createTenantRegistry } from './tenants';
 import type { EntityChange, EntityStore, TenantRegistry } from './types';
 
@@ -103,36 +103,43 @@ it('stores subscriptions and their counters', () => {
   expect(subs.get('urn:s')).toBeUndefined();
 });
 
-it("reports another connection's earlier commits before its own (setSettle), in version order", async () => {
+/** Runs `fn` with an owner connection to a new tenant file, then closes it and removes the file. */
+async function onFile(fn: (owner: TenantDb, file: string) => Promise<void>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-feed-'));
   const file = path.join(dir, 'default.sqlite');
   const owner = openTenantDb(file);
-  const other = openTenantDb(file, { versions: owner.shared()!.versions });
   try {
-    const got: string[] = [];
-    owner.setChangeListener((changes) => got.push(...changes.map((c) => `${c.id}:${String(level(c.after))}`)));
-    // the other connection's changes, committed but not yet relayed (they travel between threads)
-    let unrelayed: EntityChange[] = [];
-    other.setChangeListener((changes) => unrelayed.push(...changes));
-    owner.setSettle((before) => {
-      owner.committedElsewhere(unrelayed.filter((c) => c.ver < before));
-      unrelayed = unrelayed.filter((c) => c.ver >= before);
-    });
-    await other.write(() => other.insert(entity('urn:a', 1)));
-    await owner.write(() => owner.update(entity('urn:a', 2)));
-    expect(got).toEqual(['urn:a:1', 'urn:a:2']);
-    expect(unrelayed).toEqual([]);
+    await fn(owner, file);
   } finally {
-    other.close();
     owner.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
-it('clears a commit mark that another connection left when it stopped before reporting', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclor-feed-'));
-  const owner = openTenantDb(path.join(dir, 'default.sqlite'));
-  try {
+it("reports another connection's earlier commits before its own (setSettle), in version order", () =>
+  onFile(async (owner, file) => {
+    const other = openTenantDb(file, { versions: owner.shared()!.versions });
+    try {
+      const got: string[] = [];
+      owner.setChangeListener((changes) => got.push(...changes.map((c) => `${c.id}:${String(level(c.after))}`)));
+      // the other connection's changes, committed but not yet relayed (they travel between threads)
+      let unrelayed: EntityChange[] = [];
+      other.setChangeListener((changes) => unrelayed.push(...changes));
+      owner.setSettle((before) => {
+        owner.committedElsewhere(unrelayed.filter((c) => c.ver < before));
+        unrelayed = unrelayed.filter((c) => c.ver >= before);
+      });
+      await other.write(() => other.insert(entity('urn:a', 1)));
+      await owner.write(() => owner.update(entity('urn:a', 2)));
+      expect(got).toEqual(['urn:a:1', 'urn:a:2']);
+      expect(unrelayed).toEqual([]);
+    } finally {
+      other.close();
+    }
+  }));
+
+it('clears a commit mark that another connection left when it stopped before reporting', () =>
+  onFile(async (owner) => {
     const got: string[] = [];
     owner.setChangeListener((changes) => got.push(...changes.map((c) => c.id)));
     owner.setSettle(() => {});
@@ -143,8 +150,4 @@ it('clears a commit mark that another connection left when it stopped before rep
     await owner.write(() => owner.insert(entity('urn:b', 1)));
     expect(got).toEqual(['urn:a', 'urn:b']);
     expect(shared[1]).toBe(0n); // the next reports do not wait for it
-  } finally {
-    owner.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

@@ -160,7 +160,8 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
 
   function transaction<T>(fn: () => T): T {
     depth++;
-    const tracked = listener !== undefined;
+    // a secondary connection collects its changes only while the owner's feed listens (`watched`)
+    const tracked = listener !== undefined && (!secondary || Atomics.load(versions, 2) === 1n);
     if (tracked) frames.push([]);
     /** Path ids this level finds pending before it starts (those it adds after are undone with it). */
     const pathsBefore = pendingPathIds.size;

@@ -13,7 +13,6 @@ import { openTenantDb, type TenantDb } from '../store/tenant-db';
 import type { SharedTenantFile } from '../store/types';
 import type { CloseRequest, ThreadReply, UpsertRequest } from './protocol';
 
-
 const data = workerData as { contextCacheDir?: string; replies: MessagePort };
 const contexts = createContextResolver({ cacheDir: data.contextCacheDir });
 const open = new Map<string, TenantDb>();
@@ -31,15 +30,14 @@ function tenantOf(m: UpsertRequest): TenantDb {
   const { file, sync, walAutoCheckpoint, versions } = shared;
   const db = openTenantDb(file, { sync, walAutoCheckpoint, versions });
   // emitted after the commit, before the writes' promises settle: the owner gets the changes first;
-  // sent only while the owner's feed listens (read at the commit, from the shared counter)
-  db.setChangeListener((changes) => {
-    if (db.watched()) post({ type: 'changes', file, changes });
-  });
+  // the store collects them only while the owner's feed listens (read from the shared counter)
+  db.setChangeListener((changes) => post({ type: 'changes', file, changes }));
   open.set(file, db);
   return db;
 }
 
-function refuse(m: UpsertRequest, err: unknown): void {
+/** Answers a request that wrote nothing: refused (an NgsiError) or failed. */
+function replyError(m: UpsertRequest, err: unknown): void {
   if (err instanceof NgsiError) post({ type: 'refused', id: m.id, name: err.errorName, detail: err.message });
   else post({ type: 'failed', id: m.id, message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code });
 }
@@ -52,7 +50,7 @@ async function upsert(m: UpsertRequest, ctx: CompiledContext): Promise<void> {
     const result = await upsertEntities(broker, { ctx, params: m.params, body: JSON.parse(m.body), responseContext: undefined, accept: 'application/json' });
     post({ type: 'done', id: m.id, result });
   } catch (err) {
-    refuse(m, err);
+    replyError(m, err);
   }
 }
 
@@ -69,7 +67,7 @@ function take(m: UpsertRequest): void {
     try {
       resolved = await contexts.resolve(m.context);
     } catch (err) {
-      return refuse(m, err);
+      return replyError(m, err);
     }
     void upsert(m, resolved);
   })().finally(() => {
