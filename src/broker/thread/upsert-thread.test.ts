@@ -1,7 +1,8 @@
 /**
  * The ingest write thread on real SQLite files and a real worker thread: answers as the embedded batch
  * upsert does, only once committed, shares the file with the main connection (versions, write lock,
- * change feed), and commits what it holds when it closes.
+ * change feed), commits what it holds when it closes, and when it dies (here: past its heap bound,
+ * halfway through a transaction) fails its writes alone, leaving the file unlocked.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -148,4 +149,19 @@ it('writes in place for an in-memory tenant, which no other connection can open'
   } finally {
     memory.close();
   }
+});
+
+it('fails the writes of a thread that dies, leaves no lock behind, and starts a new thread for the next write', async () => {
+  thread.close();
+  // a thread whose heap cannot hold a 24 MB value twice: Node stops it halfway through the write
+  thread = createUpsertThread({ heapLimitMb: 48 });
+  expect(await upsert([meter(1)])).toEqual({ status: 201, body: [meter(1).id] });
+  const huge = { ...meter(2), description: { type: 'Property', value: 'x'.repeat(24 << 20) } };
+  await expect(upsert([huge])).rejects.toThrow(/ingest write thread stopped/);
+  const store = broker.tenants.forRead(undefined);
+  expect(store.has(meter(2).id)).toBe(false); // nothing of it written
+  // the file is not left locked: the main connection writes, and a new thread does
+  expect(await batchUpsert(broker, await request([meter(3)]))).toEqual({ status: 201, body: [meter(3).id] });
+  expect(await upsert([meter(4), meter(1, { acquisitionStageFlow: 9 })])).toEqual({ status: 201, body: [meter(4).id] });
+  expect([store.has(meter(4).id), valueOf(meter(1).id, 'acquisitionStageFlow')]).toEqual([true, 9]);
 });

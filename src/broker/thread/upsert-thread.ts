@@ -39,6 +39,12 @@ export interface UpsertThread {
 export interface UpsertThreadOptions {
   /** Where the main resolver caches fetched remote contexts (the thread reads them there, else fetches them). */
   contextCacheDir?: string;
+  /**
+   * Bound of the thread's heap, MiB (default 256; a batch of at most MAX_THREAD_BATCH entities needs a
+   * few): one oversized message cannot grow the process without bound. A thread past it is stopped by
+   * Node, which is one of the ways it dies (below).
+   */
+  heapLimitMb?: number;
   log?: { warn(obj: object, msg?: string): void };
 }
 
@@ -57,6 +63,7 @@ function workerModule(): { entry: string; register?: string } {
 
 /** The largest batch written on the thread. */
 const MAX_THREAD_BATCH = 50;
+const DEFAULT_HEAP_LIMIT_MB = 256;
 
 /** A failure of the thread or of its database: not an NgsiError, so the ingest retries it. */
 class WriteThreadError extends Error {
@@ -151,6 +158,7 @@ export function createUpsertThread(o: UpsertThreadOptions = {}): UpsertThread {
       eval: true,
       workerData: { ...workerModule(), contextCacheDir: o.contextCacheDir, replies: channel.port2 },
       transferList: [channel.port2],
+      resourceLimits: { maxOldGenerationSizeMb: o.heapLimitMb ?? DEFAULT_HEAP_LIMIT_MB },
     });
     replies = channel.port1;
     replies.on('message', (m: ThreadReply) => handle(m));
