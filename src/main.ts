@@ -31,8 +31,9 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   const log = pino({ level: config.logLevel });
   const memory = config.dataDir === ':memory:';
   if (!memory) fs.mkdirSync(config.dataDir, { recursive: true });
+  const contextCacheDir = memory ? undefined : path.join(config.dataDir, 'contexts');
   const contexts = createContextResolver({
-    cacheDir: memory ? undefined : path.join(config.dataDir, 'contexts'),
+    cacheDir: contextCacheDir,
     fetchTimeoutMs: config.contextFetchTimeoutMs,
     log,
   });
@@ -43,7 +44,7 @@ export async function start(config: Config = loadConfig()): Promise<Running> {
   if (remote) log.info({ brokerUrl: config.brokerUrl, flavour: config.brokerFlavour }, 'feeds write to an external NGSI-LD broker');
   const mappings = createMappingRegistry(config.mappingsDir, log);
   // feeds written to the embedded broker's files are written on a second thread (src/broker/thread/)
-  const writeThread = remote || memory ? undefined : createUpsertThread({ contextCacheDir: path.join(config.dataDir, 'contexts'), log });
+  const writeThread = remote || memory ? undefined : createUpsertThread({ contextCacheDir, log });
   const ingest = createIngest({
     broker, contexts, adapters: ADAPTERS, mappings, dataDir: config.dataDir, territoryFile: config.territoryFile, log, maxBody: config.maxBody,
     // an external broker pays per request: messages of ~200 ms are written together

@@ -160,7 +160,7 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
 
   function transaction<T>(fn: () => T): T {
     depth++;
-    // a secondary connection collects its changes only while the owner's feed listens (`watched`)
+    // a secondary connection collects its changes only while the owner's feed listens (versions[2])
     const tracked = listener !== undefined && (!secondary || Atomics.load(versions, 2) === 1n);
     if (tracked) frames.push([]);
     /** Path ids this level finds pending before it starts (those it adds after are undone with it). */
@@ -364,8 +364,6 @@ export function openTenantDb(file: string, opts: TenantDbOptions = {}): TenantDb
       listener = fn;
       if (owner) Atomics.store(versions, 2, fn ? 1n : 0n);
     },
-    // a secondary connection's changes are wanted when the owner's feed listens
-    watched: () => (secondary ? Atomics.load(versions, 2) === 1n : listener !== undefined),
     committedElsewhere(changes) {
       if (listener && changes.length) emit(changes);
     },

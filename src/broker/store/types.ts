@@ -106,8 +106,6 @@ export interface EntityStore {
    * extra work; with one, updates and deletes also read the previous document.
    */
   setChangeListener(listener: ChangeListener | undefined): void;
-  /** Whether the change feed has a listener (for a connection sharing another's counter, SharedTenantFile: the other's feed). */
-  watched(): boolean;
   /**
    * Reports to the change feed the changes another connection to the same file committed (the ingest
    * write thread, src/broker/thread/), in commit order; nothing without a listener.
